@@ -1,0 +1,60 @@
+package collect
+
+import (
+	"time"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+// Collector fills its part of a Snapshot from one kernel source. It may keep buffers (and, for
+// streams such as /dev/kmsg, a reader) between calls, but never derived values: rates are
+// package derive's job.
+type Collector interface {
+	// Name is the source name (sources.Src*), the key of Snapshot.Status.
+	Name() string
+	// Collect reads the source into s. A returned error becomes s.Status[Name()] through
+	// sources.StatusOf; the collector leaves its field of s nil on error.
+	Collect(s *sources.Snapshot) error
+}
+
+// Set runs a list of collectors in order.
+type Set struct {
+	list []Collector
+}
+
+// Factory builds a collector over a root.
+type Factory func(fs FS) Collector
+
+// registry lists every collector in the order a sampling pass runs them. Files add themselves
+// with register in init, node_exporter style, so that a new source is one new file.
+var registry []Factory
+
+func register(f Factory) { registry = append(registry, f) }
+
+// NewSet builds every registered collector over fs.
+func NewSet(fs FS) *Set {
+	s := &Set{}
+	for _, f := range registry {
+		s.list = append(s.list, f(fs))
+	}
+	return s
+}
+
+// Collect runs every collector into snap, recording each Status.
+func (s *Set) Collect(snap *sources.Snapshot) {
+	for _, c := range s.list {
+		snap.SetStatus(c.Name(), sources.StatusOf(c.Collect(snap)))
+	}
+}
+
+// Close releases collectors that hold resources (the kmsg reader).
+func (s *Set) Close() {
+	for _, c := range s.list {
+		if cl, ok := c.(interface{ Close() }); ok {
+			cl.Close()
+		}
+	}
+}
+
+// now is the clock collectors stamp their reads with; one place so it is easy to find.
+func now() time.Time { return time.Now() }

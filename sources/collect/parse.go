@@ -1,0 +1,59 @@
+package collect
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+)
+
+// nextLine splits off the first line of b (without '\n').
+func nextLine(b []byte) (line, rest []byte) {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i], b[i+1:]
+	}
+	return b, nil
+}
+
+// parseUint parses a decimal unsigned integer without allocating.
+func parseUint(b []byte) (uint64, error) {
+	if len(b) == 0 {
+		return 0, fmt.Errorf("empty number")
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("invalid number %q", b)
+		}
+		d := uint64(c - '0')
+		if n > (1<<64-1-d)/10 {
+			return 0, fmt.Errorf("number %q overflows uint64", b)
+		}
+		n = n*10 + d
+	}
+	return n, nil
+}
+
+// parseFloat parses a decimal float.
+func parseFloat(b []byte) (float64, error) {
+	return strconv.ParseFloat(string(b), 64)
+}
+
+// fields splits b at runs of spaces and tabs into dst (reused) without allocating strings.
+func fields(b []byte, dst [][]byte) [][]byte {
+	dst = dst[:0]
+	i := 0
+	for i < len(b) {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		j := i
+		for j < len(b) && b[j] != ' ' && b[j] != '\t' {
+			j++
+		}
+		if j > i {
+			dst = append(dst, b[i:j])
+		}
+		i = j
+	}
+	return dst
+}
