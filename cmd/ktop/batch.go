@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/sources/engine"
+)
+
+// runBatch prints one report per interval. Like mpstat and iostat -y, it first takes a
+// baseline sample and reports only intervals, so every report has rates: `-n 3 -d 1` prints
+// three reports over three seconds.
+func runBatch(ctx context.Context, e *engine.Engine, o *options, w io.Writer) error {
+	e.Sample()
+	t := time.NewTicker(o.interval)
+	defer t.Stop()
+	enc := json.NewEncoder(w)
+	for n := 0; o.iterations == 0 || n < o.iterations; n++ {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		s := e.Sample()
+		var err error
+		if o.json {
+			err = enc.Encode(s.Frame)
+		} else {
+			_, err = io.WriteString(w, textReport(s.Frame))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// textReport renders a frame as a vmstat-like summary line and mpstat -P ALL lines.
+func textReport(f *derive.Frame) string {
+	var b strings.Builder
+	ts := f.Time.Format("15:04:05")
+	fmt.Fprintf(&b, "%s  %s %s  up %s", ts, f.Host, f.Kernel, fmtUptime(f.UptimeS))
+	if l := f.Load; l != nil {
+		fmt.Fprintf(&b, "  load %.2f %.2f %.2f", l.Avg1, l.Avg5, l.Avg15)
+	}
+	fmt.Fprintf(&b, "  ncpu %d\n", f.NCPU)
+	fmt.Fprintf(&b, "%s  %5s %5s %8s %8s %8s", ts, "runq", "blk", "cs/s", "in/s", "forks/s")
+	if f.Mem != nil {
+		fmt.Fprintf(&b, " %10s %10s %10s %10s %10s", "total_kB", "used_kB", "free_kB", "buff/cache", "avail_kB")
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "%s  %5s %5s %8s %8s %8s", ts, num(f.Runq, 0), num(f.Blocked, 0), num(f.CswchS, 0), num(f.IntrS, 0), num(f.ProcS, 1))
+	if m := f.Mem; m != nil {
+		fmt.Fprintf(&b, " %10d %10d %10d %10d %10d", m.TotalKB, m.UsedKB, m.FreeKB, m.BuffCacheKB, m.AvailableKB)
+	}
+	b.WriteString("\n")
+	fmt.Fprintf(&b, "%s  %4s %6s %6s %6s %8s %6s %6s %7s %7s %7s %6s\n", ts, "CPU", "%usr", "%nice", "%sys", "%iowait", "%irq", "%soft", "%steal", "%guest", "%gnice", "%idle")
+	for _, c := range f.CPU {
+		fmt.Fprintf(&b, "%s  %4s %6s %6s %6s %8s %6s %6s %7s %7s %7s %6s\n", ts, c.Name,
+			num(c.Usr, 2), num(c.Nice, 2), num(c.Sys, 2), num(c.Iowait, 2), num(c.IRQ, 2),
+			num(c.Soft, 2), num(c.Steal, 2), num(c.Guest, 2), num(c.Gnice, 2), num(c.Idle, 2))
+	}
+	for name, st := range f.Status {
+		if st.State != 0 {
+			fmt.Fprintf(&b, "%s  %s: %s: %s\n", ts, name, st.State, st.Reason)
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func num(v derive.Val, prec int) string {
+	if !v.OK {
+		return "-"
+	}
+	return fmt.Sprintf("%.*f", prec, v.V)
+}
+
+func fmtUptime(v derive.Val) string {
+	if !v.OK {
+		return "-"
+	}
+	d := time.Duration(v.V) * time.Second
+	days := int(d.Hours()) / 24
+	h := int(d.Hours()) % 24
+	m := int(d.Minutes()) % 60
+	if days > 0 {
+		return fmt.Sprintf("%dd %02d:%02d", days, h, m)
+	}
+	return fmt.Sprintf("%02d:%02d", h, m)
+}

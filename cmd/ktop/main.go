@@ -1,0 +1,59 @@
+// Command ktop is a full-screen Linux performance dashboard: the "60-second analysis" checklist
+// on one screen, with history. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ktop-dev/ktop/sources/collect"
+	"github.com/ktop-dev/ktop/sources/engine"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "version" {
+		fmt.Fprintln(stdout, "ktop", version)
+		return 0
+	}
+	o, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "ktop:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	e := engine.New(engine.Options{
+		FS:       collect.FS{Proc: o.proc, Sys: o.sys, Dev: o.dev},
+		Interval: o.interval,
+		History:  o.history,
+	})
+	defer e.Close()
+	if o.batch {
+		if err := runBatch(ctx, e, o, stdout); err != nil {
+			fmt.Fprintln(stderr, "ktop:", err)
+			return 1
+		}
+		return 0
+	}
+	if err := runDashboard(ctx, e, o); err != nil {
+		fmt.Fprintln(stderr, "ktop:", err)
+		return 1
+	}
+	return 0
+}

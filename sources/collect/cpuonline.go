@@ -1,0 +1,77 @@
+package collect
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+func init() {
+	register(func(fs FS) Collector {
+		return &cpuOnlineCollector{
+			online:   fs.SysPath("devices/system/cpu/online"),
+			possible: fs.SysPath("devices/system/cpu/possible"),
+		}
+	})
+}
+
+type cpuOnlineCollector struct {
+	online, possible string
+}
+
+func (c *cpuOnlineCollector) Name() string { return sources.SrcCPUOnline }
+
+func (c *cpuOnlineCollector) Collect(s *sources.Snapshot) error {
+	b, err := ReadFile(c.online)
+	if err != nil {
+		return err
+	}
+	on, err := ParseCPUList(b)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.online, err)
+	}
+	set := &sources.CPUSet{Online: on}
+	// possible is optional: a missing file is no reason to drop the online set.
+	if b, err := ReadFile(c.possible); err == nil {
+		if set.Possible, err = ParseCPUList(b); err != nil {
+			return fmt.Errorf("%s: %w", c.possible, err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	s.Online = set
+	return nil
+}
+
+// ParseCPUList parses the kernel's CPU list format: "0-3,8,10-11" (an empty line is no CPU).
+func ParseCPUList(b []byte) ([]int, error) {
+	line, _ := nextLine(b)
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return nil, nil
+	}
+	var out []int
+	for _, part := range bytes.Split(line, []byte(",")) {
+		lo, hi, isRange := bytes.Cut(part, []byte("-"))
+		a, err := parseUint(lo)
+		if err != nil {
+			return nil, err
+		}
+		z := a
+		if isRange {
+			if z, err = parseUint(hi); err != nil {
+				return nil, err
+			}
+		}
+		if z < a || z-a > 1<<16 || z > 1<<20 {
+			return nil, fmt.Errorf("bad range %q", part)
+		}
+		for i := a; i <= z; i++ {
+			out = append(out, int(i))
+		}
+	}
+	return out, nil
+}
