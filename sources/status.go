@@ -33,6 +33,20 @@ func (s State) String() string {
 	return fmt.Sprintf("State(%d)", uint8(s))
 }
 
+// MarshalText writes the state's name, so that JSON consumers read "unavailable", not 1.
+func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads what MarshalText wrote.
+func (s *State) UnmarshalText(b []byte) error {
+	for _, v := range []State{OK, Unavailable, Failed} {
+		if string(b) == v.String() {
+			*s = v
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown source state %q", b)
+}
+
 // Status is the outcome of reading one source for one sample.
 type Status struct {
 	State  State  `json:"state"`

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/sources/engine"
 )
@@ -65,8 +68,9 @@ func textReport(f *derive.Frame) string {
 			num(c.Usr, 2), num(c.Nice, 2), num(c.Sys, 2), num(c.Iowait, 2), num(c.IRQ, 2),
 			num(c.Soft, 2), num(c.Steal, 2), num(c.Guest, 2), num(c.Gnice, 2), num(c.Idle, 2))
 	}
-	for name, st := range f.Status {
-		if st.State != 0 {
+	// Sorted so that two runs over the same root print the same report.
+	for _, name := range slices.Sorted(maps.Keys(f.Status)) {
+		if st := f.Status[name]; st.State != sources.OK {
 			fmt.Fprintf(&b, "%s  %s: %s: %s\n", ts, name, st.State, st.Reason)
 		}
 	}

@@ -30,7 +30,8 @@ func (f durationFlag) Set(s string) error {
 
 func parseDuration(s string) (time.Duration, error) {
 	if v, err := strconv.ParseFloat(s, 64); err == nil {
-		if v <= 0 || v > 86400 {
+		// Written as a negated range so that NaN, which compares false, is refused too.
+		if !(v > 0 && v <= 86400) {
 			return 0, fmt.Errorf("%q: want a positive number of seconds up to 86400", s)
 		}
 		return time.Duration(v * float64(time.Second)), nil
@@ -44,6 +45,9 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// minInterval is the shortest sampling interval accepted.
+const minInterval = 10 * time.Millisecond
 
 // options is the parsed command line of the dashboard and batch modes.
 type options struct {
@@ -80,6 +84,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see ktop -h)", fs.Arg(0))
+	}
+	// Below one USER_HZ tick (10 ms) /proc/stat's CPU counters cannot move between samples.
+	if o.interval < minInterval {
+		return nil, fmt.Errorf("-d %s: want at least %s", o.interval, minInterval)
 	}
 	if o.iterations < 0 {
 		return nil, fmt.Errorf("-n %d: want 0 or more", o.iterations)

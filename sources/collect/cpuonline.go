@@ -46,6 +46,11 @@ func (c *cpuOnlineCollector) Collect(s *sources.Snapshot) error {
 	return nil
 }
 
+const (
+	maxCPUID = 1 << 20 // largest CPU id accepted
+	maxCPUs  = 1 << 16 // most CPUs one list may name
+)
+
 // ParseCPUList parses the kernel's CPU list format: "0-3,8,10-11" (an empty line is no CPU).
 func ParseCPUList(b []byte) ([]int, error) {
 	line, _ := nextLine(b)
@@ -66,7 +71,9 @@ func ParseCPUList(b []byte) ([]int, error) {
 				return nil, err
 			}
 		}
-		if z < a || z-a > 1<<16 || z > 1<<20 {
+		// The kernel's NR_CPUS tops out at 8192 (x86 MAXSMP); the bounds leave room while
+		// keeping a corrupt list such as "0-4000000000" or many long ranges from eating memory.
+		if z < a || z > maxCPUID || len(out)+int(z-a) >= maxCPUs {
 			return nil, fmt.Errorf("bad range %q", part)
 		}
 		for i := a; i <= z; i++ {

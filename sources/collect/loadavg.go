@@ -37,13 +37,13 @@ func ParseLoadavg(b []byte) (*sources.LoadAvg, error) {
 	line, _ := nextLine(b)
 	f := fields(line, nil)
 	if len(f) < 4 {
-		return nil, fmt.Errorf("want 5 fields, got %d", len(f))
+		return nil, fmt.Errorf("want 4 or 5 fields, got %d", len(f))
 	}
 	l := &sources.LoadAvg{}
 	for i, dst := range []*float64{&l.Load1, &l.Load5, &l.Load15} {
 		v, err := parseFloat(f[i])
-		if err != nil || v < 0 {
-			return nil, fmt.Errorf("load %d: bad value %q", i+1, f[i])
+		if err != nil {
+			return nil, fmt.Errorf("load %d: bad value %q", [...]int{1, 5, 15}[i], f[i])
 		}
 		*dst = v
 	}

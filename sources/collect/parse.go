@@ -33,9 +33,28 @@ func parseUint(b []byte) (uint64, error) {
 	return n, nil
 }
 
-// parseFloat parses a decimal float.
+// parseFloat parses a plain decimal such as "0.15" or "12345.67", the only form the kernel
+// prints. strconv alone would also take "NaN", "Inf" and hex floats, and a NaN that reached a
+// Frame would make its JSON encoding fail.
 func parseFloat(b []byte) (float64, error) {
-	return strconv.ParseFloat(string(b), 64)
+	if len(b) == 0 {
+		return 0, fmt.Errorf("empty number")
+	}
+	dot := false
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '.' && !dot && i > 0:
+			dot = true
+		default:
+			return 0, fmt.Errorf("invalid decimal %q", b)
+		}
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return 0, fmt.Errorf("invalid decimal %q", b)
+	}
+	return v, nil
 }
 
 // fields splits b at runs of spaces and tabs into dst (reused) without allocating strings.

@@ -57,7 +57,7 @@ func ParseStat(b []byte) (*sources.Stat, error) {
 			continue
 		}
 		f = fields(line, f)
-		if len(f) < 2 {
+		if len(f) == 0 {
 			continue
 		}
 		key := f[0]
@@ -103,6 +103,9 @@ func ParseStat(b []byte) (*sources.Stat, error) {
 }
 
 func parseInto(dst *uint64, f [][]byte) error {
+	if len(f) < 2 {
+		return fmt.Errorf("%s: no value", f[0])
+	}
 	v, err := parseUint(f[1])
 	if err != nil {
 		return fmt.Errorf("%s: %w", f[0], err)

@@ -38,11 +38,11 @@ func ParseUptime(b []byte) (*sources.Uptime, error) {
 		return nil, fmt.Errorf("want 2 fields, got %d", len(f))
 	}
 	up, err := parseFloat(f[0])
-	if err != nil || up < 0 {
+	if err != nil {
 		return nil, fmt.Errorf("bad uptime %q", f[0])
 	}
 	idle, err := parseFloat(f[1])
-	if err != nil || idle < 0 {
+	if err != nil {
 		return nil, fmt.Errorf("bad idle time %q", f[1])
 	}
 	return &sources.Uptime{Up: up, Idle: idle}, nil

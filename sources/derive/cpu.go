@@ -49,6 +49,15 @@ func (a *cpuDelta) add(b cpuDelta) {
 func (d cpuDelta) percent(id int) CPU {
 	c := CPU{ID: id, Name: cpuName(id)}
 	tot := float64(d.user + d.nice + d.system + d.idle + d.iowait + d.irq + d.soft + d.steal)
+	// sysstat's "ishift" (rd_stats.c get_per_cpu_interval): the guest counter can run a tick
+	// ahead of the user counter that includes it; the excess is added to the total so that the
+	// columns still sum to 100 %.
+	if d.guest > d.user {
+		tot += float64(d.guest - d.user)
+	}
+	if d.gnice > d.nice {
+		tot += float64(d.gnice - d.nice)
+	}
 	if tot == 0 {
 		z := Some(0)
 		c.Usr, c.Nice, c.Sys, c.Iowait, c.IRQ, c.Soft, c.Steal, c.Guest, c.Gnice = z, z, z, z, z, z, z, z, z
@@ -115,7 +124,12 @@ func deriveCPU(prev, cur *sources.Snapshot, f *Frame) {
 		matched++
 		f.CPU = append(f.CPU, d.percent(c.ID))
 	}
-	if matched > 0 {
+	switch {
+	case matched > 0:
 		f.CPU[0] = all.percent(-1)
+	case len(st.CPUs) == 0 && len(prev.Stat.CPUs) == 0:
+		// No cpuN lines at all (not seen on Linux, but cheap to honour): the "cpu" line is
+		// then the only source for "all".
+		f.CPU[0] = cpuDeltaOf(prev.Stat.Total, st.Total).percent(-1)
 	}
 }

@@ -5,19 +5,23 @@ import "github.com/ktop-dev/ktop/sources"
 func init() { register(deriveMem) }
 
 // deriveMem applies free(1)'s formulas (procps-ng ≥ 4.0.1): used = MemTotal − MemAvailable,
-// buff/cache = Buffers + Cached + SReclaimable. Without MemAvailable (kernels before 3.14), or
-// when it exceeds MemTotal (LXCFS), available falls back to MemFree, as procps does.
+// buff/cache = Buffers + Cached + SReclaimable. Without MemAvailable (kernels before 3.14), when
+// it reads 0, or when it exceeds MemTotal (LXCFS), available falls back to MemFree, as procps
+// does; a used that would be negative falls back to MemTotal − MemFree, then to 0.
 func deriveMem(_, cur *sources.Snapshot, f *Frame) {
 	m := cur.Mem
 	if m == nil {
 		return
 	}
 	avail := m.MemAvailable
-	if !m.HasAvailable || avail > m.MemTotal {
+	if !m.HasAvailable || avail == 0 || avail > m.MemTotal {
 		avail = m.MemFree
 	}
-	used := m.MemTotal - avail
-	if avail > m.MemTotal {
+	used := uint64(0)
+	switch {
+	case m.MemTotal >= avail:
+		used = m.MemTotal - avail
+	case m.MemTotal >= m.MemFree:
 		used = m.MemTotal - m.MemFree
 	}
 	swapUsed := uint64(0)

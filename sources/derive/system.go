@@ -19,12 +19,14 @@ func deriveSystem(prev, cur *sources.Snapshot, f *Frame) {
 		f.Load = &Load{Avg1: l.Load1, Avg5: l.Load5, Avg15: l.Load15, Runnable: l.Runnable, Threads: l.Threads}
 	}
 	st := cur.Stat
-	if st == nil {
-		return
+	if st != nil {
+		f.NCPU = len(st.CPUs)
 	}
-	f.NCPU = len(st.CPUs)
 	if cur.Online != nil && len(cur.Online.Online) > 0 {
 		f.NCPU = len(cur.Online.Online)
+	}
+	if st == nil {
+		return
 	}
 	// procs_running counts the task reading /proc/stat, i.e. ktop: sar -q subtracts it too.
 	if st.ProcsRunning > 0 {

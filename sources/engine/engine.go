@@ -10,6 +10,9 @@ import (
 	"github.com/ktop-dev/ktop/sources/derive"
 )
 
+// maxHistory is the most samples a History keeps, whatever Options ask: a day at 1 s fits.
+const maxHistory = 1 << 17
+
 // Options configure an Engine.
 type Options struct {
 	FS       collect.FS
@@ -38,7 +41,9 @@ func New(opts Options) *Engine {
 	if opts.History <= 0 {
 		opts.History = time.Hour
 	}
-	n := int(opts.History/opts.Interval) + 1
+	// The ring is preallocated, so its length is capped: a tiny interval with a long history
+	// would otherwise ask for billions of slots.
+	n := int(min(opts.History/opts.Interval, maxHistory-1)) + 1
 	return &Engine{
 		opts:    opts,
 		set:     collect.NewSet(opts.FS),

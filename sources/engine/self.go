@@ -14,9 +14,7 @@ import (
 // selfMeter measures ktop's own cost. CPU time comes from getrusage(RUSAGE_SELF), the same
 // utime+stime accounting /proc/self/stat prints (in finer units); RSS from /proc/self/statm,
 // because ru_maxrss is the peak, not the current size.
-type selfMeter struct {
-	buf []byte
-}
+type selfMeter struct{}
 
 func (m *selfMeter) measure(tick time.Duration) sources.SelfCost {
 	var ru syscall.Rusage
