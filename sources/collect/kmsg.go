@@ -226,7 +226,7 @@ type kmsgStream struct {
 // return exactly one record, as read(2) on /dev/kmsg does. EPIPE means the kernel overwrote
 // records before this reader reached them; the reader is then moved to the oldest record left,
 // so reading goes on and the sequence gap says how many were lost. backlog marks records that
-// predate ktop: only the newest history ones are kept, and older ones are not counted as lost.
+// predate ktop: only the newest s.history are kept, and the older ones are not lost, just old.
 func (s *kmsgStream) consume(r io.Reader, backlog bool) error {
 	buf := make([]byte, kmsgBufSize)
 	for {
