@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/ktop-dev/ktop/sources"
 )
@@ -133,13 +134,17 @@ func (c *kmsgCollector) deniedHint() string {
 	return "needs CAP_SYSLOG or root"
 }
 
-// Close stops the reader goroutine and waits for it.
+// Close stops the reader goroutine and waits for it. The wait is bounded: were the device ever
+// outside the poller, its read() would not notice the close, and exiting must not hang on it.
 func (c *kmsgCollector) Close() {
 	if c.file == nil {
 		return
 	}
 	c.file.Close()
-	<-c.done
+	select {
+	case <-c.done:
+	case <-time.After(time.Second):
+	}
 	c.file = nil
 }
 
