@@ -245,19 +245,22 @@ type PSILine struct {
 
 // Kmsg carries the kernel log records read since the previous snapshot.
 type Kmsg struct {
-	Records []KmsgRecord
-	Lost    uint64 // records overwritten before ktop read them (EPIPE), cumulative
+	Records []KmsgRecord `json:"records"`
+	// Lost counts records ktop never showed, cumulative: overwritten in the kernel's ring
+	// before ktop read them (EPIPE, sequence gaps), dropped when more arrived between two
+	// samples than ktop holds, or unparseable.
+	Lost uint64 `json:"lost"`
 }
 
 // KmsgRecord is one /dev/kmsg record. Text is already stripped of control characters.
 type KmsgRecord struct {
-	Seq      uint64
-	Level    int    // 0 emerg .. 7 debug
-	Facility int    // 0 kern, 3 daemon, ...
-	TsUsec   uint64 // since boot, microseconds
-	Text     string
-	Dict     []string // continuation lines (KEY=value)
-	Event    string   // notable event class ("oom_kill", "hung_task", ...), "" if none
+	Seq      uint64   `json:"seq"`
+	Level    int      `json:"level"`    // 0 emerg .. 7 debug
+	Facility int      `json:"facility"` // 0 kern, 3 daemon, ...
+	TsUsec   uint64   `json:"ts_usec"`  // since boot, microseconds
+	Text     string   `json:"text"`
+	Dict     []string `json:"dict,omitempty"`  // continuation lines (KEY=value)
+	Event    string   `json:"event,omitempty"` // notable event class ("oom_kill", "hung_task", ...), "" if none
 }
 
 // SelfCost is what ktop itself spent, measured on every tick.
