@@ -19,7 +19,13 @@ import (
 // baseline sample and reports only intervals, so every report has rates: `-n 3 -d 1` prints
 // three reports over three seconds.
 func runBatch(ctx context.Context, e *engine.Engine, o *options, w io.Writer) error {
-	e.Sample()
+	base := e.Sample()
+	// The baseline sample carries the kernel log already in the ring buffer (dmesg | tail);
+	// it has no rates to report, so its records go out with the first report instead.
+	var backlog *derive.Kmsg
+	if base != nil {
+		backlog = base.Frame.Kmsg
+	}
 	t := time.NewTicker(o.interval)
 	defer t.Stop()
 	enc := json.NewEncoder(w)
@@ -30,17 +36,41 @@ func runBatch(ctx context.Context, e *engine.Engine, o *options, w io.Writer) er
 		case <-t.C:
 		}
 		s := e.Sample()
+		f := s.Frame
+		if backlog != nil {
+			f = withBacklog(f, backlog)
+			backlog = nil
+		}
 		var err error
 		if o.json {
-			err = enc.Encode(s.Frame)
+			err = enc.Encode(f)
 		} else {
-			_, err = io.WriteString(w, textReport(s.Frame))
+			_, err = io.WriteString(w, textReport(f))
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// withBacklog returns a copy of f whose kernel log starts with the backlog records. Frames in
+// History are shared and immutable, hence the copy.
+func withBacklog(f *derive.Frame, backlog *derive.Kmsg) *derive.Frame {
+	if len(backlog.Records) == 0 {
+		return f
+	}
+	c := *f
+	k := derive.Kmsg{Lost: backlog.Lost}
+	if f.Kmsg != nil {
+		k.Lost = f.Kmsg.Lost
+		k.Records = append(k.Records, backlog.Records...)
+		k.Records = append(k.Records, f.Kmsg.Records...)
+	} else {
+		k.Records = backlog.Records
+	}
+	c.Kmsg = &k
+	return &c
 }
 
 // textReport renders a frame as a vmstat-like summary line and mpstat -P ALL lines.

@@ -21,7 +21,7 @@ func TestPagingOf(t *testing.T) {
 		{"i3b-local/a/proc", c(0), c(0), c(0), c(0), c(0 + 89682), c(0)},
 	}
 	for _, tt := range tests {
-		p := pagingOf(fixtureSnap(t, tt.proc, t0).VMStat.Values)
+		p := pagingOf(netSnap(t, tt.proc, t0).VMStat.Values)
 		for _, x := range []struct {
 			name       string
 			want, have counter
@@ -57,7 +57,7 @@ func TestPgstealNotDoubled(t *testing.T) {
 
 func TestDerivePaging(t *testing.T) {
 	t.Parallel()
-	prev, cur := fixtureSnap(t, "i3b-local/a/proc", t0), fixtureSnap(t, "i3b-local/b/proc", t0.Add(time.Second))
+	prev, cur := netSnap(t, "i3b-local/a/proc", t0), netSnap(t, "i3b-local/b/proc", t0.Add(time.Second))
 	f := &Frame{}
 	derivePaging(prev, cur, f)
 	pg, sw := f.Paging, f.Swap
@@ -128,14 +128,14 @@ func TestDerivePagingEdges(t *testing.T) {
 	t.Parallel()
 	t.Run("first sample", func(t *testing.T) {
 		f := &Frame{}
-		derivePaging(nil, fixtureSnap(t, "i3b-local/a/proc", t0), f)
+		derivePaging(nil, netSnap(t, "i3b-local/a/proc", t0), f)
 		if f.Paging == nil || f.Swap == nil || f.Paging.FaultS.OK || f.Swap.SiKBS.OK {
 			t.Errorf("want sections with missing rates, have %+v %+v", f.Paging, f.Swap)
 		}
 	})
 	t.Run("counter reset", func(t *testing.T) {
 		f := &Frame{}
-		derivePaging(fixtureSnap(t, "i3b-local/b/proc", t0), fixtureSnap(t, "i3b-local/a/proc", t0.Add(time.Second)), f)
+		derivePaging(netSnap(t, "i3b-local/b/proc", t0), netSnap(t, "i3b-local/a/proc", t0.Add(time.Second)), f)
 		if f.Paging.FaultS.OK || f.Paging.RefaultS.OK || !same(Some(0), f.Paging.PgpgoutS) {
 			t.Errorf("want missing rates where counters went back, have %+v", *f.Paging)
 		}

@@ -9,7 +9,7 @@ import (
 
 func TestDerivePSI(t *testing.T) {
 	t.Parallel()
-	prev, cur := fixtureSnap(t, "i3b-local/a/proc", t0), fixtureSnap(t, "i3b-local/b/proc", t0.Add(time.Second))
+	prev, cur := netSnap(t, "i3b-local/a/proc", t0), netSnap(t, "i3b-local/b/proc", t0.Add(time.Second))
 	f := &Frame{}
 	derivePSI(prev, cur, f)
 	p := f.PSI
@@ -40,14 +40,14 @@ func TestDerivePSIEdges(t *testing.T) {
 	t.Parallel()
 	t.Run("first sample", func(t *testing.T) {
 		f := &Frame{}
-		derivePSI(nil, fixtureSnap(t, "i3b-local/a/proc", t0), f)
+		derivePSI(nil, netSnap(t, "i3b-local/a/proc", t0), f)
 		if l := f.PSI.IO.Some; l.Stall.OK || l.Avg10 != 0.18 {
 			t.Errorf("want averages without a stall value, have %+v", l)
 		}
 	})
 	t.Run("old kernel: cpu without full, irq present", func(t *testing.T) {
 		f := &Frame{}
-		derivePSI(fixtureSnap(t, "i3b-old/proc", t0), fixtureSnap(t, "i3b-old/proc", t0.Add(time.Second)), f)
+		derivePSI(netSnap(t, "i3b-old/proc", t0), netSnap(t, "i3b-old/proc", t0.Add(time.Second)), f)
 		if f.PSI.CPU.Full != nil || f.PSI.Memory != nil || f.PSI.IRQ == nil || f.PSI.IRQ.Some != nil ||
 			!same(Some(0), f.PSI.IRQ.Full.Stall) {
 			t.Errorf("have %+v", f.PSI)
@@ -55,17 +55,17 @@ func TestDerivePSIEdges(t *testing.T) {
 	})
 	t.Run("total went backwards", func(t *testing.T) {
 		f := &Frame{}
-		derivePSI(fixtureSnap(t, "i3b-local/b/proc", t0), fixtureSnap(t, "i3b-local/a/proc", t0.Add(time.Second)), f)
+		derivePSI(netSnap(t, "i3b-local/b/proc", t0), netSnap(t, "i3b-local/a/proc", t0.Add(time.Second)), f)
 		if f.PSI.IO.Some.Stall.OK || !same(Some(0), f.PSI.Memory.Some.Stall) {
 			t.Errorf("want a missing stall after a reset, have %+v", f.PSI.IO.Some)
 		}
 	})
 	t.Run("resource appears", func(t *testing.T) {
 		// irq absent before, present now: averages, no stall.
-		prev := fixtureSnap(t, "i3b-old/proc", t0)
+		prev := netSnap(t, "i3b-old/proc", t0)
 		prev.PSI.IRQ = nil
 		f := &Frame{}
-		derivePSI(prev, fixtureSnap(t, "i3b-old/proc", t0.Add(time.Second)), f)
+		derivePSI(prev, netSnap(t, "i3b-old/proc", t0.Add(time.Second)), f)
 		if f.PSI.IRQ == nil || f.PSI.IRQ.Full.Stall.OK {
 			t.Errorf("have %+v", f.PSI.IRQ)
 		}

@@ -16,12 +16,11 @@ import (
 // fixtureRoot holds the /proc copies of issue 3b (see its README files).
 const fixtureRoot = "../collect/testdata"
 
-var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// fixtureSnap parses the snmp, netstat, vmstat and pressure files under proc (relative to
+// netSnap parses the snmp, netstat, vmstat and pressure files under proc (relative to
 // fixtureRoot) into a Snapshot whose sources were all read at at. Absent files leave their
 // source nil.
-func fixtureSnap(t *testing.T, proc string, at time.Time) *sources.Snapshot {
+func netSnap(t *testing.T, proc string, at time.Time) *sources.Snapshot {
 	t.Helper()
 	read := func(parts ...string) []byte {
 		b, err := os.ReadFile(filepath.Join(append([]string{fixtureRoot, proc}, parts...)...))
@@ -84,7 +83,7 @@ func same(want, have Val) bool {
 func TestDeriveTCP(t *testing.T) {
 	t.Parallel()
 	// Loopback churn plus an overflowing 127.0.0.1 listener, captured 1 s apart (i3b-local).
-	prev, cur := fixtureSnap(t, "i3b-local/a/proc", t0), fixtureSnap(t, "i3b-local/b/proc", t0.Add(time.Second))
+	prev, cur := netSnap(t, "i3b-local/a/proc", t0), netSnap(t, "i3b-local/b/proc", t0.Add(time.Second))
 	f := &Frame{}
 	deriveTCP(prev, cur, f)
 	want := TCP{
@@ -99,7 +98,7 @@ func TestDeriveTCP(t *testing.T) {
 	checkTCP(t, want, *f.TCP)
 
 	// Half the rates over a 2 s interval: Δt comes from the sources' own read times.
-	cur2 := fixtureSnap(t, "i3b-local/b/proc", t0.Add(2*time.Second))
+	cur2 := netSnap(t, "i3b-local/b/proc", t0.Add(2*time.Second))
 	f2 := &Frame{}
 	deriveTCP(prev, cur2, f2)
 	if !same(Some(float64(52606-35281)/2), f2.TCP.ActiveS) {
@@ -134,21 +133,21 @@ func TestDeriveTCPEdges(t *testing.T) {
 	t.Parallel()
 	t.Run("first sample", func(t *testing.T) {
 		f := &Frame{}
-		deriveTCP(nil, fixtureSnap(t, "i3b-local/a/proc", t0), f)
+		deriveTCP(nil, netSnap(t, "i3b-local/a/proc", t0), f)
 		checkTCP(t, TCP{Estab: Some(6)}, *f.TCP)
 	})
 	t.Run("no segments sent", func(t *testing.T) {
 		// The 16-CPU pair: no TCP traffic in that second, so no retransmit ratio.
 		f := &Frame{}
-		deriveTCP(fixtureSnap(t, "i3b-16cpu/a/proc", t0), fixtureSnap(t, "i3b-16cpu/b/proc", t0.Add(time.Second)), f)
+		deriveTCP(netSnap(t, "i3b-16cpu/a/proc", t0), netSnap(t, "i3b-16cpu/b/proc", t0.Add(time.Second)), f)
 		if f.TCP.RetransPct.OK || !same(Some(0), f.TCP.OsegS) {
 			t.Errorf("want oseg_s 0 and no retrans_pct, have %v %v", f.TCP.OsegS, f.TCP.RetransPct)
 		}
 	})
 	t.Run("older kernel without TCPSynRetrans", func(t *testing.T) {
-		s := fixtureSnap(t, "i3b-old/proc", t0)
+		s := netSnap(t, "i3b-old/proc", t0)
 		f := &Frame{}
-		deriveTCP(s, fixtureSnap(t, "i3b-old/proc", t0.Add(time.Second)), f)
+		deriveTCP(s, netSnap(t, "i3b-old/proc", t0.Add(time.Second)), f)
 		if f.TCP.SynRetransS.OK || !same(Some(0), f.TCP.TimeoutsS) {
 			t.Errorf("want syn_retrans_s missing and timeouts_s 0, have %v %v", f.TCP.SynRetransS, f.TCP.TimeoutsS)
 		}
@@ -156,7 +155,7 @@ func TestDeriveTCPEdges(t *testing.T) {
 	t.Run("counter reset", func(t *testing.T) {
 		// The later sample as prev: every counter that moved now goes backwards.
 		f := &Frame{}
-		deriveTCP(fixtureSnap(t, "i3b-local/b/proc", t0), fixtureSnap(t, "i3b-local/a/proc", t0.Add(time.Second)), f)
+		deriveTCP(netSnap(t, "i3b-local/b/proc", t0), netSnap(t, "i3b-local/a/proc", t0.Add(time.Second)), f)
 		if f.TCP.ActiveS.OK || f.TCP.RetransPct.OK || f.TCP.ListenOverflowsS.OK || !same(Some(0), f.TCP.AtmptfS) {
 			t.Errorf("want missing rates after a reset, have %+v", *f.TCP)
 		}
