@@ -258,3 +258,22 @@ func FuzzParseSmapsRollup(f *testing.F) {
 		_ = ParseSmapsRollup(b, &r)
 	})
 }
+
+// TestSmapsSetSelectedConcurrent: the UI pins from its own goroutine while the engine samples
+// (run under -race).
+func TestSmapsSetSelectedConcurrent(t *testing.T) {
+	t.Parallel()
+	p, clk, _, read := policy(time.Millisecond)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			p.SetSelected([]int{i % 3})
+		}
+	}()
+	for range 200 {
+		p.Apply(table(3000, 2000, 10), read)
+		clk.advance(time.Second)
+	}
+	<-done
+}
