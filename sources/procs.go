@@ -26,13 +26,16 @@ type ProcTable struct {
 type Proc struct {
 	PID       int    `json:"pid"`
 	StartTime uint64 `json:"start"` // stat 22: ticks after boot; with PID the identity (a change is PID reuse)
-	PPID      int    `json:"ppid"`
-	State     byte   `json:"state"` // stat 3: R S D Z T t X I ...
-	Kernel    bool   `json:"kthread,omitempty"`
-	Comm      string `json:"comm"`    // sanitised
-	Cmdline   string `json:"cmdline"` // sanitised, NULs as spaces; "[comm]" when empty (kernel thread, zombie)
-	UID       uint32 `json:"uid"`     // real uid (status Uid: first column, as pidstat)
-	User      string `json:"user"`
+	// AtUs is when stat was read, in µs after ProcTable.At: a pass over thousands of processes
+	// on a busy machine takes long enough that one timestamp per table would skew rates.
+	AtUs    uint32 `json:"at_us"`
+	PPID    int    `json:"ppid"`
+	State   byte   `json:"state"` // stat 3: R S D Z T t X I ...
+	Kernel  bool   `json:"kthread,omitempty"`
+	Comm    string `json:"comm"`    // sanitised
+	Cmdline string `json:"cmdline"` // sanitised, NULs as spaces; "[comm]" when empty (kernel thread, zombie)
+	UID     uint32 `json:"uid"`     // real uid (status Uid: first column, as pidstat)
+	User    string `json:"user"`
 
 	UTime, STime, GuestTime uint64 // stat 14, 15, 43; utime includes guest_time
 	MinFlt, MajFlt          uint64 // stat 10, 12

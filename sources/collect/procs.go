@@ -200,6 +200,9 @@ func (c *procCollector) readProc(rootfd, pid int, at time.Time) (sources.Proc, e
 	if c.buf, err = c.readAt(dfd, pid, "stat\x00", c.buf); err != nil {
 		return p, err
 	}
+	if off := c.clock().Sub(at).Microseconds(); off > 0 && off < 1<<32 {
+		p.AtUs = uint32(off)
+	}
 	if len(c.buf) == 0 {
 		return p, syscall.ESRCH // a dying task can read as empty
 	}

@@ -113,11 +113,11 @@ func deriveProcs(prev, cur *sources.Snapshot, f *Frame) {
 			switch {
 			case j < len(pt.Procs) && pt.Procs[j].PID == c.PID && pt.Procs[j].StartTime == c.StartTime:
 				p = &pt.Procs[j]
-				dt = t.At.Sub(pt.At).Seconds()
+				dt = t.At.Sub(pt.At).Seconds() + float64(int64(c.AtUs)-int64(p.AtUs))/1e6
 			case float64(c.StartTime)/userHZ > pt.Uptime:
 				// Born after the previous sample: every counter started at zero.
 				p = &sources.Proc{PID: c.PID, StartTime: c.StartTime, HasSched: c.HasSched}
-				dt = t.Uptime - float64(c.StartTime)/userHZ
+				dt = t.Uptime + float64(c.AtUs)/1e6 - float64(c.StartTime)/userHZ
 			}
 		}
 		f.Procs[i] = procOf(p, c, dt, t.At)

@@ -26,6 +26,9 @@ func snapOf(t *testing.T, root string) *sources.Snapshot {
 		t.Fatalf("%s: no process table: %+v", root, s.StatusFor(sources.SrcProcs))
 	}
 	s.Procs.At = time.Unix(0, 0).Add(time.Duration(s.Procs.Uptime * float64(time.Second)))
+	for i := range s.Procs.Procs {
+		s.Procs.Procs[i].AtUs = 0 // the files were copied at the uptime instant, as far as we know
+	}
 	return s
 }
 
@@ -135,6 +138,21 @@ func TestProcsIdentity(t *testing.T) {
 	}
 	if p := rowOf(t, f, 14189); !near(p.Usr, 34.83) {
 		t.Errorf("neighbour mismatched: %v", p.Usr)
+	}
+}
+
+// TestProcsReadOffset: each process's Δt runs between its own stat reads, not the passes' starts.
+func TestProcsReadOffset(t *testing.T) {
+	t.Parallel()
+	prev := snapOf(t, fixtures+"procs-16cpu/a/proc")
+	cur := snapOf(t, fixtures+"procs-16cpu/b/proc")
+	for i := range cur.Procs.Procs {
+		if p := &cur.Procs.Procs[i]; p.PID == 411 {
+			p.AtUs = 500_000 // read half a second into a slow pass: Δt = 4.24 s
+		}
+	}
+	if p := rowOf(t, derive.Derive(prev, cur), 411); !near(p.Usr, 371/4.24) {
+		t.Errorf("usr: want %.2f, have %v", 371/4.24, p.Usr)
 	}
 }
 
