@@ -46,6 +46,7 @@ type Snapshot struct {
 	VMStat     *VMStat     `json:"vmstat,omitempty"`
 	PSI        *PSI        `json:"psi,omitempty"`
 	Kmsg       *Kmsg       `json:"kmsg,omitempty"`
+	Procs      *ProcTable  `json:"procs,omitempty"`
 
 	Self SelfCost `json:"self"`
 }

@@ -40,6 +40,9 @@ type Frame struct {
 	PSI        *PSI        `json:"psi"`
 	Kmsg       *Kmsg       `json:"kmsg"`
 
+	Procs       []Proc       `json:"procs"` // pidstat -u -r -d per process, by PID
+	ProcSummary *ProcSummary `json:"proc_summary"`
+
 	Self   Self                      `json:"self"`
 	Status map[string]sources.Status `json:"status"`
 }

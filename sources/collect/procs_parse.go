@@ -1,0 +1,309 @@
+package collect
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+// pfKthread is PF_KTHREAD in stat field 9 (flags): the task is a kernel thread.
+const pfKthread = 0x00200000
+
+// ParseProcStat parses /proc/PID/stat into p (everything but PID and the strings) and returns
+// the comm bytes, a sub-slice of b. comm may hold spaces, parentheses and newlines, so it is
+// everything between the first '(' and the last ')'; the fields are counted after that ')'.
+// Fields up to 22 (starttime) are required; later ones (39 processor, 42 blkio, 43 guest_time)
+// are read when present, as older kernels print fewer.
+func ParseProcStat(b []byte, p *sources.Proc) (comm []byte, err error) {
+	open := bytes.IndexByte(b, '(')
+	end := bytes.LastIndexByte(b, ')')
+	if open < 0 || end < open {
+		return nil, errors.New("no (comm)")
+	}
+	comm = b[open+1 : end]
+	rest := b[end+1:]
+	field := 2 // the ')' closes field 2
+	for len(rest) > 0 && field < 43 {
+		i := 0
+		for i < len(rest) && (rest[i] == ' ' || rest[i] == '\n') {
+			i++
+		}
+		j := i
+		for j < len(rest) && rest[j] != ' ' && rest[j] != '\n' {
+			j++
+		}
+		if j == i {
+			break
+		}
+		tok := rest[i:j]
+		rest = rest[j:]
+		field++
+		var dst *uint64
+		var v uint64
+		switch field {
+		case 3:
+			if len(tok) != 1 {
+				return nil, fmt.Errorf("state %q", tok)
+			}
+			p.State = tok[0]
+			continue
+		case 4:
+			if v, err = parseUint(tok); err != nil || v > 1<<31 {
+				return nil, fmt.Errorf("ppid %q", tok)
+			}
+			p.PPID = int(v)
+			continue
+		case 9:
+			if v, err = parseUint(tok); err != nil {
+				return nil, fmt.Errorf("flags: %w", err)
+			}
+			p.Kernel = v&pfKthread != 0
+			continue
+		case 10:
+			dst = &p.MinFlt
+		case 12:
+			dst = &p.MajFlt
+		case 14:
+			dst = &p.UTime
+		case 15:
+			dst = &p.STime
+		case 20:
+			if v, err = parseUint(tok); err != nil || v > 1<<31 {
+				return nil, fmt.Errorf("num_threads %q", tok)
+			}
+			p.Threads = uint32(v)
+			continue
+		case 22:
+			dst = &p.StartTime
+		case 39:
+			if v, err = parseUint(tok); err != nil || v > 1<<31 {
+				return nil, fmt.Errorf("processor %q", tok)
+			}
+			p.CPU = int32(v)
+			continue
+		case 42:
+			dst = &p.BlkioTicks
+		case 43:
+			dst = &p.GuestTime
+		default:
+			continue
+		}
+		if *dst, err = parseUint(tok); err != nil {
+			return nil, fmt.Errorf("field %d: %w", field, err)
+		}
+	}
+	if field < 22 {
+		return nil, fmt.Errorf("%d fields, want at least 22", field)
+	}
+	return comm, nil
+}
+
+// ProcStatus holds what ktop takes from /proc/PID/status (kB; UID is the real uid, the first
+// Uid: column, as pidstat shows it). Kernel threads have no Vm*/Rss* lines: those stay 0.
+type ProcStatus struct {
+	UID                                    uint32
+	RSSKB, AnonKB, FileKB, ShmemKB, SwapKB uint64
+}
+
+// ParseProcStatus parses the keys of /proc/PID/status that ktop uses; other keys are ignored.
+// A status without a Uid line is malformed.
+func ParseProcStatus(b []byte, st *ProcStatus) error {
+	*st = ProcStatus{}
+	seenUID := false
+	for len(b) > 0 {
+		var line []byte
+		line, b = nextLine(b)
+		if len(line) < 4 {
+			continue
+		}
+		var dst *uint64
+		switch line[0] {
+		case 'U':
+			if !bytes.HasPrefix(line, []byte("Uid:")) {
+				continue
+			}
+			v, err := firstUint(line[4:])
+			if err != nil || v > 1<<32-1 {
+				return fmt.Errorf("bad Uid line %q", line)
+			}
+			st.UID, seenUID = uint32(v), true
+			continue
+		case 'V':
+			switch {
+			case bytes.HasPrefix(line, []byte("VmRSS:")):
+				dst = &st.RSSKB
+			case bytes.HasPrefix(line, []byte("VmSwap:")):
+				dst = &st.SwapKB
+			default:
+				continue
+			}
+		case 'R':
+			switch {
+			case bytes.HasPrefix(line, []byte("RssAnon:")):
+				dst = &st.AnonKB
+			case bytes.HasPrefix(line, []byte("RssFile:")):
+				dst = &st.FileKB
+			case bytes.HasPrefix(line, []byte("RssShmem:")):
+				dst = &st.ShmemKB
+			default:
+				continue
+			}
+		default:
+			continue
+		}
+		colon := bytes.IndexByte(line, ':')
+		v, err := firstUint(line[colon+1:])
+		if err != nil {
+			return fmt.Errorf("%s %w", line[:colon+1], err)
+		}
+		*dst = v
+	}
+	if !seenUID {
+		return errors.New("no Uid line")
+	}
+	return nil
+}
+
+// firstUint parses the first whitespace-separated token of b ("\t1912 kB" → 1912).
+func firstUint(b []byte) (uint64, error) {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	j := i
+	for j < len(b) && b[j] != ' ' && b[j] != '\t' {
+		j++
+	}
+	return parseUint(b[i:j])
+}
+
+// ProcIO is /proc/PID/io's block-layer byte counters.
+type ProcIO struct {
+	ReadBytes, WriteBytes, CancelledWriteBytes uint64
+}
+
+// ParseProcIO parses /proc/PID/io; read_bytes and write_bytes are required
+// (CONFIG_TASK_IO_ACCOUNTING), cancelled_write_bytes is read when present.
+func ParseProcIO(b []byte, io *ProcIO) error {
+	*io = ProcIO{}
+	seen := 0
+	for len(b) > 0 {
+		var line []byte
+		line, b = nextLine(b)
+		colon := bytes.IndexByte(line, ':')
+		if colon < 0 {
+			continue
+		}
+		var dst *uint64
+		switch string(line[:colon]) {
+		case "read_bytes":
+			dst = &io.ReadBytes
+			seen++
+		case "write_bytes":
+			dst = &io.WriteBytes
+			seen++
+		case "cancelled_write_bytes":
+			dst = &io.CancelledWriteBytes
+		default:
+			continue
+		}
+		v, err := firstUint(line[colon+1:])
+		if err != nil {
+			return fmt.Errorf("%s: %w", line[:colon], err)
+		}
+		*dst = v
+	}
+	if seen < 2 {
+		return errors.New("no read_bytes/write_bytes")
+	}
+	return nil
+}
+
+// ParseSchedstat parses /proc/PID/schedstat (or a thread's): sum_exec_runtime and run_delay in
+// ns. The third field (timeslices) is not used.
+func ParseSchedstat(b []byte) (runNs, delayNs uint64, err error) {
+	line, _ := nextLine(b)
+	var f [3][]byte
+	n := 0
+	for i := 0; i < len(line) && n < len(f); {
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		j := i
+		for j < len(line) && line[j] != ' ' {
+			j++
+		}
+		if j > i {
+			f[n] = line[i:j]
+			n++
+		}
+		i = j
+	}
+	if n < 2 {
+		return 0, 0, fmt.Errorf("schedstat: %d fields", n)
+	}
+	if runNs, err = parseUint(f[0]); err != nil {
+		return 0, 0, err
+	}
+	if delayNs, err = parseUint(f[1]); err != nil {
+		return 0, 0, err
+	}
+	return runNs, delayNs, nil
+}
+
+// Cmdline turns /proc/PID/cmdline (NUL-separated arguments) into one sanitised line. An empty
+// cmdline (kernel thread, zombie, process during exit) shows as "[comm]", as top does.
+func Cmdline(b []byte, comm string) string {
+	b = bytes.TrimRight(b, "\x00")
+	if len(bytes.TrimSpace(b)) == 0 {
+		return "[" + comm + "]"
+	}
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c == 0 {
+			c = ' '
+		}
+		out[i] = c
+	}
+	return Sanitize(string(out))
+}
+
+// ParseHidepid returns the hidepid option of the procfs mounted at mountPoint, from
+// /proc/self/mountinfo ("" when absent or off). Since Linux 5.8 the value may be a name
+// (invisible, noaccess, ptraceable) as well as a number, and it sits among the super options
+// (older kernels: the mount options). When several procfs are stacked on the mount point, the
+// last one is the one visible.
+func ParseHidepid(mountinfo []byte, mountPoint string) string {
+	var f [][]byte
+	hide := ""
+	for len(mountinfo) > 0 {
+		var line []byte
+		line, mountinfo = nextLine(mountinfo)
+		f = fields(line, f)
+		// id parent major:minor root mountpoint options [optional...] - fstype source superopts
+		if len(f) < 10 || string(f[4]) != mountPoint {
+			continue
+		}
+		sep := -1
+		for i := 6; i < len(f); i++ {
+			if string(f[i]) == "-" {
+				sep = i
+				break
+			}
+		}
+		if sep < 0 || sep+3 >= len(f) || string(f[sep+1]) != "proc" {
+			continue
+		}
+		hide = ""
+		for _, opts := range [][]byte{f[5], f[sep+3]} {
+			for opt := range bytes.SplitSeq(opts, []byte(",")) {
+				if v, ok := bytes.CutPrefix(opt, []byte("hidepid=")); ok && string(v) != "0" && string(v) != "off" {
+					hide = string(v)
+				}
+			}
+		}
+	}
+	return hide
+}

@@ -1,0 +1,556 @@
+package collect
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+const (
+	liveA  = "testdata/procs-live/a/proc"
+	liveB  = "testdata/procs-live/b/proc"
+	cpu16A = "testdata/procs-16cpu/a/proc"
+	cpu16B = "testdata/procs-16cpu/b/proc"
+)
+
+func readFixture(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fakeClock advances by step on every call, so reads take a known time.
+type fakeClock struct {
+	mu   sync.Mutex
+	t    time.Time
+	step time.Duration
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := c.t
+	c.t = c.t.Add(c.step)
+	return t
+}
+
+func (c *fakeClock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// testCollector is a procCollector over root with a fixed user table and fake clocks.
+func testCollector(root string) (*procCollector, *fakeClock) {
+	c := newProcCollector(FS{Proc: root})
+	clk := &fakeClock{t: time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)}
+	c.clock = clk.now
+	c.smaps.Clock = clk.now
+	c.euid = 0
+	c.lookup = func(uid uint32) string {
+		return map[uint32]string{0: "root", 65534: "nobody"}[uid]
+	}
+	return c, clk
+}
+
+func collectTable(t *testing.T, c *procCollector) *sources.ProcTable {
+	t.Helper()
+	var s sources.Snapshot
+	if err := c.Collect(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s.Procs
+}
+
+func procByPID(t *testing.T, tab *sources.ProcTable, pid int) *sources.Proc {
+	t.Helper()
+	for i := range tab.Procs {
+		if tab.Procs[i].PID == pid {
+			return &tab.Procs[i]
+		}
+	}
+	t.Fatalf("pid %d not in table", pid)
+	return nil
+}
+
+func TestParseProcStat(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		comm string
+		want sources.Proc
+	}{
+		{liveB + "/14190/stat", "a b)c", sources.Proc{State: 'S', PPID: 14186, MinFlt: 116, Threads: 1, StartTime: 53387, CPU: 1}},
+		{liveB + "/14188/stat", "sh", sources.Proc{State: 'R', PPID: 14186, MinFlt: 105, UTime: 186, STime: 2, Threads: 1, StartTime: 53386}},
+		{liveB + "/14189/stat", "python3", sources.Proc{State: 'S', PPID: 14186, MinFlt: 2857, MajFlt: 2, UTime: 182, STime: 4, Threads: 4, StartTime: 53386}},
+		{liveB + "/9/stat", "kworker/0:0-mm_percpu_wq", sources.Proc{State: 'I', PPID: 2, Kernel: true, Threads: 1, StartTime: 18}},
+		{cpu16B + "/170/stat", "UVM global queue", sources.Proc{State: 'S', PPID: 2, Kernel: true, Threads: 1, StartTime: 76, CPU: 7}},
+		{cpu16B + "/411/stat", "sh", sources.Proc{State: 'R', PPID: 404, MinFlt: 83, UTime: 743, Threads: 1, StartTime: 2572, CPU: 9}},
+	}
+	for _, tt := range tests {
+		var have sources.Proc
+		comm, err := ParseProcStat(readFixture(t, tt.file), &have)
+		if err != nil {
+			t.Errorf("%s: %v", tt.file, err)
+			continue
+		}
+		if string(comm) != tt.comm {
+			t.Errorf("%s: comm: want %q, have %q", tt.file, tt.comm, comm)
+		}
+		if have != tt.want {
+			t.Errorf("%s:\nwant %+v\nhave %+v", tt.file, tt.want, have)
+		}
+	}
+}
+
+func TestParseProcStatMalformed(t *testing.T) {
+	t.Parallel()
+	real := string(readFixture(t, liveB+"/14188/stat"))
+	// Hand-made damaged variants of a real line.
+	tests := map[string]string{
+		"empty":          "",
+		"no parens":      "14188 sh R 1 2 3",
+		"truncated":      real[:60],
+		"bad utime":      strings.Replace(real, " 186 2 ", " x86 2 ", 1),
+		"two-char state": strings.Replace(real, ") R ", ") RR ", 1),
+	}
+	for name, in := range tests {
+		var p sources.Proc
+		if _, err := ParseProcStat([]byte(in), &p); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	// A comm holding a newline and a ") " still parses by the last ')'.
+	var p sources.Proc
+	comm, err := ParseProcStat([]byte(strings.Replace(real, "(sh)", "(x) R 9\n(y)", 1)), &p)
+	if err != nil || string(comm) != "x) R 9\n(y" || p.UTime != 186 {
+		t.Errorf("odd comm: comm %q utime %d err %v", comm, p.UTime, err)
+	}
+}
+
+func TestParseProcStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		want ProcStatus
+	}{
+		{liveB + "/14191/status", ProcStatus{UID: 65534, RSSKB: 1812, AnonKB: 108, FileKB: 1704}},
+		{liveB + "/14189/status", ProcStatus{RSSKB: 13668, AnonKB: 6956, FileKB: 6712}},
+		{liveB + "/2/status", ProcStatus{}}, // kernel thread: no Vm*/Rss* lines
+		{cpu16B + "/411/status", ProcStatus{RSSKB: 1912, AnonKB: 108, FileKB: 1804}},
+	}
+	for _, tt := range tests {
+		var have ProcStatus
+		if err := ParseProcStatus(readFixture(t, tt.file), &have); err != nil {
+			t.Errorf("%s: %v", tt.file, err)
+			continue
+		}
+		if have != tt.want {
+			t.Errorf("%s: want %+v, have %+v", tt.file, tt.want, have)
+		}
+	}
+	var st ProcStatus
+	if err := ParseProcStatus([]byte("Name:\tsh\n"), &st); err == nil {
+		t.Error("status without Uid: no error")
+	}
+}
+
+func TestParseProcIO(t *testing.T) {
+	t.Parallel()
+	var have ProcIO
+	if err := ParseProcIO(readFixture(t, liveB+"/14189/io"), &have); err != nil {
+		t.Fatal(err)
+	}
+	if want := (ProcIO{ReadBytes: 73728}); have != want {
+		t.Errorf("want %+v, have %+v", want, have)
+	}
+	if err := ParseProcIO([]byte("rchar: 1\nwchar: 2\n"), &have); err == nil {
+		t.Error("io without read_bytes: no error")
+	}
+}
+
+func TestParseSchedstat(t *testing.T) {
+	t.Parallel()
+	run, delay, err := ParseSchedstat(readFixture(t, liveB+"/14188/schedstat"))
+	if err != nil || run != 1930135139 || delay != 3778671147 {
+		t.Errorf("have %d %d %v", run, delay, err)
+	}
+	for _, in := range []string{"", "12\n", "a b c\n"} {
+		if _, _, err := ParseSchedstat([]byte(in)); err == nil {
+			t.Errorf("%q: no error", in)
+		}
+	}
+}
+
+func TestParseSmapsRollup(t *testing.T) {
+	t.Parallel()
+	var have sources.SmapsRollup
+	if err := ParseSmapsRollup(readFixture(t, cpu16B+"/411/smaps_rollup"), &have); err != nil {
+		t.Fatal(err)
+	}
+	want := sources.SmapsRollup{Rss: 1912, Pss: 234, PssDirty: 108, PssAnon: 108, PssFile: 126,
+		SharedClean: 1804, PrivateDirty: 108}
+	if have != want {
+		t.Errorf("want %+v\nhave %+v", want, have)
+	}
+	if have.USS() != 108 {
+		t.Errorf("USS: want 108, have %d", have.USS())
+	}
+	// A kernel thread's file reads empty (ESRCH at read): not a rollup.
+	if err := ParseSmapsRollup(nil, &have); err == nil {
+		t.Error("empty rollup: no error")
+	}
+}
+
+func TestCmdline(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, comm, want string }{
+		{string(readFixture(t, liveB+"/14190/cmdline")), "a b)c", "/tmp/a b)c 30"},
+		{"", "kthreadd", "[kthreadd]"},
+		{"sh\x00-c\x00\x1b[31mred\x00", "sh", "sh -c ?[31mred"},
+	}
+	for _, tt := range tests {
+		if have := Cmdline([]byte(tt.in), tt.comm); have != tt.want {
+			t.Errorf("%q: want %q, have %q", tt.in, tt.want, have)
+		}
+	}
+}
+
+func TestParseHidepid(t *testing.T) {
+	t.Parallel()
+	// The first line is this machine's real /proc entry; the others are hand-made variants.
+	real := "21 26 0:20 / /proc rw,relatime - proc proc rw\n"
+	tests := []struct{ in, mnt, want string }{
+		{real, "/proc", ""},
+		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=invisible,gid=1001\n", "/proc", "invisible"},
+		{"21 26 0:20 / /proc rw,relatime,hidepid=2 - proc proc rw\n", "/proc", "2"},
+		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=0\n", "/proc", ""},
+		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=2\n", "/other", ""},
+		// stacked: the last mount on the mount point wins
+		{"21 26 0:20 / /proc rw - proc proc rw,hidepid=2\n90 21 0:30 / /proc rw - proc proc rw\n", "/proc", ""},
+	}
+	for _, tt := range tests {
+		if have := ParseHidepid([]byte(tt.in), tt.mnt); have != tt.want {
+			t.Errorf("%q on %s: want %q, have %q", tt.in, tt.mnt, tt.want, have)
+		}
+	}
+}
+
+func TestProcCollectorLive(t *testing.T) {
+	t.Parallel()
+	c, _ := testCollector(liveA)
+	tab := collectTable(t, c)
+	var pids []int
+	for _, p := range tab.Procs {
+		pids = append(pids, p.PID)
+	}
+	if want := []int{2, 9, 14188, 14189, 14190, 14191}; !slices.Equal(want, pids) {
+		t.Fatalf("pids: want %v, have %v", want, pids)
+	}
+	if tab.Uptime != 534.55 {
+		t.Errorf("uptime: want 534.55, have %v", tab.Uptime)
+	}
+	odd := procByPID(t, tab, 14190)
+	if odd.Comm != "a b)c" || odd.Cmdline != "/tmp/a b)c 30" || odd.User != "root" {
+		t.Errorf("odd comm: %q %q %q", odd.Comm, odd.Cmdline, odd.User)
+	}
+	if k := procByPID(t, tab, 2); !k.Kernel || k.Cmdline != "[kthreadd]" || k.SmapsSkip != skipKernel {
+		t.Errorf("kthreadd: %+v", k)
+	}
+	nob := procByPID(t, tab, 14191)
+	if nob.User != "nobody" || nob.UID != 65534 || nob.RSSKB != 1812 || !nob.HasStatus || nob.IOState != sources.IOOK {
+		t.Errorf("nobody's sleep: %+v", nob)
+	}
+	// The multi-threaded python: run delay summed over its 4 tasks, not the leader's file.
+	py := procByPID(t, tab, 14189)
+	var sum uint64
+	for _, tid := range []string{"14189", "14294", "14296", "14301"} {
+		_, d, err := ParseSchedstat(readFixture(t, liveA+"/14189/task/"+tid+"/schedstat"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += d
+	}
+	if py.RunDelayNs != sum {
+		t.Errorf("python run delay: want %d (sum over tasks), have %d", sum, py.RunDelayNs)
+	}
+	// The single-threaded loop uses /proc/PID/schedstat.
+	if sh := procByPID(t, tab, 14188); sh.RunDelayNs != 1171593453 || sh.UTime != 59 {
+		t.Errorf("sh: %+v", sh)
+	}
+}
+
+func TestProcCollectorVanished(t *testing.T) {
+	t.Parallel()
+	// 14192 exited before a/ was copied (empty directory); 410 exited while a/ was copied
+	// (empty files).
+	for _, tt := range []struct {
+		root string
+		gone int
+		n    int
+	}{{liveA, 14192, 6}, {liveB, 14192, 7}, {cpu16A, 410, 4}} {
+		c, _ := testCollector(tt.root)
+		tab := collectTable(t, c)
+		if len(tab.Procs) != tt.n {
+			t.Errorf("%s: want %d processes, have %d", tt.root, tt.n, len(tab.Procs))
+		}
+		for _, p := range tab.Procs {
+			if p.PID == tt.gone {
+				t.Errorf("%s: vanished %d listed", tt.root, tt.gone)
+			}
+		}
+		if len(tab.Notes) != 0 {
+			t.Errorf("%s: a vanished process is not worth a note: %q", tt.root, tab.Notes)
+		}
+	}
+}
+
+func TestProcCollectorDenied(t *testing.T) {
+	t.Parallel()
+	c, _ := testCollector(liveA)
+	// The tests run as root, where mode bits do not deny: inject what a non-root ktop gets for
+	// another user's io and smaps_rollup (metrics-spec §4).
+	c.fault = func(pid int, name string) error {
+		if pid != 14191 && (name == "io" || strings.HasSuffix(name, "/smaps_rollup")) {
+			return syscall.EACCES
+		}
+		return nil
+	}
+	c.smaps.TopK = 100 // every process is a candidate
+	for range 8 {      // one smaps_rollup read per pass
+		tab := collectTable(t, c)
+		if want := 5; tab.IODenied != want {
+			t.Errorf("io denied: want %d, have %d", want, tab.IODenied)
+		}
+	}
+	var s sources.Snapshot
+	if err := c.Collect(&s); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range s.Procs.Procs {
+		switch {
+		case p.PID == 14191:
+			if p.IOState != sources.IOOK || p.Smaps == nil || p.SmapsSkip != "" {
+				t.Errorf("own process: io %v smaps %v skip %q", p.IOState, p.Smaps, p.SmapsSkip)
+			}
+		case p.Kernel:
+		default:
+			if p.IOState != sources.IODenied || p.Smaps != nil || p.SmapsSkip != skipDenied {
+				t.Errorf("%d: io %v smaps %v skip %q", p.PID, p.IOState, p.Smaps, p.SmapsSkip)
+			}
+		}
+	}
+	if st := s.StatusFor(sources.SrcSmaps); st.State != sources.OK {
+		t.Errorf("denied processes do not make the source unavailable: %+v", st)
+	}
+}
+
+func TestProcCollectorHidepidNote(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, liveA, dir)
+	if err := os.MkdirAll(filepath.Join(dir, "self"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// hand-made: this machine's /proc mount line with hidepid added, pointed at the copy
+	line := "21 26 0:20 / " + dir + " rw,relatime - proc proc rw,hidepid=invisible\n"
+	if err := os.WriteFile(filepath.Join(dir, "self", "mountinfo"), []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		euid int
+		note bool
+	}{{0, false}, {1000, true}} {
+		c, _ := testCollector(dir)
+		c.euid = tt.euid
+		tab := collectTable(t, c)
+		has := len(tab.Notes) == 1 && strings.HasPrefix(tab.Notes[0], "hidepid=invisible:")
+		if has != tt.note {
+			t.Errorf("euid %d: notes %q", tt.euid, tab.Notes)
+		}
+	}
+}
+
+// TestProcCollectorTiers checks the cost tiers: status and io are re-read only for processes
+// that ran or faulted, or after statusMaxAge; cmdline once per identity.
+func TestProcCollectorTiers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, liveA, dir)
+	c, clk := testCollector(dir)
+	c.smaps.TopK = 0 // keep smaps out of the count
+	var mu sync.Mutex
+	opened := map[string]int{}
+	c.fault = func(pid int, name string) error {
+		mu.Lock()
+		opened[filepath.Base(name)]++
+		mu.Unlock()
+		return nil
+	}
+	count := func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		m := opened
+		opened = map[string]int{}
+		return m
+	}
+	collectTable(t, c)
+	if have := count(); have["status"] != 6 || have["io"] != 6 || have["cmdline"] != 6 {
+		t.Errorf("first pass: %v", have)
+	}
+	clk.advance(time.Second)
+	collectTable(t, c)
+	if have := count(); have["status"] != 0 || have["io"] != 0 || have["cmdline"] != 0 || have["stat"] != 7 { // 14192 is an empty directory
+		t.Errorf("nothing moved: %v", have)
+	}
+	// The busy loop moves (its b/ stat and schedstat): only it is re-read.
+	for _, f := range []string{"stat", "schedstat"} {
+		copyFile(t, filepath.Join(liveB, "14188", f), filepath.Join(dir, "14188", f))
+	}
+	clk.advance(time.Second)
+	tab := collectTable(t, c)
+	if have := count(); have["status"] != 1 || have["io"] != 1 || have["cmdline"] != 0 {
+		t.Errorf("one moved: %v", have)
+	}
+	if p := procByPID(t, tab, 14188); p.UTime != 186 {
+		t.Errorf("busy loop: utime %d", p.UTime)
+	}
+	clk.advance(statusMaxAge)
+	collectTable(t, c)
+	if have := count(); have["status"] != 6 || have["io"] != 6 {
+		t.Errorf("after %v: %v", statusMaxAge, have)
+	}
+}
+
+// TestProcCollectorPIDReuse: the same PID with another starttime is a new process, whose
+// strings are read again.
+func TestProcCollectorPIDReuse(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, liveA, dir)
+	c, _ := testCollector(dir)
+	tab := collectTable(t, c)
+	if p := procByPID(t, tab, 14190); p.Comm != "a b)c" {
+		t.Fatalf("before: %q", p.Comm)
+	}
+	// PID 14190 now holds the real files of another process (14435, started later).
+	if err := os.RemoveAll(filepath.Join(dir, "14190")); err != nil {
+		t.Fatal(err)
+	}
+	copyTree(t, filepath.Join(liveB, "14435"), filepath.Join(dir, "14190"))
+	tab = collectTable(t, c)
+	p := procByPID(t, tab, 14190)
+	if p.StartTime != 53897 || p.Comm != "sleep" || p.Cmdline != "sleep 5" {
+		t.Errorf("after reuse: start %d comm %q cmdline %q", p.StartTime, p.Comm, p.Cmdline)
+	}
+}
+
+// TestThreadSchedMonotonic: a thread that exits keeps its share in the process's run delay,
+// so the sum never goes backwards.
+func TestThreadSchedMonotonic(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, liveA, dir)
+	c, _ := testCollector(dir)
+	before := procByPID(t, collectTable(t, c), 14189).RunDelayNs
+	if err := os.RemoveAll(filepath.Join(dir, "14189", "task", "14294")); err != nil {
+		t.Fatal(err)
+	}
+	after := procByPID(t, collectTable(t, c), 14189).RunDelayNs
+	if after != before {
+		t.Errorf("after a thread exit: want %d, have %d", before, after)
+	}
+}
+
+func copyFile(t testing.TB, src, dst string) {
+	t.Helper()
+	if err := os.WriteFile(dst, readFixture(t, src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func copyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func FuzzParseProcStat(f *testing.F) {
+	for _, p := range []string{liveB + "/14190/stat", liveB + "/9/stat", cpu16B + "/170/stat"} {
+		f.Add(readFixture(f, p))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p sources.Proc
+		_, _ = ParseProcStat(b, &p)
+	})
+}
+
+func FuzzParseProcStatus(f *testing.F) {
+	f.Add(readFixture(f, liveB+"/14191/status"))
+	f.Add(readFixture(f, liveB+"/2/status"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var st ProcStatus
+		_ = ParseProcStatus(b, &st)
+	})
+}
+
+func FuzzParseProcIO(f *testing.F) {
+	f.Add(readFixture(f, liveB+"/14189/io"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var io ProcIO
+		_ = ParseProcIO(b, &io)
+	})
+}
+
+func FuzzParseSchedstat(f *testing.F) {
+	f.Add(readFixture(f, liveB+"/14188/schedstat"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _, _ = ParseSchedstat(b)
+	})
+}
+
+func FuzzCmdline(f *testing.F) {
+	f.Add(readFixture(f, liveB+"/14190/cmdline"), "a b)c")
+	f.Fuzz(func(t *testing.T, b []byte, comm string) {
+		_ = Cmdline(b, comm)
+	})
+}
+
+func FuzzParseHidepid(f *testing.F) {
+	f.Add([]byte("21 26 0:20 / /proc rw,relatime - proc proc rw\n"), "/proc")
+	f.Fuzz(func(t *testing.T, b []byte, mnt string) {
+		_ = ParseHidepid(b, mnt)
+	})
+}
