@@ -20,7 +20,7 @@ const (
 	cpu16B = "testdata/procs-16cpu/b/proc"
 )
 
-func readFixture(t testing.TB, path string) []byte {
+func mustRead(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -105,7 +105,7 @@ func TestParseProcStat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var have sources.Proc
-		comm, err := ParseProcStat(readFixture(t, tt.file), &have)
+		comm, err := ParseProcStat(mustRead(t, tt.file), &have)
 		if err != nil {
 			t.Errorf("%s: %v", tt.file, err)
 			continue
@@ -121,7 +121,7 @@ func TestParseProcStat(t *testing.T) {
 
 func TestParseProcStatMalformed(t *testing.T) {
 	t.Parallel()
-	real := string(readFixture(t, liveB+"/14188/stat"))
+	real := string(mustRead(t, liveB+"/14188/stat"))
 	// Hand-made damaged variants of a real line.
 	tests := map[string]string{
 		"empty":          "",
@@ -157,7 +157,7 @@ func TestParseProcStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var have ProcStatus
-		if err := ParseProcStatus(readFixture(t, tt.file), &have); err != nil {
+		if err := ParseProcStatus(mustRead(t, tt.file), &have); err != nil {
 			t.Errorf("%s: %v", tt.file, err)
 			continue
 		}
@@ -174,7 +174,7 @@ func TestParseProcStatus(t *testing.T) {
 func TestParseProcIO(t *testing.T) {
 	t.Parallel()
 	var have ProcIO
-	if err := ParseProcIO(readFixture(t, liveB+"/14189/io"), &have); err != nil {
+	if err := ParseProcIO(mustRead(t, liveB+"/14189/io"), &have); err != nil {
 		t.Fatal(err)
 	}
 	if want := (ProcIO{ReadBytes: 73728}); have != want {
@@ -187,7 +187,7 @@ func TestParseProcIO(t *testing.T) {
 
 func TestParseSchedstat(t *testing.T) {
 	t.Parallel()
-	run, delay, err := ParseSchedstat(readFixture(t, liveB+"/14188/schedstat"))
+	run, delay, err := ParseSchedstat(mustRead(t, liveB+"/14188/schedstat"))
 	if err != nil || run != 1930135139 || delay != 3778671147 {
 		t.Errorf("have %d %d %v", run, delay, err)
 	}
@@ -201,7 +201,7 @@ func TestParseSchedstat(t *testing.T) {
 func TestParseSmapsRollup(t *testing.T) {
 	t.Parallel()
 	var have sources.SmapsRollup
-	if err := ParseSmapsRollup(readFixture(t, cpu16B+"/411/smaps_rollup"), &have); err != nil {
+	if err := ParseSmapsRollup(mustRead(t, cpu16B+"/411/smaps_rollup"), &have); err != nil {
 		t.Fatal(err)
 	}
 	want := sources.SmapsRollup{Rss: 1912, Pss: 234, PssDirty: 108, PssAnon: 108, PssFile: 126,
@@ -221,7 +221,7 @@ func TestParseSmapsRollup(t *testing.T) {
 func TestCmdline(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ in, comm, want string }{
-		{string(readFixture(t, liveB+"/14190/cmdline")), "a b)c", "/tmp/a b)c 30"},
+		{string(mustRead(t, liveB+"/14190/cmdline")), "a b)c", "/tmp/a b)c 30"},
 		{"", "kthreadd", "[kthreadd]"},
 		{"sh\x00-c\x00\x1b[31mred\x00", "sh", "sh -c ?[31mred"},
 	}
@@ -281,7 +281,7 @@ func TestProcCollectorLive(t *testing.T) {
 	py := procByPID(t, tab, 14189)
 	var sum uint64
 	for _, tid := range []string{"14189", "14294", "14296", "14301"} {
-		_, d, err := ParseSchedstat(readFixture(t, liveA+"/14189/task/"+tid+"/schedstat"))
+		_, d, err := ParseSchedstat(mustRead(t, liveA+"/14189/task/"+tid+"/schedstat"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -480,7 +480,7 @@ func TestThreadSchedMonotonic(t *testing.T) {
 
 func copyFile(t testing.TB, src, dst string) {
 	t.Helper()
-	if err := os.WriteFile(dst, readFixture(t, src), 0o644); err != nil {
+	if err := os.WriteFile(dst, mustRead(t, src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -509,7 +509,7 @@ func copyTree(t testing.TB, src, dst string) {
 
 func FuzzParseProcStat(f *testing.F) {
 	for _, p := range []string{liveB + "/14190/stat", liveB + "/9/stat", cpu16B + "/170/stat"} {
-		f.Add(readFixture(f, p))
+		f.Add(mustRead(f, p))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p sources.Proc
@@ -518,8 +518,8 @@ func FuzzParseProcStat(f *testing.F) {
 }
 
 func FuzzParseProcStatus(f *testing.F) {
-	f.Add(readFixture(f, liveB+"/14191/status"))
-	f.Add(readFixture(f, liveB+"/2/status"))
+	f.Add(mustRead(f, liveB+"/14191/status"))
+	f.Add(mustRead(f, liveB+"/2/status"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var st ProcStatus
 		_ = ParseProcStatus(b, &st)
@@ -527,7 +527,7 @@ func FuzzParseProcStatus(f *testing.F) {
 }
 
 func FuzzParseProcIO(f *testing.F) {
-	f.Add(readFixture(f, liveB+"/14189/io"))
+	f.Add(mustRead(f, liveB+"/14189/io"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var io ProcIO
 		_ = ParseProcIO(b, &io)
@@ -535,14 +535,14 @@ func FuzzParseProcIO(f *testing.F) {
 }
 
 func FuzzParseSchedstat(f *testing.F) {
-	f.Add(readFixture(f, liveB+"/14188/schedstat"))
+	f.Add(mustRead(f, liveB+"/14188/schedstat"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, _, _ = ParseSchedstat(b)
 	})
 }
 
 func FuzzCmdline(f *testing.F) {
-	f.Add(readFixture(f, liveB+"/14190/cmdline"), "a b)c")
+	f.Add(mustRead(f, liveB+"/14190/cmdline"), "a b)c")
 	f.Fuzz(func(t *testing.T, b []byte, comm string) {
 		_ = Cmdline(b, comm)
 	})

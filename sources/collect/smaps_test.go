@@ -251,8 +251,8 @@ func TestSmapsCollectorFiles(t *testing.T) {
 }
 
 func FuzzParseSmapsRollup(f *testing.F) {
-	f.Add(readFixture(f, cpu16B+"/411/smaps_rollup"))
-	f.Add(readFixture(f, liveB+"/14189/smaps_rollup"))
+	f.Add(mustRead(f, cpu16B+"/411/smaps_rollup"))
+	f.Add(mustRead(f, liveB+"/14189/smaps_rollup"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r sources.SmapsRollup
 		_ = ParseSmapsRollup(b, &r)
