@@ -44,6 +44,13 @@ func TestDeriveSchedstat(t *testing.T) {
 		t.Errorf("cpu1: want busy 0, waits missing (reset), slices 0; have %+v", c1)
 	}
 
+	// rq_cpu_time can run slightly ahead of ktop's clock: busy is clamped at 100.
+	cur.CPUs[0].RunNs += 1_000_000_000
+	f = Derive(&sources.Snapshot{Schedstat: prev}, &sources.Snapshot{Schedstat: cur})
+	if !near(f.Sched.CPU[0].BusyPct, 100) {
+		t.Errorf("want busy clamped at 100, have %+v", f.Sched.CPU[0].BusyPct)
+	}
+
 	// First sample: no rates.
 	f = Derive(nil, &sources.Snapshot{Schedstat: cur})
 	if f.Sched.CPU[0].BusyPct.OK || f.Sched.CPU[0].AvgWait.OK {
@@ -73,7 +80,7 @@ func TestDeriveSchedFallback(t *testing.T) {
 	}
 	dtNs := dt * 1e9
 	c0, c1, c16 := s.CPU[0], s.CPU[1], s.CPU[3]
-	if !near(c0.BusyPct, 3711266963/dtNs*100) || !near(c0.AvgWait, 115286/dtNs) ||
+	if c0.BusyPct.OK || !near(c0.AvgWait, 115286/dtNs) ||
 		!near(c0.WaitMs, 115286.0/10/1e6) || !near(c0.SlicesS, 10/dt) || !near(c0.Runnable, 1) {
 		t.Errorf("cpu0: have %+v", c0)
 	}
@@ -82,13 +89,6 @@ func TestDeriveSchedFallback(t *testing.T) {
 	}
 	if c16.BusyPct.OK || c16.AvgWait.OK || !near(c16.Runnable, 0) {
 		t.Errorf("new cpu: want missing rates and an instant runnable count, have %+v", c16)
-	}
-
-	// Threads credited to one CPU can exceed the interval (a thread ran on several CPUs):
-	// busy is clamped at 100.
-	cur.CPUs[0].RunNs = 2 * uint64(dtNs)
-	if f := Derive(&sources.Snapshot{Schedstat: prev}, &sources.Snapshot{Schedstat: cur}); !near(f.Sched.CPU[0].BusyPct, 100) {
-		t.Errorf("want busy clamped at 100, have %+v", f.Sched.CPU[0].BusyPct)
 	}
 
 	// A switch between the two sources gives no rates: their counters are unrelated.
