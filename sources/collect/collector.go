@@ -40,10 +40,18 @@ func NewSet(fs FS) *Set {
 	return s
 }
 
+// noter is a collector whose successful read may carry a remark for the user, such as which
+// fallback produced the data; it becomes the Reason of an OK Status.
+type noter interface{ Note() string }
+
 // Collect runs every collector into snap, recording each Status.
 func (s *Set) Collect(snap *sources.Snapshot) {
 	for _, c := range s.list {
-		snap.SetStatus(c.Name(), sources.StatusOf(c.Collect(snap)))
+		st := sources.StatusOf(c.Collect(snap))
+		if n, ok := c.(noter); ok && st.State == sources.OK {
+			st.Reason = n.Note()
+		}
+		snap.SetStatus(c.Name(), st)
 	}
 }
 

@@ -146,6 +146,7 @@ type Disk struct {
 	DrqmS   Val    `json:"drqm_s"`
 	Rrqm    Val    `json:"rrqm"` // %rrqm
 	Wrqm    Val    `json:"wrqm"` // %wrqm
+	Drqm    Val    `json:"drqm"` // %drqm
 	RAwait  Val    `json:"r_await"`
 	WAwait  Val    `json:"w_await"`
 	DAwait  Val    `json:"d_await"`

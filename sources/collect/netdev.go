@@ -1,0 +1,131 @@
+package collect
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+func init() {
+	register(func(fs FS) Collector {
+		return &netdevCollector{
+			path:  fs.ProcPath("net", "dev"),
+			class: fs.SysPath("class", "net"),
+			link:  make(map[string]linkInfo),
+		}
+	})
+}
+
+type netdevCollector struct {
+	path  string
+	class string // /sys/class/net
+	buf   []byte
+	link  map[string]linkInfo
+}
+
+// linkInfo is an interface's speed and duplex, re-read every topoTTL: they change only on
+// link renegotiation, and reading them costs two files per interface.
+type linkInfo struct {
+	speed int64
+	full  bool
+	at    time.Time
+}
+
+func (c *netdevCollector) Name() string { return sources.SrcNetDev }
+
+func (c *netdevCollector) Collect(s *sources.Snapshot) error {
+	at := now()
+	var err error
+	if c.buf, err = readFile(c.path, c.buf); err != nil {
+		return err
+	}
+	nd, err := ParseNetDev(c.buf)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.path, err)
+	}
+	nd.At = at
+	live := make(map[string]bool, len(nd.Ifaces))
+	for i := range nd.Ifaces {
+		ifc := &nd.Ifaces[i]
+		live[ifc.Name] = true
+		l, ok := c.link[ifc.Name]
+		if !ok || at.Sub(l.at) > topoTTL {
+			l = c.readLink(ifc.Name, at)
+			c.link[ifc.Name] = l
+		}
+		ifc.SpeedMbps, ifc.FullDuplex = l.speed, l.full
+	}
+	for k := range c.link {
+		if !live[k] {
+			delete(c.link, k)
+		}
+	}
+	s.Net = nd
+	return nil
+}
+
+// readLink reads /sys/class/net/IF/{speed,duplex}. Virtual devices (lo, virtio-net, bridges)
+// report -1 or fail the read with EINVAL; either way the speed is unknown (-1) and %ifutil
+// cannot be computed.
+func (c *netdevCollector) readLink(name string, at time.Time) linkInfo {
+	l := linkInfo{speed: -1, at: at}
+	if b, err := ReadFile(filepath.Join(c.class, name, "speed")); err == nil {
+		if v, err := strconv.ParseInt(string(bytes.TrimSpace(b)), 10, 64); err == nil && v > 0 {
+			l.speed = v
+		}
+	}
+	if b, err := ReadFile(filepath.Join(c.class, name, "duplex")); err == nil {
+		l.full = string(bytes.TrimSpace(b)) == "full"
+	}
+	return l
+}
+
+// ParseNetDev parses /proc/net/dev: two header lines (they hold '|'), then "name:" and 16
+// counters, receive bytes packets errs drop fifo frame compressed multicast, then transmit
+// bytes packets errs drop fifo colls carrier compressed. A large first counter can touch the
+// colon ("eth0:68210035552"), and old kernels allowed alias names with colons ("ibr10:30"),
+// so the name ends at the last colon.
+func ParseNetDev(b []byte) (*sources.NetDev, error) {
+	nd := &sources.NetDev{}
+	var f [][]byte
+	for len(b) > 0 {
+		var line []byte
+		line, b = nextLine(b)
+		if bytes.IndexByte(line, '|') >= 0 || len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		colon := bytes.LastIndexByte(line, ':')
+		if colon < 0 {
+			return nil, fmt.Errorf("malformed line %q", truncate(line))
+		}
+		name := bytes.TrimSpace(line[:colon])
+		if len(name) == 0 {
+			return nil, fmt.Errorf("malformed line %q", truncate(line))
+		}
+		f = fields(line[colon+1:], f)
+		if len(f) < 16 {
+			return nil, fmt.Errorf("%s: %d counters, want 16", name, len(f))
+		}
+		ifc := sources.Iface{Name: Sanitize(string(name)), SpeedMbps: -1}
+		dst := [16]*uint64{
+			&ifc.RxBytes, &ifc.RxPackets, &ifc.RxErrs, &ifc.RxDrop, &ifc.RxFifo, &ifc.RxFrame, &ifc.RxCompressed, &ifc.RxMulticast,
+			&ifc.TxBytes, &ifc.TxPackets, &ifc.TxErrs, &ifc.TxDrop, &ifc.TxFifo, &ifc.TxColls, &ifc.TxCarrier, &ifc.TxCompressed,
+		}
+		for i, p := range dst {
+			v, err := parseUint(f[i])
+			if err != nil {
+				return nil, fmt.Errorf("%s counter %d: %w", name, i+1, err)
+			}
+			*p = v
+		}
+		nd.Ifaces = append(nd.Ifaces, ifc)
+	}
+	slices.SortStableFunc(nd.Ifaces, func(a, b sources.Iface) int { return strings.Compare(a.Name, b.Name) })
+	return nd, nil
+}
