@@ -228,7 +228,7 @@ func (c *procCollector) readProc(rootfd, pid int, at time.Time) (sources.Proc, e
 		e.multi = true
 		p.RunNs, p.RunDelayNs, p.HasSched = c.threadSched(dfd, pid, e)
 	} else if c.buf, err = c.readAt(dfd, pid, "schedstat\x00", c.buf); err == nil {
-		if run, delay, err := ParseSchedstat(c.buf); err == nil {
+		if run, delay, _, err := ParseTaskSchedstat(c.buf); err == nil {
 			p.RunNs, p.RunDelayNs, p.HasSched = run, delay, true
 		}
 	}
@@ -309,7 +309,7 @@ func (c *procCollector) threadSched(dfd, pid int, e *procEntry) (run, delay uint
 		if c.buf, err = c.readAtName(tfd, pid, c.name, c.buf); err != nil {
 			continue
 		}
-		r, d, err := ParseSchedstat(c.buf)
+		r, d, _, err := ParseTaskSchedstat(c.buf)
 		if err != nil {
 			continue
 		}

@@ -221,37 +221,6 @@ func ParseProcIO(b []byte, io *ProcIO) error {
 	return nil
 }
 
-// ParseSchedstat parses /proc/PID/schedstat (or a thread's): sum_exec_runtime and run_delay in
-// ns. The third field (timeslices) is not used.
-func ParseSchedstat(b []byte) (runNs, delayNs uint64, err error) {
-	line, _ := nextLine(b)
-	var f [3][]byte
-	n := 0
-	for i := 0; i < len(line) && n < len(f); {
-		for i < len(line) && line[i] == ' ' {
-			i++
-		}
-		j := i
-		for j < len(line) && line[j] != ' ' {
-			j++
-		}
-		if j > i {
-			f[n] = line[i:j]
-			n++
-		}
-		i = j
-	}
-	if n < 2 {
-		return 0, 0, fmt.Errorf("schedstat: %d fields", n)
-	}
-	if runNs, err = parseUint(f[0]); err != nil {
-		return 0, 0, err
-	}
-	if delayNs, err = parseUint(f[1]); err != nil {
-		return 0, 0, err
-	}
-	return runNs, delayNs, nil
-}
 
 // Cmdline turns /proc/PID/cmdline (NUL-separated arguments) into one sanitised line. An empty
 // cmdline (kernel thread, zombie, process during exit) shows as "[comm]", as top does.

@@ -185,14 +185,14 @@ func TestParseProcIO(t *testing.T) {
 	}
 }
 
-func TestParseSchedstat(t *testing.T) {
+func TestParseTaskSchedstatLive(t *testing.T) {
 	t.Parallel()
-	run, delay, err := ParseSchedstat(mustRead(t, liveB+"/14188/schedstat"))
+	run, delay, _, err := ParseTaskSchedstat(mustRead(t, liveB+"/14188/schedstat"))
 	if err != nil || run != 1930135139 || delay != 3778671147 {
 		t.Errorf("have %d %d %v", run, delay, err)
 	}
 	for _, in := range []string{"", "12\n", "a b c\n"} {
-		if _, _, err := ParseSchedstat([]byte(in)); err == nil {
+		if _, _, _, err := ParseTaskSchedstat([]byte(in)); err == nil {
 			t.Errorf("%q: no error", in)
 		}
 	}
@@ -281,7 +281,7 @@ func TestProcCollectorLive(t *testing.T) {
 	py := procByPID(t, tab, 14189)
 	var sum uint64
 	for _, tid := range []string{"14189", "14294", "14296", "14301"} {
-		_, d, err := ParseSchedstat(mustRead(t, liveA+"/14189/task/"+tid+"/schedstat"))
+		_, d, _, err := ParseTaskSchedstat(mustRead(t, liveA+"/14189/task/"+tid+"/schedstat"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -534,10 +534,10 @@ func FuzzParseProcIO(f *testing.F) {
 	})
 }
 
-func FuzzParseSchedstat(f *testing.F) {
+func FuzzParseProcSchedstat(f *testing.F) {
 	f.Add(mustRead(f, liveB+"/14188/schedstat"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _, _ = ParseSchedstat(b)
+		_, _, _, _ = ParseTaskSchedstat(b)
 	})
 }
 

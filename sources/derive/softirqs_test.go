@@ -1,7 +1,6 @@
 package derive
 
 import (
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,9 +11,6 @@ import (
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect"
 )
-
-// fixtureRoot holds the real /proc captures shared with package collect's tests.
-const fixtureRoot = "../collect/testdata"
 
 // snapFromFixture parses the softirqs, interrupts, diskstats and net/dev files of one captured
 // tree (a or b of a pair) into a Snapshot. Every source is stamped with the capture's own
@@ -48,11 +44,6 @@ func snapFromFixture(t *testing.T, dir string) *sources.Snapshot {
 	}
 	s.Softirqs.At, s.Interrupts.At, s.Disks.At, s.Net.At = at, at, at, at
 	return s
-}
-
-// near compares a derived value with an expected one to 1e-9 relative.
-func near(v Val, want float64) bool {
-	return v.OK && math.Abs(v.V-want) <= 1e-9*math.Max(1, math.Abs(want))
 }
 
 func TestDeriveSoftirqs(t *testing.T) {

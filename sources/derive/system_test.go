@@ -1,14 +1,11 @@
 package derive
 
 import (
-	"math"
 	"testing"
 	"time"
 
 	"github.com/ktop-dev/ktop/sources"
 )
-
-func near(v Val, want float64) bool { return v.OK && math.Abs(v.V-want) < 1e-9 }
 
 func TestSystem16(t *testing.T) {
 	t.Parallel()

@@ -13,9 +13,6 @@ import (
 	"github.com/ktop-dev/ktop/sources/collect"
 )
 
-// fixtureRoot holds the /proc copies of issue 3b (see its README files).
-const fixtureRoot = "../collect/testdata"
-
 // netSnap parses the snmp, netstat, vmstat and pressure files under proc (relative to
 // fixtureRoot) into a Snapshot whose sources were all read at at. Absent files leave their
 // source nil.
