@@ -221,7 +221,6 @@ func ParseProcIO(b []byte, io *ProcIO) error {
 	return nil
 }
 
-
 // Cmdline turns /proc/PID/cmdline (NUL-separated arguments) into one sanitised line. An empty
 // cmdline (kernel thread, zombie, process during exit) shows as "[comm]", as top does.
 func Cmdline(b []byte, comm string) string {
