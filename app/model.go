@@ -56,6 +56,9 @@ type Model struct {
 	header header.Model
 	cpu    cpu.Model // the focused view: the only one with keys so far
 	chart  cpuchart.Model
+
+	// status and helpBody are rendered in Update, so View only joins cached strings.
+	status, helpBody string
 }
 
 // New builds the root model; nothing is drawn until the first tea.WindowSizeMsg.
@@ -98,7 +101,20 @@ func waitSample(ch <-chan *engine.Sample) tea.Cmd {
 }
 
 // Update routes: resize → layout; key → globals, then the focused view; sample → every view.
+// The status line and help screen are then re-rendered for View to reuse.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := m.update(msg)
+	if m.width > 0 && m.height > 0 && !m.tooSmall() {
+		m.status = m.statusLine()
+		m.helpBody = ""
+		if m.showHelp {
+			m.helpBody = m.helpView(m.height - header.Height - 1)
+		}
+	}
+	return m, cmd
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -193,14 +209,14 @@ func (m Model) View() string {
 	b.WriteString(m.header.View())
 	b.WriteByte('\n')
 	if m.showHelp {
-		b.WriteString(m.helpView(m.height - header.Height - 1))
+		b.WriteString(m.helpBody)
 	} else {
 		b.WriteString(m.cpu.View())
 		b.WriteByte('\n')
 		b.WriteString(m.chart.View())
 	}
 	b.WriteByte('\n')
-	b.WriteString(m.statusLine())
+	b.WriteString(m.status)
 	return b.String()
 }
 

@@ -38,7 +38,7 @@ type Theme struct {
 	Color bool
 
 	Title, Label, Value, Dim, Warn, Bad lipgloss.Style
-	StatusBar, Live                     lipgloss.Style
+	Live                                lipgloss.Style
 	HelpKey, HelpDesc, HelpSep          lipgloss.Style
 	Axis, AxisLabel, Line               lipgloss.Style // chart
 
@@ -59,7 +59,6 @@ func New(r *lipgloss.Renderer) *Theme {
 	t.Dim = s().Foreground(lipgloss.Color("8"))
 	t.Warn = s().Foreground(lipgloss.Color("3")).Bold(true)
 	t.Bad = s().Foreground(lipgloss.Color("1")).Bold(true)
-	t.StatusBar = s().Reverse(true)
 	t.Live = s().Foreground(lipgloss.Color("2")).Reverse(true).Bold(true)
 	t.HelpKey = s().Bold(true)
 	t.HelpDesc = s().Foreground(lipgloss.Color("8"))
