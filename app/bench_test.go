@@ -1,0 +1,54 @@
+package app
+
+import (
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ktop-dev/ktop/sources/engine"
+)
+
+// BenchmarkViewCPU200x50 is the cost of showing one new sample on a 200×50 terminal: routing
+// the frame to every view (which redraws the chart and the CPU rows) and View(). Each
+// iteration gets a fresh frame, so the cached string does not hide the cost.
+func BenchmarkViewCPU200x50(b *testing.B) {
+	ss := fixture2(b)
+	hist := engine.NewHistory(3600)
+	m := New(Options{Theme: asciiTheme(), History: hist, Interval: time.Second})
+	m = update(m, sizeMsg(200, 50))
+	// Fill the chart's whole window, as after a few minutes of running.
+	next := t0
+	push := func(i int) *engine.Sample {
+		src := ss[1+i%(len(ss)-1)]
+		f := *src.Frame
+		f.Time = next
+		next = next.Add(time.Second)
+		s := &engine.Sample{Snap: src.Snap, Frame: &f}
+		hist.Append(s)
+		return s
+	}
+	for i := range 2 * 200 {
+		m = update(m, SampleMsg{Sample: push(i)})
+	}
+	var sink int
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for i := range b.N {
+		m = update(m, SampleMsg{Sample: push(i)})
+		sink += len(m.View())
+	}
+	// CPU time per op as well as wall time: on a shared machine the wall figure includes
+	// waiting for a core.
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+	_ = sink
+}
+
+// cpuTime is this process's user+system CPU time in ns.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}

@@ -1,0 +1,161 @@
+package cpuchart
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/theme"
+)
+
+func asciiTheme() *theme.Theme {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return theme.New(r)
+}
+
+var t0 = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+
+// ramp is n frames one second apart whose busy % climbs from 0 to 100.
+func ramp(n int) []*derive.Frame {
+	fs := make([]*derive.Frame, n)
+	for i := range fs {
+		busy := 100 * float64(i) / float64(max(n-1, 1))
+		fs[i] = &derive.Frame{Time: t0.Add(time.Duration(i) * time.Second),
+			CPU: []derive.CPU{{ID: -1, Name: "all", Idle: derive.Some(100 - busy)}}}
+	}
+	return fs
+}
+
+func sized(w, h int) Model {
+	m := New(asciiTheme(), time.Second)
+	m.SetSize(w, h)
+	return m
+}
+
+func checkBlock(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Errorf("%d×%d: %d lines", w, h, len(lines))
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) != w {
+			t.Errorf("%d×%d: line %d is %d wide: %q", w, h, i, ansi.StringWidth(l), l)
+		}
+	}
+}
+
+func TestSizes(t *testing.T) {
+	t.Parallel()
+	for _, sz := range [][2]int{{1, 1}, {10, 3}, {15, 5}, {16, 5}, {30, 6}, {80, 12}, {250, 60}} {
+		m := sized(sz[0], sz[1])
+		checkBlock(t, m.View(), sz[0], sz[1])
+		m, _ = m.Update(views.FrameMsg{Frames: ramp(50)})
+		checkBlock(t, m.View(), sz[0], sz[1])
+	}
+}
+
+func TestWindowAndLine(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	if want, have := 2*m.chart.GraphWidth(), m.Window(); want != have || have < 140 {
+		t.Fatalf("Window = %d, want %d (two samples per plot column)", have, want)
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(m.Window())})
+	v := m.View()
+	if !strings.Contains(v, "now 100.0%") || !strings.Contains(v, "mean 50.0%") || !strings.Contains(v, "max 100.0%") {
+		t.Errorf("title does not sum up the window:\n%s", v)
+	}
+	lines := strings.Split(v, "\n")
+	// A full-window ramp touches the top plot row at the right and the bottom at the left.
+	if top := lines[1]; !strings.ContainsAny(top[len(top)-8:], "⠁⠂⠄⠈⠐⠠⡀⢀⣀⠉⠒⠤⡠⢄⠊⠑⡐⢁⠔⡈") {
+		t.Errorf("top row ends without the line: %q", top)
+	}
+	for _, l := range []string{"100│", " 50│", "  0└"} {
+		if !strings.Contains(v, l) {
+			t.Errorf("axis label %q missing:\n%s", l, v)
+		}
+	}
+	if !strings.Contains(v, "10:") {
+		t.Errorf("no time labels:\n%s", v)
+	}
+}
+
+// TestRedrawOnlyOnFrames checks the cache: messages that are not frames leave the string
+// alone, and a new frame changes it.
+func TestRedrawOnlyOnFrames(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(10)})
+	before := m.View()
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
+	if m.View() != before {
+		t.Error("a key redrew the chart")
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(20)})
+	if m.View() == before {
+		t.Error("a new window did not redraw the chart")
+	}
+}
+
+// TestRangesAreOurs feeds a window with a spike, then one without: the Y axis must stay 0–100
+// and the old spike must be gone (ntcharts alone would keep both).
+func TestRangesAreOurs(t *testing.T) {
+	t.Parallel()
+	m := sized(60, 10)
+	fs := ramp(40)
+	m, _ = m.Update(views.FrameMsg{Frames: fs})
+	flat := make([]*derive.Frame, 40)
+	for i := range flat {
+		flat[i] = &derive.Frame{Time: t0.Add(time.Duration(100+i) * time.Second),
+			CPU: []derive.CPU{{ID: -1, Name: "all", Idle: derive.Some(100)}}}
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: flat})
+	v := m.View()
+	lines := strings.Split(v, "\n")
+	for i, l := range lines[1 : len(lines)-3] { // plot rows above the bottom one
+		if strings.ContainsFunc(l, func(r rune) bool { return r >= 0x2801 && r <= 0x28ff }) {
+			t.Errorf("plot row %d still shows the old window: %q", i, l)
+		}
+	}
+	if !strings.Contains(v, "100│") {
+		t.Errorf("Y range changed:\n%s", v)
+	}
+}
+
+func TestYLabels(t *testing.T) {
+	t.Parallel()
+	f := yLabels(8)
+	var got []string
+	for i := 0; i <= 8; i++ {
+		if s := f(i, float64(i)*100/8); s != "" {
+			got = append(got, s)
+		}
+	}
+	if want, have := "0 25 50 75 100", strings.Join(got, " "); want != have {
+		t.Errorf("labels %q, want %q", have, want)
+	}
+	if have := yLabels(2)(1, 50); have != "" {
+		t.Errorf("two-row plot labels 50 %%: %q", have)
+	}
+}
+
+func TestMissingPoints(t *testing.T) {
+	t.Parallel()
+	m := sized(60, 10)
+	fs := ramp(3)
+	fs[2].CPU[0].Idle = derive.None
+	m, _ = m.Update(views.FrameMsg{Frames: fs})
+	if v := m.View(); !strings.Contains(v, "now —") {
+		t.Errorf("missing current value not shown as —:\n%s", v)
+	}
+}

@@ -1,0 +1,106 @@
+package views
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ktop-dev/ktop/sources"
+	"github.com/ktop-dev/ktop/sources/derive"
+)
+
+// Missing is what a panel shows for a value that cannot be computed (first sample, source
+// unavailable): never a zero.
+const Missing = "—"
+
+// Num formats v with prec decimals, or Missing.
+func Num(v derive.Val, prec int) string {
+	if !v.OK {
+		return Missing
+	}
+	return strconv.FormatFloat(v.V, 'f', prec, 64)
+}
+
+// KB formats a size given in kB with a binary suffix (K, M, G, T: powers of 1024, as free -h),
+// one decimal below 10 and none above, so the width stays small.
+func KB(kb uint64) string {
+	v := float64(kb)
+	units := []string{"K", "M", "G", "T", "P"}
+	i := 0
+	for v >= 1024 && i < len(units)-1 {
+		v /= 1024
+		i++
+	}
+	if v < 10 && i > 0 {
+		return strconv.FormatFloat(v, 'f', 1, 64) + units[i]
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64) + units[i]
+}
+
+// Uptime formats seconds as uptime(1) does: "3d 04:12" or "04:12".
+func Uptime(v derive.Val) string {
+	if !v.OK || v.V < 0 {
+		return Missing
+	}
+	s := int64(v.V)
+	d, h, m := s/86400, s/3600%24, s/60%60
+	if d > 0 {
+		return fmt.Sprintf("%dd %02d:%02d", d, h, m)
+	}
+	return fmt.Sprintf("%02d:%02d", h, m)
+}
+
+// NotOK returns "n/a: reason" when the frame records a Status other than ok for src, and
+// false when the source is fine or was never asked for.
+func NotOK(f *derive.Frame, src string) (string, bool) {
+	if f == nil {
+		return "", false
+	}
+	st, ok := f.Status[src]
+	if !ok || st.State == sources.OK {
+		return "", false
+	}
+	if st.Reason == "" {
+		return "n/a: " + st.State.String(), true
+	}
+	return "n/a: " + st.Reason, true
+}
+
+// Fit cuts s (which may hold ANSI styling) to w cells with an ellipsis, and pads it with
+// spaces to exactly w cells.
+func Fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// Block makes lines exactly w cells wide and h lines tall (cut or padded) and joins them: every
+// view returns its View() through it, so the root's layout adds up.
+func Block(lines []string, w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	blank := Fit("", w)
+	for i := range h {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(Fit(lines[i], w))
+		} else {
+			b.WriteString(blank)
+		}
+	}
+	return b.String()
+}

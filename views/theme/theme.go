@@ -1,0 +1,83 @@
+package theme
+
+import (
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// Seg names one part of the stacked CPU bar, in the order the bar draws them.
+type Seg int
+
+// The CPU bar segments, mpstat's columns; guest holds %guest + %gnice.
+const (
+	SegUsr Seg = iota
+	SegNice
+	SegSys
+	SegIRQ
+	SegSoft
+	SegSteal
+	SegGuest
+	SegIowait
+	NSeg
+)
+
+// SegNames are the legend labels, mpstat's column names.
+var SegNames = [NSeg]string{"usr", "nice", "sys", "irq", "soft", "steal", "guest", "iowait"}
+
+// segColors are ANSI colour numbers, so the terminal's own palette (light or dark) decides the
+// shade.
+var segColors = [NSeg]string{"2", "4", "1", "5", "3", "13", "6", "8"}
+
+// segLetters tell the segments apart without colour; upper case S (soft) and t (steal) avoid the
+// clash with s (sys).
+var segLetters = [NSeg]rune{'u', 'n', 's', 'i', 'S', 't', 'g', 'w'}
+
+// Theme is every style of the screen.
+type Theme struct {
+	// Color is false when the renderer has no colour (ASCII profile): bars then use letters.
+	Color bool
+
+	Title, Label, Value, Dim, Warn, Bad lipgloss.Style
+	Live                                lipgloss.Style
+	HelpKey, HelpDesc, HelpSep          lipgloss.Style
+	Axis, AxisLabel, Line               lipgloss.Style // chart
+
+	Seg       [NSeg]lipgloss.Style
+	SegGlyph  [NSeg]rune
+	Track     lipgloss.Style // the idle part of a bar
+	TrackRune rune
+}
+
+// New builds the theme for renderer r (lipgloss.NewRenderer(os.Stdout) in ktop; a renderer with
+// the ASCII profile in tests).
+func New(r *lipgloss.Renderer) *Theme {
+	t := &Theme{Color: r.ColorProfile() != termenv.Ascii}
+	s := r.NewStyle
+	t.Title = s().Bold(true)
+	t.Label = s().Foreground(lipgloss.Color("8"))
+	t.Value = s()
+	t.Dim = s().Foreground(lipgloss.Color("8"))
+	t.Warn = s().Foreground(lipgloss.Color("3")).Bold(true)
+	t.Bad = s().Foreground(lipgloss.Color("1")).Bold(true)
+	t.Live = s().Foreground(lipgloss.Color("2")).Reverse(true).Bold(true)
+	t.HelpKey = s().Bold(true)
+	t.HelpDesc = s().Foreground(lipgloss.Color("8"))
+	t.HelpSep = s().Foreground(lipgloss.Color("8"))
+	t.Axis = s().Foreground(lipgloss.Color("8"))
+	t.AxisLabel = s().Foreground(lipgloss.Color("8"))
+	t.Line = s().Foreground(lipgloss.Color("2"))
+	t.Track = s().Foreground(lipgloss.Color("8"))
+	for i := range NSeg {
+		t.Seg[i] = s().Foreground(lipgloss.Color(segColors[i]))
+		if t.Color {
+			t.SegGlyph[i] = '█'
+		} else {
+			t.SegGlyph[i] = segLetters[i]
+		}
+	}
+	t.TrackRune = '.'
+	if t.Color {
+		t.TrackRune = '░'
+	}
+	return t
+}
