@@ -12,20 +12,19 @@ import (
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/sources/engine"
 	"github.com/ktop-dev/ktop/views"
-	"github.com/ktop-dev/ktop/views/cpu"
-	"github.com/ktop-dev/ktop/views/cpuchart"
+	"github.com/ktop-dev/ktop/views/cpupanel"
 	"github.com/ktop-dev/ktop/views/header"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
-// The smallest terminal the dashboard lays out in: the header's two lines, the status line, the
-// CPU legend with "all" and one CPU row, and a chart with a few plot rows. Below it a
-// "terminal too small" screen says what is needed.
+// The smallest terminal the dashboard lays out in: the header's two lines, the panel bar, the
+// status line, and a panel body of ten lines. Below it a "terminal too small" screen says what
+// is needed.
 const (
 	MinWidth  = 60
 	MinHeight = 14
-	// chartMin is the fewest lines the chart keeps when CPU rows compete for space.
-	chartMin = 7
+	// barHeight is the panel bar under the header.
+	barHeight = 1
 )
 
 // Options wire the dashboard to a sampler.
@@ -51,14 +50,14 @@ type Model struct {
 	width, height int
 	showHelp      bool
 	frame         *derive.Frame // the frame at the cursor (newest while live)
-	laidOutCPUs   int           // NumCPU the layout was computed for
 
 	header header.Model
-	cpu    cpu.Model // the focused view: the only one with keys so far
-	chart  cpuchart.Model
+	// panels are switched with digits and Tab; active is the one shown and focused.
+	panels []views.Panel
+	active int
 
-	// status and helpBody are rendered in Update, so View only joins cached strings.
-	status, helpBody string
+	// status, bar and helpBody are rendered in Update, so View only joins cached strings.
+	status, bar, helpBody string
 }
 
 // New builds the root model; nothing is drawn until the first tea.WindowSizeMsg.
@@ -75,11 +74,14 @@ func New(o Options) Model {
 		FullSeparator: o.Theme.HelpSep,
 	}
 	h.ShortSeparator = "  "
-	return Model{
+	m := Model{
 		th: o.Theme, keys: DefaultKeyMap(), help: h,
 		hist: o.History, updates: o.Updates, interval: o.Interval,
-		header: header.New(o.Theme), cpu: cpu.New(o.Theme), chart: cpuchart.New(o.Theme, o.Interval),
+		header: header.New(o.Theme),
+		panels: []views.Panel{cpupanel.New(o.Theme, o.Interval)},
 	}
+	m.keys.setPanels(len(m.panels))
+	return m
 }
 
 // Init starts waiting for the first sample.
@@ -106,9 +108,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := m.update(msg)
 	if m.width > 0 && m.height > 0 && !m.tooSmall() {
 		m.status = m.statusLine()
+		m.bar = m.panelBar()
 		m.helpBody = ""
 		if m.showHelp {
-			m.helpBody = m.helpView(m.height - header.Height - 1)
+			m.helpBody = m.helpView(m.bodyHeight() + barHeight)
 		}
 	}
 	return m, cmd
@@ -129,10 +132,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.setHelp(!m.showHelp)
 		case key.Matches(msg, m.keys.Close):
 			m.setHelp(false)
+		case key.Matches(msg, m.keys.Next):
+			m.focus(m.active + 1)
+		case key.Matches(msg, m.keys.Prev):
+			m.focus(m.active - 1)
+		case key.Matches(msg, m.keys.Panel):
+			m.focus(panelIndex(msg.String()))
 		case !m.showHelp:
-			var cmd tea.Cmd
-			m.cpu, cmd = m.cpu.Update(msg)
-			return m, cmd
+			return m, m.panels[m.active].Update(msg)
 		}
 		return m, nil
 	case SampleMsg:
@@ -145,16 +152,33 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, nil
 }
 
+// focus shows panel i (wrapping around), closing help.
+func (m *Model) focus(i int) {
+	if i < 0 || i >= len(m.panels) {
+		i = (i%len(m.panels) + len(m.panels)) % len(m.panels)
+	}
+	m.active = i
+	m.setHelp(false)
+}
+
+// panelIndex maps "1"…"9", "0" to panels 0…9.
+func panelIndex(k string) int {
+	if k == "0" {
+		return 9
+	}
+	return int(k[0] - '1')
+}
+
 func (m *Model) setHelp(on bool) {
 	m.showHelp = on
 	m.keys.Close.SetEnabled(on)
 }
 
-// window is the frames the views show: the chart's width worth of History ending at the
-// newest sample.
+// window is the frames the views show: enough History, ending at the newest sample, for the
+// widest chart (two samples per column with braille).
 func (m *Model) window() []*derive.Frame {
 	if m.hist != nil && m.hist.Len() > 0 {
-		return m.hist.Frames(m.hist.Len()-1, m.chart.Window())
+		return m.hist.Frames(m.hist.Len()-1, max(2*m.width, 2))
 	}
 	if m.frame != nil {
 		return []*derive.Frame{m.frame}
@@ -162,39 +186,36 @@ func (m *Model) window() []*derive.Frame {
 	return nil
 }
 
-// route hands the current window to every view. A change in the CPU count (first frame,
-// hotplug) changes the layout, so it is redone before the others draw.
+// route hands the current window to the header and every panel, shown or not, so that a
+// switch shows current data at once.
 func (m *Model) route() {
 	fm := views.FrameMsg{Frames: m.window()}
 	if f := fm.Current(); f != nil {
 		m.frame = f
 	}
-	m.cpu, _ = m.cpu.Update(fm)
-	if m.cpu.NumCPU() != m.laidOutCPUs {
-		m.layout()
-	}
 	m.header, _ = m.header.Update(fm)
-	m.chart, _ = m.chart.Update(fm)
+	for _, p := range m.panels {
+		p.Update(fm)
+	}
 }
 
 // tooSmall reports whether the terminal is below the minimum size.
 func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
 
-// layout gives each view its block once per resize: header on top, the status line at the
-// bottom, and between them the CPU rows (as many lines as they need, leaving the chart at
-// least chartMin) and the chart below.
+// bodyHeight is the panel's height: all but the header, the panel bar and the status line.
+func (m *Model) bodyHeight() int { return m.height - header.Height - barHeight - 1 }
+
+// layout gives each view its block once per resize: header on top, the panel bar, the panel,
+// and the status line at the bottom. Every panel is sized, shown or not.
 func (m *Model) layout() {
-	m.laidOutCPUs = m.cpu.NumCPU()
 	if m.tooSmall() {
 		return
 	}
-	w := m.width
-	body := m.height - header.Height - 1
-	cpuH := m.cpu.Want(w, body-chartMin)
-	m.header.SetSize(w, header.Height)
-	m.cpu.SetSize(w, cpuH)
-	m.chart.SetSize(w, body-cpuH)
-	m.help.Width = w
+	m.header.SetSize(m.width, header.Height)
+	for _, p := range m.panels {
+		p.SetSize(m.width, m.bodyHeight())
+	}
+	m.help.Width = m.width
 }
 
 // View joins the views' cached blocks; it does no drawing of its own beyond the status line.
@@ -211,9 +232,9 @@ func (m Model) View() string {
 	if m.showHelp {
 		b.WriteString(m.helpBody)
 	} else {
-		b.WriteString(m.cpu.View())
+		b.WriteString(m.bar)
 		b.WriteByte('\n')
-		b.WriteString(m.chart.View())
+		b.WriteString(m.panels[m.active].View())
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.status)
@@ -267,12 +288,42 @@ func (m Model) shortHelp() []key.Binding {
 	if m.showHelp {
 		return m.keys.ShortHelp()
 	}
-	return append(m.keys.ShortHelp(), m.cpu.ShortHelp()...)
+	return append(m.keys.ShortHelp(), m.panels[m.active].ShortHelp()...)
+}
+
+// panelBar names every panel with its key, the active one highlighted; when the titles do not
+// fit, the others shrink to their keys so the active title always shows.
+func (m Model) panelBar() string {
+	full := make([]string, len(m.panels))
+	short := make([]string, len(m.panels))
+	for i, p := range m.panels {
+		k := panelKey(i)
+		if i == m.active {
+			full[i] = m.th.Live.Render(" " + k + " " + p.Title() + " ")
+			short[i] = full[i]
+			continue
+		}
+		full[i] = m.th.Label.Render(" "+k) + " " + m.th.Value.Render(p.Title())
+		short[i] = m.th.Label.Render(" " + k)
+	}
+	line := strings.Join(full, " ")
+	if ansi.StringWidth(line) > m.width {
+		line = strings.Join(short, "")
+	}
+	return views.Fit(line, m.width)
+}
+
+// panelKey is the digit that selects panel i.
+func panelKey(i int) string {
+	if i == 9 {
+		return "0"
+	}
+	return string(rune('1' + i))
 }
 
 // helpView is the help screen: every key, generated from the key maps, globals first.
 func (m Model) helpView(h int) string {
-	groups := append(m.keys.FullHelp(), m.cpu.FullHelp()...)
+	groups := append(m.keys.FullHelp(), m.panels[m.active].FullHelp()...)
 	lines := []string{m.th.Title.Render("ktop keys"), ""}
 	lines = append(lines, strings.Split(m.help.FullHelpView(groups), "\n")...)
 	lines = append(lines, "",

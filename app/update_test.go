@@ -14,6 +14,7 @@ import (
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/sources/engine"
+	"github.com/ktop-dev/ktop/views/cpupanel"
 )
 
 func keyMsg(s string) tea.KeyMsg {
@@ -97,7 +98,10 @@ func TestHelpToggle(t *testing.T) {
 // there are rows, and are listed in help only when the rows overflow.
 func TestScrollKeys(t *testing.T) {
 	t.Parallel()
-	small := feed(t, fixture16(t), 80, 14) // 16 CPUs in two columns, two lines of room
+	frames := fixture16(t)
+	// 16 CPUs in two columns, two lines of room (the panel bar takes one line of the 15).
+	newSmall := func() Model { return feed(t, frames, 80, 15) }
+	small := newSmall()
 	if !strings.Contains(small.View(), "↑↓ scroll CPUs") {
 		t.Errorf("scroll hint missing while CPUs overflow:\n%s", small.View())
 	}
@@ -117,11 +121,11 @@ func TestScrollKeys(t *testing.T) {
 		{[]string{"G", "g"}, 0},
 	}
 	for _, tc := range tests {
-		mm := small
+		mm := newSmall() // panels are pointers: a copied Model shares them
 		for _, k := range tc.keys {
 			mm = update(mm, keyMsg(k))
 		}
-		if have := mm.cpu.Offset(); have != tc.want {
+		if have := cpuOffset(mm); have != tc.want {
 			t.Errorf("%v: offset %d, want %d", tc.keys, have, tc.want)
 		}
 	}
@@ -129,7 +133,7 @@ func TestScrollKeys(t *testing.T) {
 	if strings.Contains(big.View(), "scroll CPUs") {
 		t.Error("scroll hint shown though nothing scrolls")
 	}
-	if have := update(big, keyMsg("j")).cpu.Offset(); have != 0 {
+	if have := cpuOffset(update(big, keyMsg("j"))); have != 0 {
 		t.Errorf("j scrolled a panel that fits: offset %d", have)
 	}
 	if v := update(big, keyMsg("?")).View(); strings.Contains(v, "scroll CPUs") {
@@ -150,8 +154,8 @@ func TestResize(t *testing.T) {
 		checkFrame(t, m.View(), sz[0], sz[1])
 	}
 	lines := strings.Split(update(m, sizeMsg(80, 24)).View(), "\n")
-	if !strings.Contains(lines[4], "  0 ") || !strings.Contains(lines[4], "  8 ") {
-		t.Errorf("80×24: want CPUs 0 and 8 side by side, have %q", lines[4])
+	if !strings.Contains(lines[5], "  0 ") || !strings.Contains(lines[5], "  8 ") { // header 2, panel bar, legend, all
+		t.Errorf("80×24: want CPUs 0 and 8 side by side, have %q", lines[5])
 	}
 }
 
@@ -226,3 +230,6 @@ func TestUnavailableSources(t *testing.T) {
 	}
 	checkFrame(t, v, 250, 40)
 }
+
+// cpuOffset is the CPU panel's scroll offset.
+func cpuOffset(m Model) int { return m.panels[0].(*cpupanel.Model).Offset() }

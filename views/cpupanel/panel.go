@@ -1,0 +1,108 @@
+package cpupanel
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/cpu"
+	"github.com/ktop-dev/ktop/views/cpuchart"
+	"github.com/ktop-dev/ktop/views/theme"
+)
+
+// chartMin is the fewest lines the chart keeps when CPU rows compete for space.
+const chartMin = 7
+
+// Model is the CPU panel.
+type Model struct {
+	rows  cpu.Model
+	chart cpuchart.Model
+	tile  cpu.Model // a second rows model sized for the Overview tile
+
+	width, height int
+	laidOutCPUs   int
+}
+
+// New returns the CPU panel; interval labels the chart's time axis.
+func New(th *theme.Theme, interval time.Duration) *Model {
+	return &Model{rows: cpu.New(th), chart: cpuchart.New(th, interval), tile: cpu.New(th)}
+}
+
+// Title is the panel's name.
+func (m *Model) Title() string { return "CPU" }
+
+// SetSize lays out the rows (as many lines as every CPU needs, leaving the chart at least
+// chartMin) and the chart below them.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.laidOutCPUs = m.rows.NumCPU()
+	rowsH := m.rows.Want(w, h-chartMin)
+	m.rows.SetSize(w, rowsH)
+	m.chart.SetSize(w, h-rowsH)
+}
+
+// Update takes frames (always) and keys (when focused).
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case views.FrameMsg:
+		m.rows, _ = m.rows.Update(msg)
+		m.tile, _ = m.tile.Update(msg)
+		m.chart, _ = m.chart.Update(msg)
+		if m.rows.NumCPU() != m.laidOutCPUs && m.width > 0 {
+			m.SetSize(m.width, m.height) // first frame or hotplug: the rows need other room
+		}
+	case tea.KeyMsg:
+		m.rows, cmd = m.rows.Update(msg)
+	}
+	return cmd
+}
+
+// View joins the cached blocks.
+func (m *Model) View() string {
+	if m.height <= 0 {
+		return ""
+	}
+	return m.rows.View() + "\n" + m.chart.View()
+}
+
+// Offset is the first visible line of per-CPU rows.
+func (m *Model) Offset() int { return m.rows.Offset() }
+
+// Window is how many frames the chart draws.
+func (m *Model) Window() int { return m.chart.Window() }
+
+// Tile is the legend, "all" and as many CPUs as fit.
+func (m *Model) Tile(w, h int) string {
+	m.tile.SetSize(w, h)
+	return m.tile.View()
+}
+
+// TileHeight wants every CPU row, and needs at least the legend and "all".
+func (m *Model) TileHeight(w int) (least, most int) {
+	return 2, m.tile.Want(w, 1<<20)
+}
+
+// ShortHelp lists the panel's keys.
+func (m *Model) ShortHelp() []key.Binding { return m.rows.ShortHelp() }
+
+// FullHelp lists the panel's keys.
+func (m *Model) FullHelp() [][]key.Binding { return m.rows.FullHelp() }
+
+// Defs explains the columns.
+func (m *Model) Defs() []views.Def {
+	src := "/proc/stat cpuN lines (ticks)"
+	return []views.Def{
+		{Name: "usr", Meaning: "user time, guest excluded (mpstat %usr)", Formula: "(Δuser − Δguest) / Δtot × 100", Source: src},
+		{Name: "nice", Meaning: "niced user time, guest_nice excluded", Formula: "(Δnice − Δguest_nice) / Δtot × 100", Source: src},
+		{Name: "sys", Meaning: "kernel time", Formula: "Δsystem / Δtot × 100", Source: src},
+		{Name: "irq", Meaning: "hard interrupt time (0 without CONFIG_IRQ_TIME_ACCOUNTING)", Formula: "Δirq / Δtot × 100", Source: src},
+		{Name: "soft", Meaning: "softirq time, ksoftirqd included", Formula: "Δsoftirq / Δtot × 100", Source: src},
+		{Name: "steal", Meaning: "time the hypervisor ran something else while this vCPU wanted to run", Formula: "Δsteal / Δtot × 100", Source: src},
+		{Name: "guest", Meaning: "time running a guest VM (inside usr in the kernel's counters)", Formula: "(Δguest + Δguest_nice) / Δtot × 100", Source: src},
+		{Name: "iowait", Meaning: "idle with I/O outstanding; unreliable per the kernel docs", Formula: "Δiowait / Δtot × 100", Source: src},
+		{Name: "busy", Meaning: "everything but idle", Formula: "100 − %idle", Source: src},
+		{Name: "Δtot", Meaning: "mpstat's denominator (guest not added again)", Formula: "Δ(user+nice+system+idle+iowait+irq+softirq+steal)", Source: src},
+	}
+}

@@ -1,0 +1,41 @@
+package views
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Panel is what the root needs of every full-screen panel (Overview, CPU, Disk, …). Panels are
+// concrete types with pointer receivers; the root keeps them in a list so that switching is
+// data (digits, Tab) rather than a switch statement, as soft-serve's components do.
+//
+// The root calls SetSize once per resize, Update with every FrameMsg (whether the panel is
+// shown or not, so a switch shows current data at once) and with key messages only while the
+// panel is focused. View returns exactly the size last set, from a string cached in Update.
+type Panel interface {
+	// Title is the name shown in the panel bar ("Disk"); tests and users rely on it.
+	Title() string
+	SetSize(width, height int)
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	// Tile renders a compact summary of the same data for the Overview in exactly w×h, the
+	// busiest items first. It is called from the Overview's Update, never from View.
+	Tile(w, h int) string
+	// TileHeight is the height the tile wants at width w: the fewest lines worth showing and
+	// the most it can use.
+	TileHeight(w int) (least, most int)
+	// ShortHelp and FullHelp list the panel's own keys (help.KeyMap); disabled ones are hidden.
+	ShortHelp() []key.Binding
+	FullHelp() [][]key.Binding
+	// Defs says what each number on the panel means: formula and source file. The root shows
+	// them on request, because numbers that look like iostat's but are not confuse people.
+	Defs() []Def
+}
+
+// Def defines one column or figure of a panel.
+type Def struct {
+	Name    string // as on screen: "w_await"
+	Meaning string // "mean ms per completed write, queue + service (iostat -x)"
+	Formula string // "Δwrite_ticks / Δwrites"
+	Source  string // "/proc/diskstats fields 5, 8"
+}
