@@ -38,6 +38,42 @@ func KB(kb uint64) string {
 	return strconv.FormatFloat(v, 'f', 0, 64) + units[i]
 }
 
+// Short formats a rate or count compactly with a decimal suffix (k, M, G: powers of 1000):
+// "0.5", "12", "340", "1.2k", "45k", "3.4M". Rates on the panels use it so columns stay narrow.
+func Short(v float64) string {
+	neg := v < 0
+	if neg {
+		v = -v
+	}
+	units := []string{"", "k", "M", "G", "T"}
+	i := 0
+	for v >= 999.5 && i < len(units)-1 {
+		v /= 1000
+		i++
+	}
+	var s string
+	switch {
+	case v == 0:
+		s = "0"
+	case v < 10 && (i > 0 || v != float64(int64(v))):
+		s = strconv.FormatFloat(v, 'f', 1, 64)
+	default:
+		s = strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s + units[i]
+}
+
+// ShortVal is Short for a value that may be missing.
+func ShortVal(v derive.Val) string {
+	if !v.OK {
+		return Missing
+	}
+	return Short(v.V)
+}
+
 // Uptime formats seconds as uptime(1) does: "3d 04:12" or "04:12".
 func Uptime(v derive.Val) string {
 	if !v.OK || v.V < 0 {

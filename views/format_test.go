@@ -125,3 +125,21 @@ func TestFitAndBlock(t *testing.T) {
 		t.Error("Block of height 0 is not empty")
 	}
 }
+
+func TestShort(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "0"}, {0.5, "0.5"}, {3, "3"}, {12, "12"}, {340, "340"}, {999.4, "999"},
+		{999.6, "1.0k"}, {1234, "1.2k"}, {45678, "46k"}, {3.4e6, "3.4M"}, {-1500, "-1.5k"},
+	} {
+		if have := Short(tc.in); have != tc.want {
+			t.Errorf("Short(%v) = %q, want %q", tc.in, have, tc.want)
+		}
+	}
+	if have := ShortVal(derive.None); have != Missing {
+		t.Errorf("ShortVal(None) = %q", have)
+	}
+}

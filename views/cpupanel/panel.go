@@ -5,10 +5,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpu"
-	"github.com/ktop-dev/ktop/views/cpuchart"
 	"github.com/ktop-dev/ktop/views/theme"
+	"github.com/ktop-dev/ktop/views/tschart"
 )
 
 // chartMin is the fewest lines the chart keeps when CPU rows compete for space.
@@ -17,7 +18,7 @@ const chartMin = 7
 // Model is the CPU panel.
 type Model struct {
 	rows  cpu.Model
-	chart cpuchart.Model
+	chart tschart.Model
 	tile  cpu.Model // a second rows model sized for the Overview tile
 
 	width, height int
@@ -26,7 +27,20 @@ type Model struct {
 
 // New returns the CPU panel; interval labels the chart's time axis.
 func New(th *theme.Theme, interval time.Duration) *Model {
-	return &Model{rows: cpu.New(th), chart: cpuchart.New(th, interval), tile: cpu.New(th)}
+	return &Model{rows: cpu.New(th), chart: tschart.New(th, interval, busySpec), tile: cpu.New(th)}
+}
+
+// busySpec charts total CPU use: 100 − %idle of "all", mpstat's idle complement.
+var busySpec = tschart.Spec{
+	Title: "CPU busy", Subtitle: "all CPUs, 100-idle", Unit: "%", Max: 100,
+	Series: []tschart.Series{{Name: "busy", Value: busy}},
+}
+
+func busy(f *derive.Frame) (float64, bool) {
+	if len(f.CPU) == 0 || !f.CPU[0].Idle.OK {
+		return 0, false
+	}
+	return 100 - f.CPU[0].Idle.V, true
 }
 
 // Title is the panel's name.

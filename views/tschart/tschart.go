@@ -1,4 +1,4 @@
-package cpuchart
+package tschart
 
 import (
 	"fmt"
@@ -25,9 +25,30 @@ const (
 	xLabelStep = 10
 )
 
-// Model is the CPU history chart.
+// Series is one quantity drawn from each frame; Value returns ok=false where the frame has no
+// value (first sample, source unavailable), which leaves a gap.
+type Series struct {
+	Name  string
+	Value func(*derive.Frame) (float64, bool)
+	// Style draws the line; the zero Style means the theme's line colour.
+	Style lipgloss.Style
+}
+
+// Spec says what a chart shows.
+type Spec struct {
+	Title    string // "CPU busy"
+	Subtitle string // "all CPUs, 100-idle"
+	Unit     string // appended to numbers in the title: "%", "/s", " ms"
+	Series   []Series
+	// Min and Max fix the Y range (0 and 100 for percentages). With Max == 0 the range is
+	// 0 … a round number above the window's peak, recomputed on every draw.
+	Min, Max float64
+}
+
+// Model is a history chart.
 type Model struct {
 	th       *theme.Theme
+	spec     Spec
 	interval time.Duration
 	frames   []*derive.Frame
 	width    int
@@ -38,12 +59,12 @@ type Model struct {
 	view  string
 }
 
-// New returns a chart for samples taken every interval.
-func New(th *theme.Theme, interval time.Duration) Model {
+// New returns a chart of spec for samples taken every interval.
+func New(th *theme.Theme, interval time.Duration, spec Spec) Model {
 	if interval <= 0 {
 		interval = time.Second
 	}
-	m := Model{th: th, interval: interval}
+	m := Model{th: th, interval: interval, spec: spec}
 	m.render()
 	return m
 }
@@ -57,7 +78,6 @@ func (m *Model) SetSize(w, h int) {
 			timeserieslinechart.WithAxesStyles(m.th.Axis, m.th.AxisLabel),
 			timeserieslinechart.WithStyle(m.th.Line),
 			timeserieslinechart.WithXYSteps(xLabelStep, 1),
-			timeserieslinechart.WithYLabelFormatter(yLabels(h-3)),
 		)
 		// Ranges are set from the window on every draw; ntcharts' automatic ranges only grow.
 		c.AutoMinX, c.AutoMaxX, c.AutoMinY, c.AutoMaxY = false, false, false, false
@@ -66,25 +86,41 @@ func (m *Model) SetSize(w, h int) {
 	m.render()
 }
 
-// yLabels labels the rows nearest to round percentages (every 25 % when the plot has room,
-// else every 50 % or only 0 and 100) and leaves the other rows blank; ntcharts' own steps
-// would label rows such as 23 and 47.
-func yLabels(plotRows int) func(int, float64) string {
-	every := 100.0
+// yLabels labels the rows nearest to round values of [lo, hi] (every quarter of the range when
+// the plot has room, else every half, or only the ends) and leaves the other rows blank;
+// ntcharts' own steps would label rows such as 23 and 47.
+func yLabels(plotRows int, lo, hi float64) func(int, float64) string {
+	span := hi - lo
+	every := span
 	switch {
 	case plotRows >= 8:
-		every = 25
+		every = span / 4
 	case plotRows >= 4:
-		every = 50
+		every = span / 2
 	}
-	half := 50 / float64(max(plotRows, 1)) // half a row, in percent
+	half := span / 2 / float64(max(plotRows, 1)) // half a row
 	return func(_ int, v float64) string {
-		r := math.Round(v/every) * every
-		if math.Abs(v-r) <= half+1e-9 { // a value midway between two rows labels the lower
-			return fmt.Sprintf("%.0f", r)
+		r := lo + math.Round((v-lo)/every)*every
+		if math.Abs(v-r) <= half+span*1e-9 { // a value midway between two rows labels the lower
+			return views.Short(r)
 		}
 		return ""
 	}
+}
+
+// niceCeil is the smallest of 1, 2, 2.5, 5 × 10^k at or above v, so that quarters of the range
+// are round numbers too.
+func niceCeil(v float64) float64 {
+	if v <= 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, f := range []float64{1, 2, 2.5, 5, 10} {
+		if f*p >= v*(1-1e-12) {
+			return f * p
+		}
+	}
+	return 10 * p
 }
 
 // Window is how many samples the chart can show: two per column of the plot area (braille
@@ -114,12 +150,12 @@ func (m Model) ShortHelp() []key.Binding { return nil }
 // FullHelp is empty: the chart has no keys.
 func (m Model) FullHelp() [][]key.Binding { return nil }
 
-// busy is the chart's quantity: 100 − %idle of "all", mpstat's idle complement.
-func busy(f *derive.Frame) (float64, bool) {
-	if f == nil || len(f.CPU) == 0 || !f.CPU[0].Idle.OK {
+// value is the first series' value in f: the one the title sums up.
+func (m *Model) value(f *derive.Frame) (float64, bool) {
+	if f == nil || len(m.spec.Series) == 0 {
 		return 0, false
 	}
-	return 100 - f.CPU[0].Idle.V, true
+	return m.spec.Series[0].Value(f)
 }
 
 func (m *Model) render() {
@@ -156,38 +192,75 @@ func (m *Model) draw() {
 	}
 	c.SetTimeRange(start, end)
 	c.SetViewTimeRange(start, end)
-	c.SetYRange(0, 100)
-	c.SetViewYRange(0, 100)
-	for _, f := range m.frames {
-		if v, ok := busy(f); ok && !f.Time.Before(start) {
-			c.Push(timeserieslinechart.TimePoint{Time: f.Time, Value: v})
+	lo, hi := m.spec.Min, m.spec.Max
+	if hi <= lo {
+		peak := lo
+		for _, f := range m.frames {
+			for _, s := range m.spec.Series {
+				if v, ok := s.Value(f); ok && !f.Time.Before(start) {
+					peak = max(peak, v)
+				}
+			}
+		}
+		hi = lo + niceCeil(peak-lo)
+	}
+	c.YLabelFormatter = yLabels(m.height-3, lo, hi)
+	c.SetYRange(lo, hi)
+	c.SetViewYRange(lo, hi)
+	for i, s := range m.spec.Series {
+		name := s.Name
+		if i == 0 {
+			name = timeserieslinechart.DefaultDataSetName
+		} else {
+			st := s.Style
+			if isNoColor(st.GetForeground()) {
+				st = m.th.Line
+			}
+			c.SetDataSetStyle(name, st)
+		}
+		for _, f := range m.frames {
+			if v, ok := s.Value(f); ok && !f.Time.Before(start) {
+				c.PushDataSet(name, timeserieslinechart.TimePoint{Time: f.Time, Value: min(max(v, lo), hi)})
+			}
 		}
 	}
-	c.DrawBraille()
+	if len(m.spec.Series) > 1 {
+		c.DrawBrailleAll()
+	} else {
+		c.DrawBraille()
+	}
 }
 
-// title names the quantity and sums up the window: now, mean and peak.
+// title names the quantity and sums up the window of the first series: now, mean and peak.
 func (m *Model) title() string {
 	th := m.th
 	var sum, peak float64
 	n := 0
 	for _, f := range m.frames {
-		if v, ok := busy(f); ok {
+		if v, ok := m.value(f); ok {
 			sum += v
 			peak = max(peak, v)
 			n++
 		}
 	}
 	now, mean, top := views.Missing, views.Missing, views.Missing
-	if v, ok := busy(m.current()); ok {
-		now = fmt.Sprintf("%.1f%%", v)
+	num := func(v float64) string { return fmt.Sprintf("%.1f%s", v, m.spec.Unit) }
+	if m.spec.Unit != "%" {
+		num = func(v float64) string { return views.Short(v) + m.spec.Unit }
+	}
+	if v, ok := m.value(m.current()); ok {
+		now = num(v)
 	}
 	if n > 0 {
-		mean = fmt.Sprintf("%.1f%%", sum/float64(n))
-		top = fmt.Sprintf("%.1f%%", peak)
+		mean = num(sum / float64(n))
+		top = num(peak)
 	}
 	span := time.Duration(m.Window()) * m.interval
-	return th.Title.Render("CPU busy") + th.Label.Render(" all CPUs, 100-idle, last "+span.String()) +
+	sub := " last " + span.String()
+	if m.spec.Subtitle != "" {
+		sub = " " + m.spec.Subtitle + "," + sub
+	}
+	return th.Title.Render(m.spec.Title) + th.Label.Render(sub) +
 		"  " + th.Label.Render("now ") + th.Value.Render(now) +
 		"  " + th.Label.Render("mean ") + th.Value.Render(mean) +
 		"  " + th.Label.Render("max ") + th.Value.Render(top)

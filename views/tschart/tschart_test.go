@@ -1,7 +1,8 @@
-package cpuchart
+package tschart
 
 import (
 	"io"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -35,8 +36,17 @@ func ramp(n int) []*derive.Frame {
 	return fs
 }
 
+// busySpec charts 100 − %idle of "all", as the CPU panel does.
+var busySpec = Spec{Title: "CPU busy", Subtitle: "all CPUs, 100-idle", Unit: "%", Max: 100,
+	Series: []Series{{Name: "busy", Value: func(f *derive.Frame) (float64, bool) {
+		if len(f.CPU) == 0 || !f.CPU[0].Idle.OK {
+			return 0, false
+		}
+		return 100 - f.CPU[0].Idle.V, true
+	}}}}
+
 func sized(w, h int) Model {
-	m := New(asciiTheme(), time.Second)
+	m := New(asciiTheme(), time.Second, busySpec)
 	m.SetSize(w, h)
 	return m
 }
@@ -134,7 +144,7 @@ func TestRangesAreOurs(t *testing.T) {
 
 func TestYLabels(t *testing.T) {
 	t.Parallel()
-	f := yLabels(8)
+	f := yLabels(8, 0, 100)
 	var got []string
 	for i := 0; i <= 8; i++ {
 		if s := f(i, float64(i)*100/8); s != "" {
@@ -144,8 +154,49 @@ func TestYLabels(t *testing.T) {
 	if want, have := "0 25 50 75 100", strings.Join(got, " "); want != have {
 		t.Errorf("labels %q, want %q", have, want)
 	}
-	if have := yLabels(2)(1, 50); have != "" {
+	if have := yLabels(2, 0, 100)(1, 50); have != "" {
 		t.Errorf("two-row plot labels 50 %%: %q", have)
+	}
+	// An automatic range: 0 … 2.5k in quarters.
+	f = yLabels(8, 0, 2500)
+	got = got[:0]
+	for i := 0; i <= 8; i++ {
+		if s := f(i, float64(i)*2500/8); s != "" {
+			got = append(got, s)
+		}
+	}
+	if want, have := "0 625 1.2k 1.9k 2.5k", strings.Join(got, " "); want != have {
+		t.Errorf("auto labels %q, want %q", have, want)
+	}
+}
+
+func TestNiceCeil(t *testing.T) {
+	t.Parallel()
+	for _, tc := range [][2]float64{{0, 1}, {0.3, 0.5}, {1, 1}, {1.1, 2}, {2.2, 2.5}, {3, 5}, {7, 10}, {120, 200}, {4321, 5000}} {
+		if have := niceCeil(tc[0]); math.Abs(have-tc[1]) > 1e-9 {
+			t.Errorf("niceCeil(%v) = %v, want %v", tc[0], have, tc[1])
+		}
+	}
+}
+
+// TestAutoRangeTwoSeries draws two series on an automatic range: the peak sets the top.
+func TestAutoRangeTwoSeries(t *testing.T) {
+	t.Parallel()
+	spec := Spec{Title: "pkts", Unit: "/s", Series: []Series{
+		{Name: "rx", Value: func(f *derive.Frame) (float64, bool) { return float64(f.Seq) * 100, true }},
+		{Name: "tx", Value: func(f *derive.Frame) (float64, bool) { return float64(f.Seq) * 30, true }},
+	}}
+	m := New(asciiTheme(), time.Second, spec)
+	m.SetSize(60, 12)
+	fs := ramp(40)
+	for i, f := range fs {
+		f.Seq = uint64(i)
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: fs})
+	v := m.View()
+	checkBlock(t, v, 60, 12)
+	if !strings.Contains(v, "5k│") || !strings.Contains(v, "now 3.9k/s") {
+		t.Errorf("auto range or title wrong (peak 3900 → top 5k):\n%s", v)
 	}
 }
 
