@@ -12,7 +12,6 @@ import (
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/sources/engine"
 	"github.com/ktop-dev/ktop/views"
-	"github.com/ktop-dev/ktop/views/cpupanel"
 	"github.com/ktop-dev/ktop/views/header"
 	"github.com/ktop-dev/ktop/views/theme"
 )
@@ -78,7 +77,7 @@ func New(o Options) Model {
 		th: o.Theme, keys: DefaultKeyMap(), help: h,
 		hist: o.History, updates: o.Updates, interval: o.Interval,
 		header: header.New(o.Theme),
-		panels: []views.Panel{cpupanel.New(o.Theme, o.Interval)},
+		panels: newPanels(o.Theme, o.Interval),
 	}
 	m.keys.setPanels(len(m.panels))
 	return m
