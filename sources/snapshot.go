@@ -71,6 +71,7 @@ func (s *Snapshot) StatusFor(name string) Status {
 type Host struct {
 	Hostname string `json:"hostname"`
 	Kernel   string `json:"kernel"` // release, e.g. 6.18.44
+	OS       string `json:"os"`     // distribution and version, e.g. "debian 12.11"; "" when unknown
 }
 
 // CPUTimes are the ten /proc/stat columns of one CPU line, in USER_HZ ticks. Guest is already

@@ -2,6 +2,11 @@ package collect
 
 import (
 	"bytes"
+	"context"
+	"path/filepath"
+
+	"github.com/shirou/gopsutil/v4/common"
+	"github.com/shirou/gopsutil/v4/host"
 
 	"github.com/ktop-dev/ktop/sources"
 )
@@ -11,6 +16,7 @@ func init() {
 		return &hostCollector{
 			hostname: fs.ProcPath("sys/kernel/hostname"),
 			release:  fs.ProcPath("sys/kernel/osrelease"),
+			live:     filepath.Clean(fs.Proc) == "/proc",
 		}
 	})
 }
@@ -20,8 +26,13 @@ func init() {
 // kept and re-read only every 60 samples.
 type hostCollector struct {
 	hostname, release string
-	cached            *sources.Host
-	age               int
+	// live is true when reading the running system's /proc: only then does /etc describe
+	// the same machine, so only then is the distribution looked up.
+	live   bool
+	os     string
+	osDone bool
+	cached *sources.Host
+	age    int
 }
 
 func (c *hostCollector) Name() string { return sources.SrcHost }
@@ -42,7 +53,24 @@ func (c *hostCollector) Collect(s *sources.Snapshot) error {
 		return err
 	}
 	h.Kernel = Sanitize(string(bytes.TrimSpace(b)))
+	h.OS = c.platform()
 	c.cached, c.age = h, 0
 	s.Host = h
 	return nil
+}
+
+// platform names the distribution once, through gopsutil, which knows the many os-release,
+// lsb-release and vendor files. Its roots are passed explicitly (no environment variables).
+func (c *hostCollector) platform() string {
+	if !c.live || c.osDone {
+		return c.os
+	}
+	c.osDone = true
+	ctx := context.WithValue(context.Background(), common.EnvKey, common.EnvMap{
+		common.HostProcEnvKey: "/proc", common.HostSysEnvKey: "/sys", common.HostEtcEnvKey: "/etc",
+	})
+	if p, _, v, err := host.PlatformInformationWithContext(ctx); err == nil && p != "" {
+		c.os = Sanitize(p + " " + v)
+	}
+	return c.os
 }

@@ -76,3 +76,18 @@ func TestHostCollectorSanitizesAndCaches(t *testing.T) {
 		t.Errorf("after 61 samples: want %q, have %q", "renamed", s.Host.Hostname)
 	}
 }
+
+// TestHostOSOnlyLive checks that a fixture root never gets the distribution of the machine the
+// test runs on: /etc belongs to the live system only.
+func TestHostOSOnlyLive(t *testing.T) {
+	t.Parallel()
+	c := NewSet(FS{Proc: "testdata/host-2cpu/a/proc", Sys: "testdata/host-2cpu/a/sys"})
+	var s sources.Snapshot
+	c.Collect(&s)
+	if s.Host == nil {
+		t.Fatalf("no host: %v", s.Status[sources.SrcHost])
+	}
+	if s.Host.OS != "" {
+		t.Errorf("fixture root got OS %q from the live /etc", s.Host.OS)
+	}
+}

@@ -16,6 +16,7 @@ type Frame struct {
 
 	Host    string `json:"host"`
 	Kernel  string `json:"kernel"`
+	OS      string `json:"os"` // "debian 12.11"; empty for a --proc root other than /proc
 	UptimeS Val    `json:"uptime_s"`
 	NCPU    int    `json:"ncpu"` // online CPUs
 

@@ -10,7 +10,7 @@ func init() { register(deriveSystem) }
 // event rates (vmstat in/cs, sar -w proc/s).
 func deriveSystem(prev, cur *sources.Snapshot, f *Frame) {
 	if h := cur.Host; h != nil {
-		f.Host, f.Kernel = h.Hostname, h.Kernel
+		f.Host, f.Kernel, f.OS = h.Hostname, h.Kernel, h.OS
 	}
 	if u := cur.Uptime; u != nil {
 		f.UptimeS = Some(u.Up)
