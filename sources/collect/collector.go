@@ -33,16 +33,22 @@ func register(f Factory) { registry = append(registry, f) }
 
 // NewSet builds every registered collector over fs.
 func NewSet(fs FS) *Set {
-	s := &Set{}
-	for _, f := range registry {
-		s.list = append(s.list, f(fs))
-	}
-	return s
+	return &Set{list: Collectors(fs)}
 }
 
 // noter is a collector whose successful read may carry a remark for the user, such as which
 // fallback produced the data; it becomes the Reason of an OK Status.
 type noter interface{ Note() string }
+
+// Collectors builds every registered collector over fs, in pass order (benchmarks measure
+// them one by one).
+func Collectors(fs FS) []Collector {
+	out := make([]Collector, 0, len(registry))
+	for _, f := range registry {
+		out = append(out, f(fs))
+	}
+	return out
+}
 
 // Collect runs every collector into snap, recording each Status.
 func (s *Set) Collect(snap *sources.Snapshot) {

@@ -20,23 +20,24 @@ func init() {
 
 type cpuOnlineCollector struct {
 	online, possible string
+	buf              []byte // reused: the files are tiny but read every tick
 }
 
 func (c *cpuOnlineCollector) Name() string { return sources.SrcCPUOnline }
 
 func (c *cpuOnlineCollector) Collect(s *sources.Snapshot) error {
-	b, err := ReadFile(c.online)
-	if err != nil {
+	var err error
+	if c.buf, err = readFile(c.online, c.buf); err != nil {
 		return err
 	}
-	on, err := ParseCPUList(b)
+	on, err := ParseCPUList(c.buf)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.online, err)
 	}
 	set := &sources.CPUSet{Online: on}
 	// possible is optional: a missing file is no reason to drop the online set.
-	if b, err := ReadFile(c.possible); err == nil {
-		if set.Possible, err = ParseCPUList(b); err != nil {
+	if c.buf, err = readFile(c.possible, c.buf); err == nil {
+		if set.Possible, err = ParseCPUList(c.buf); err != nil {
 			return fmt.Errorf("%s: %w", c.possible, err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
