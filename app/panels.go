@@ -5,6 +5,7 @@ import (
 
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/softirqpanel"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -20,6 +21,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	// 3 Run queue
 
 	// 4 Softirqs
+	ps = append(ps, softirqpanel.New(th, interval))
 
 	// 5 Interrupts
 

@@ -1,0 +1,122 @@
+package heat
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/theme"
+)
+
+const (
+	// maxCell is the widest CPU column: a number and a gap. Wider cells would only spread the
+	// grid out.
+	maxCell = 7
+	// totalW is the total column, a views.Short rate right-aligned.
+	totalW = 6
+	// maxLabel caps the row label so that long interrupt names leave room for CPUs.
+	maxLabel = 18
+)
+
+// Row is one line of the grid.
+type Row struct {
+	Label string
+	Total derive.Val
+	Cells []derive.Val // aligned with Grid.CPUs; shorter is fine (the rest shows "—")
+	Mark  bool         // the selected row: drawn with a marker
+	Pct   bool         // percentages, shaded on the linear scale rather than the log one
+}
+
+// Grid is rows by CPU columns, shaded with the log scale.
+type Grid struct {
+	Head string // the label column's heading ("softirq", "irq")
+	CPUs []int
+	Rows []Row
+}
+
+// Layout is where a grid's columns go at a width.
+type Layout struct {
+	LabelW int // label column, marker included
+	CellW  int // one CPU column, gap included when wider than one cell
+	Cols   int // CPU columns that fit
+}
+
+// Layout fits the grid into w cells: every CPU when they fit in one cell each, else as many as
+// fit (the panel scrolls across them).
+func (g *Grid) Layout(w int) Layout {
+	lw := len(g.Head)
+	for _, r := range g.Rows {
+		lw = max(lw, len(r.Label))
+	}
+	lw = min(lw, maxLabel) + 1 // the marker
+	avail := w - lw - 1 - totalW - 1
+	n := len(g.CPUs)
+	if avail <= 0 || n == 0 {
+		return Layout{LabelW: lw, CellW: 1}
+	}
+	cw := min(max(avail/n, 1), maxCell)
+	return Layout{LabelW: lw, CellW: cw, Cols: min(n, avail/cw)}
+}
+
+// Render draws the heading line and one line per row, CPU columns from off on, each line
+// exactly w cells wide.
+func (g *Grid) Render(th *theme.Theme, w, off int) []string {
+	l := g.Layout(w)
+	off = min(max(off, 0), max(len(g.CPUs)-l.Cols, 0))
+	end := off + l.Cols
+	content := l.CellW
+	if l.CellW > 1 {
+		content-- // the gap
+	}
+	lines := make([]string, 0, 1+len(g.Rows))
+	lines = append(lines, views.Fit(th.Label.Render(views.Fit(" "+g.Head, l.LabelW)+" "+padLeft("/s", totalW)+" "+g.cpuIDs(off, end, l.CellW, content)), w))
+	for _, r := range g.Rows {
+		var b strings.Builder
+		label := views.Fit(r.Label, l.LabelW-1)
+		if r.Mark {
+			b.WriteString(th.Title.Render(">" + label))
+		} else {
+			b.WriteString(" " + th.Label.Render(label))
+		}
+		b.WriteByte(' ')
+		b.WriteString(th.Value.Render(padLeft(views.ShortVal(r.Total), totalW)))
+		b.WriteByte(' ')
+		for j := off; j < end; j++ {
+			v := derive.None
+			if j < len(r.Cells) {
+				v = r.Cells[j]
+			}
+			shade := LogShade(v.Or(0))
+			if r.Pct {
+				shade = PctShade(v.Or(0))
+			}
+			b.WriteString(Cell(th, v, shade, content))
+			if l.CellW > 1 {
+				b.WriteByte(' ')
+			}
+		}
+		lines = append(lines, views.Fit(b.String(), w))
+	}
+	return lines
+}
+
+// cpuIDs labels the CPU columns: each id right-aligned in its column when it fits, else
+// placed from the column's left edge if the previous label left room.
+func (g *Grid) cpuIDs(off, end, cw, content int) string {
+	buf := []byte(strings.Repeat(" ", (end-off)*cw))
+	free := 0
+	for j := off; j < end; j++ {
+		id := strconv.Itoa(g.CPUs[j])
+		pos := (j - off) * cw
+		if len(id) <= content {
+			pos += content - len(id)
+		}
+		if pos < free || pos+len(id) > len(buf) {
+			continue
+		}
+		copy(buf[pos:], id)
+		free = pos + len(id) + 1
+	}
+	return string(buf)
+}
