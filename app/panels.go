@@ -5,6 +5,7 @@ import (
 
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/irqpanel"
 	"github.com/ktop-dev/ktop/views/softirqpanel"
 	"github.com/ktop-dev/ktop/views/theme"
 )
@@ -24,6 +25,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	ps = append(ps, softirqpanel.New(th, interval))
 
 	// 5 Interrupts
+	ps = append(ps, irqpanel.New(th, interval))
 
 	// 6 Disk
 

@@ -15,7 +15,8 @@ const (
 	maxCell = 7
 	// totalW is the total column, a views.Short rate right-aligned.
 	totalW = 6
-	// maxLabel caps the row label so that long interrupt names leave room for CPUs.
+	// maxLabel caps the row label so that long interrupt names leave room for CPUs; wide
+	// screens allow an eighth of the width.
 	maxLabel = 18
 )
 
@@ -23,7 +24,9 @@ const (
 type Row struct {
 	Label string
 	Total derive.Val
-	Cells []derive.Val // aligned with Grid.CPUs; shorter is fine (the rest shows "—")
+	// Cells are aligned with Grid.CPUs; a shorter slice shows "—" for the rest, and nil means
+	// the row has no per-CPU values at all (/proc/interrupts ERR, MIS), drawn blank.
+	Cells []derive.Val
 	Mark  bool         // the selected row: drawn with a marker
 	Pct   bool         // percentages, shaded on the linear scale rather than the log one
 }
@@ -49,7 +52,7 @@ func (g *Grid) Layout(w int) Layout {
 	for _, r := range g.Rows {
 		lw = max(lw, len(r.Label))
 	}
-	lw = min(lw, maxLabel) + 1 // the marker
+	lw = min(lw, max(maxLabel, w/8)) + 1 // the marker
 	avail := w - lw - 1 - totalW - 1
 	n := len(g.CPUs)
 	if avail <= 0 || n == 0 {
@@ -82,7 +85,10 @@ func (g *Grid) Render(th *theme.Theme, w, off int) []string {
 		b.WriteByte(' ')
 		b.WriteString(th.Value.Render(padLeft(views.ShortVal(r.Total), totalW)))
 		b.WriteByte(' ')
-		for j := off; j < end; j++ {
+		for j := off; j < end && r.Cells == nil; j++ {
+			b.WriteString(strings.Repeat(" ", l.CellW))
+		}
+		for j := off; j < end && r.Cells != nil; j++ {
 			v := derive.None
 			if j < len(r.Cells) {
 				v = r.Cells[j]
