@@ -27,8 +27,8 @@ type Row struct {
 	// Cells are aligned with Grid.CPUs; a shorter slice shows "—" for the rest, and nil means
 	// the row has no per-CPU values at all (/proc/interrupts ERR, MIS), drawn blank.
 	Cells []derive.Val
-	Mark  bool         // the selected row: drawn with a marker
-	Pct   bool         // percentages, shaded on the linear scale rather than the log one
+	Mark  bool // the selected row: drawn with a marker
+	Pct   bool // percentages, shaded on the linear scale rather than the log one
 }
 
 // Grid is rows by CPU columns, shaded with the log scale.
