@@ -6,6 +6,7 @@ import (
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
 	"github.com/ktop-dev/ktop/views/irqpanel"
+	"github.com/ktop-dev/ktop/views/runqpanel"
 	"github.com/ktop-dev/ktop/views/softirqpanel"
 	"github.com/ktop-dev/ktop/views/theme"
 )
@@ -20,6 +21,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	ps = append(ps, cpupanel.New(th, interval))
 
 	// 3 Run queue
+	ps = append(ps, runqpanel.New(th, interval))
 
 	// 4 Softirqs
 	ps = append(ps, softirqpanel.New(th, interval))
