@@ -318,16 +318,36 @@ func (m *Model) legend(k kind) string {
 	return b.String()
 }
 
-// heatCell is one CPU (or sample) as a heat cell: shaded by busy %, "!" when steal is at or
-// above stealWarn, blank when unknown.
-func (m *Model) heatCell(c derive.CPU) string {
+// Looks of a heat cell besides the shades 0 … theme.NHeat-1.
+const (
+	lookBlank = -1 // no value (first sample, CPU offline then)
+	lookSteal = -2 // steal at or above stealWarn
+)
+
+// heatLook is how a CPU (or one sample of it) is drawn as a heat cell: its busy % shade, the
+// steal mark, or blank when unknown.
+func heatLook(c derive.CPU) int {
 	switch {
 	case !c.Idle.OK:
-		return " "
+		return lookBlank
 	case c.Steal.OK && c.Steal.V >= stealWarn:
-		return m.th.Warn.Render("!")
+		return lookSteal
 	}
-	return heat.Swatch(m.th, heat.PctShade(100-c.Idle.V))
+	return heat.PctShade(100 - c.Idle.V)
+}
+
+// cellRun writes n cells of one look with a single Render: a Render per cell made 1024 CPUs
+// cost 1024 calls a line.
+func (m *Model) cellRun(b *strings.Builder, look, n int) {
+	switch {
+	case n <= 0:
+	case look == lookBlank:
+		b.WriteString(strings.Repeat(" ", n))
+	case look == lookSteal:
+		b.WriteString(m.th.Warn.Render(strings.Repeat("!", n)))
+	default:
+		b.WriteString(m.th.Heat[look].Render(strings.Repeat(string(m.th.HeatGlyph[look]), n)))
+	}
 }
 
 // heatLine is one line of the heat grid: the first CPU's name, then a cell per CPU in groups.
@@ -336,12 +356,20 @@ func (m *Model) heatLine(cpus []derive.CPU, nw int) string {
 	b.WriteString(m.th.Label.Render(fmt.Sprintf("%*s", nw, cpus[0].Name)))
 	b.WriteByte(' ')
 	grouped := heatPerLine(m.width, nw)%heatGroup == 0 && m.width-nw-1 >= heatGroup
+	look, n := lookBlank, 0
 	for i, c := range cpus {
 		if grouped && i > 0 && i%heatGroup == 0 {
+			m.cellRun(&b, look, n)
 			b.WriteByte(' ')
+			n = 0
 		}
-		b.WriteString(m.heatCell(c))
+		if l := heatLook(c); l != look || n == 0 {
+			m.cellRun(&b, look, n)
+			look, n = l, 0
+		}
+		n++
 	}
+	m.cellRun(&b, look, n)
 	return b.String()
 }
 
@@ -360,11 +388,16 @@ func (m *Model) strip(c derive.CPU, w, nw int) string {
 	sw := w - nw - 1 - histNums
 	if sw > 0 {
 		frames := m.frames[max(len(m.frames)-sw, 0):]
-		b.WriteString(strings.Repeat(" ", sw-len(frames)))
+		look, n := lookBlank, sw-len(frames)
 		for _, f := range frames {
 			fc, _ := cpuByID(f, c.ID)
-			b.WriteString(m.heatCell(fc))
+			if l := heatLook(fc); l != look {
+				m.cellRun(&b, look, n)
+				look, n = l, 0
+			}
+			n++
 		}
+		m.cellRun(&b, look, n)
 	}
 	busy := views.Missing
 	if c.Idle.OK {

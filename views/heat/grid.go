@@ -62,9 +62,10 @@ func (g *Grid) Layout(w int) Layout {
 	return Layout{LabelW: lw, CellW: cw, Cols: min(n, avail/cw)}
 }
 
-// Render draws the heading line and one line per row, CPU columns from off on, each line
-// exactly w cells wide.
-func (g *Grid) Render(th *theme.Theme, w, off int) []string {
+// Render draws the heading line and rows [from, to) (clamped), CPU columns from off on, each
+// line exactly w cells wide. Only the rows and columns shown are drawn: a 1024-CPU machine has
+// hundreds of interrupt rows.
+func (g *Grid) Render(th *theme.Theme, w, off, from, to int) []string {
 	l := g.Layout(w)
 	off = min(max(off, 0), max(len(g.CPUs)-l.Cols, 0))
 	end := off + l.Cols
@@ -72,9 +73,11 @@ func (g *Grid) Render(th *theme.Theme, w, off int) []string {
 	if l.CellW > 1 {
 		content-- // the gap
 	}
-	lines := make([]string, 0, 1+len(g.Rows))
+	from, to = max(from, 0), min(to, len(g.Rows))
+	lines := make([]string, 0, 1+max(to-from, 0))
 	lines = append(lines, views.Fit(th.Label.Render(views.Fit(" "+g.Head, l.LabelW)+" "+padLeft("/s", totalW)+" "+g.cpuIDs(off, end, l.CellW, content)), w))
-	for _, r := range g.Rows {
+	for i := from; i < to; i++ {
+		r := &g.Rows[i]
 		var b strings.Builder
 		label := views.Fit(r.Label, l.LabelW-1)
 		if r.Mark {
@@ -85,26 +88,63 @@ func (g *Grid) Render(th *theme.Theme, w, off int) []string {
 		b.WriteByte(' ')
 		b.WriteString(th.Value.Render(padLeft(views.ShortVal(r.Total), totalW)))
 		b.WriteByte(' ')
-		for j := off; j < end && r.Cells == nil; j++ {
-			b.WriteString(strings.Repeat(" ", l.CellW))
-		}
-		for j := off; j < end && r.Cells != nil; j++ {
-			v := derive.None
-			if j < len(r.Cells) {
-				v = r.Cells[j]
-			}
-			shade := LogShade(v.Or(0))
-			if r.Pct {
-				shade = PctShade(v.Or(0))
-			}
-			b.WriteString(Cell(th, v, shade, content))
-			if l.CellW > 1 {
+		switch {
+		case r.Cells == nil:
+			b.WriteString(strings.Repeat(" ", (end-off)*l.CellW))
+		case l.CellW == 1:
+			r.strip(&b, th, off, end)
+		default:
+			for j := off; j < end; j++ {
+				v := r.cell(j)
+				b.WriteString(Cell(th, v, r.shade(v), content))
 				b.WriteByte(' ')
 			}
 		}
 		lines = append(lines, views.Fit(b.String(), w))
 	}
 	return lines
+}
+
+func (r *Row) cell(j int) derive.Val {
+	if j < len(r.Cells) {
+		return r.Cells[j]
+	}
+	return derive.None
+}
+
+func (r *Row) shade(v derive.Val) int {
+	if r.Pct {
+		return PctShade(v.Or(0))
+	}
+	return LogShade(v.Or(0))
+}
+
+// strip draws columns [off, end) one cell each, rendering each run of equal shades at once:
+// one Render per cell made a 1024-CPU grid cost one call per CPU and row.
+func (r *Row) strip(b *strings.Builder, th *theme.Theme, off, end int) {
+	run, n := -2, 0 // shade of the open run (-1: missing), and its length
+	flush := func() {
+		switch {
+		case n == 0:
+		case run < 0:
+			b.WriteString(th.Dim.Render(strings.Repeat(views.Missing, n)))
+		default:
+			b.WriteString(th.Heat[run].Render(strings.Repeat(string(th.HeatGlyph[run]), n)))
+		}
+	}
+	for j := off; j < end; j++ {
+		v := r.cell(j)
+		s := -1
+		if v.OK {
+			s = r.shade(v)
+		}
+		if s != run {
+			flush()
+			run, n = s, 0
+		}
+		n++
+	}
+	flush()
 }
 
 // cpuIDs labels the CPU columns: each id right-aligned in its column when it fits, else

@@ -105,15 +105,19 @@ func TestGridLayoutAndRender(t *testing.T) {
 		">LOC   1.5k + 1.5k -   20      0 :    3 ",
 		" TLB      5 :    5      0      0      0 ",
 	}
-	have := g.Render(th, 40, 0)
+	have := g.Render(th, 40, 0, 0, 2)
 	if strings.Join(have, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Render(40):\nhave\n%s\nwant\n%s", strings.Join(have, "\n"), strings.Join(want, "\n"))
 	}
 	// Scrolled past the end at one cell per CPU: the offset is clamped to the last three
 	// columns, and ids that would overlap their neighbour's are left out.
-	have = g.Render(th, 15, 5)
+	have = g.Render(th, 15, 5, -1, 9)
 	want = []string{" irq     /s 1  ", ">LOC   1.5k - :", " TLB      5    "}
 	if strings.Join(have, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Render(15, 5):\nhave\n%q\nwant\n%q", have, want)
+	}
+	// Only the rows asked for are drawn, under the heading.
+	if have = g.Render(th, 40, 0, 1, 2); len(have) != 2 || !strings.HasPrefix(have[1], " TLB") {
+		t.Errorf("Render rows 1-2: %q", have)
 	}
 }

@@ -251,11 +251,7 @@ func (m *Model) render() {
 		s := strings.Join(ind, " ")
 		lines[0] = views.Fit(lines[0], max(m.width-ansi.StringWidth(s)-1, 0)) + " " + th.Dim.Render(s)
 	}
-	gl := g.Render(th, m.width, m.col)
-	lines = append(lines, gl[0])
-	if vis > 0 {
-		lines = append(lines, gl[1+m.off:1+min(m.off+vis, len(g.Rows))]...)
-	}
+	lines = append(lines, g.Render(th, m.width, m.col, m.off, m.off+vis)...)
 	top := views.Block(lines, m.width, 1+m.gridH)
 	if chartH == 0 {
 		m.view = top

@@ -261,7 +261,7 @@ func (m *Model) render() {
 		ind := fmt.Sprintf("CPUs %d-%d of %d ←→", g.CPUs[m.off], g.CPUs[m.off+l.Cols-1], n)
 		lines[0] = views.Fit(title, max(m.width-ansi.StringWidth(ind)-1, 0)) + " " + th.Dim.Render(ind)
 	}
-	lines = append(lines, g.Render(th, m.width, m.off)...)
+	lines = append(lines, g.Render(th, m.width, m.off, 0, len(g.Rows))...)
 	if ch := m.height - len(lines); ch >= chartMin {
 		m.placeChart(ch)
 		lines = append(lines, m.chart.View())
