@@ -114,8 +114,9 @@ func (m *Model) Offset() int { return m.off }
 
 func (m *Model) current() *derive.Frame { return views.FrameMsg{Frames: m.frames}.Current() }
 
-// summary is the panel's first lines: queue against CPUs, blocked, load, pressure, switches
-// and forks, then how much of the window was saturated.
+// summary is the panel's first items: queue against CPUs, blocked, load, pressure, switches
+// and forks, then how much of the window was saturated; the panel and the tile flow them at
+// their own widths.
 func (m *Model) summary(f *derive.Frame) []string {
 	th := m.th
 	item := func(label, v string, st func(...string) string) string {
@@ -180,8 +181,7 @@ func (m *Model) summary(f *derive.Frame) []string {
 	if sat > 0 {
 		st = warn
 	}
-	items = append(items, item("saturated", fmt.Sprintf("%d/%d samples", sat, n), st))
-	return views.Flow(items, m.width)
+	return append(items, item("saturated", fmt.Sprintf("%d/%d samples", sat, n), st))
 }
 
 // grid picks the table's columns: the fewest that fit avail lines, but no more than the width
@@ -205,7 +205,7 @@ func (m *Model) render() {
 		return
 	}
 	f := m.current()
-	lines := m.summary(f)
+	lines := views.Flow(m.summary(f), m.width)
 	lines = lines[:min(len(lines), m.height)]
 	rest := m.height - len(lines)
 
@@ -334,7 +334,7 @@ func waitMs(v derive.Val) string {
 // the CPU whose tasks waited longest per slice.
 func (m *Model) Tile(w, h int) string {
 	f := m.current()
-	lines := m.summary(f)
+	items := m.summary(f)
 	if f != nil && f.Sched != nil {
 		var top *derive.SchedCPU
 		for i := range f.Sched.CPU {
@@ -344,11 +344,10 @@ func (m *Model) Tile(w, h int) string {
 			}
 		}
 		if top != nil {
-			lines = append(lines, m.th.Label.Render("wait max ")+m.th.Value.Render(waitMs(top.WaitMs)+" ms")+m.th.Label.Render(fmt.Sprintf(" cpu%d", top.ID)))
+			items = append(items, m.th.Label.Render("wait max ")+m.th.Value.Render(waitMs(top.WaitMs)+" ms")+m.th.Label.Render(fmt.Sprintf(" cpu%d", top.ID)))
 		}
 	}
-	// The summary flowed at the panel's width; the tile has its own.
-	return views.Block(views.Flow(lines, w), w, h)
+	return views.Block(views.Flow(items, w), w, h)
 }
 
 // TileHeight wants the summary and the longest wait.

@@ -207,7 +207,7 @@ func TestScroll(t *testing.T) {
 
 func TestTile(t *testing.T) {
 	t.Parallel()
-	m := show(t, fixture16(t), 80, 20)
+	m := show(t, fixture16(t), 200, 46) // the tile flows at its own width, not the panel's
 	have := m.Tile(80, 3)
 	for _, want := range []string{"runq 6/16cpu  blk 0  load 0.56 0.12 0.04", "PSI cpu some 0.0%", "wait max 0.029 ms cpu5"} {
 		if !strings.Contains(have, want) {
