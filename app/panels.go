@@ -5,6 +5,9 @@ import (
 
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/irqpanel"
+	"github.com/ktop-dev/ktop/views/runqpanel"
+	"github.com/ktop-dev/ktop/views/softirqpanel"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -18,10 +21,13 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	ps = append(ps, cpupanel.New(th, interval))
 
 	// 3 Run queue
+	ps = append(ps, runqpanel.New(th, interval))
 
 	// 4 Softirqs
+	ps = append(ps, softirqpanel.New(th, interval))
 
 	// 5 Interrupts
+	ps = append(ps, irqpanel.New(th, interval))
 
 	// 6 Disk
 

@@ -140,3 +140,34 @@ func Block(lines []string, w, h int) string {
 	}
 	return b.String()
 }
+
+// Flow packs items (which may hold ANSI styling) into lines of at most w cells, two spaces
+// apart, in order: an item that does not fit on the current line starts the next, and one
+// wider than w is cut. Panels use it for "label value" summaries that wrap on narrow screens.
+func Flow(items []string, w int) []string {
+	var lines []string
+	var b strings.Builder
+	used := 0
+	for _, it := range items {
+		iw := ansi.StringWidth(it)
+		if used > 0 && used+2+iw > w {
+			lines = append(lines, b.String())
+			b.Reset()
+			used = 0
+		}
+		if used > 0 {
+			b.WriteString("  ")
+			used += 2
+		}
+		if iw > w-used {
+			it = ansi.Truncate(it, max(w-used, 0), "…")
+			iw = ansi.StringWidth(it)
+		}
+		b.WriteString(it)
+		used += iw
+	}
+	if used > 0 {
+		lines = append(lines, b.String())
+	}
+	return lines
+}

@@ -143,3 +143,23 @@ func TestShort(t *testing.T) {
 		t.Errorf("ShortVal(None) = %q", have)
 	}
 }
+
+func TestFlow(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		items []string
+		w     int
+		want  []string
+	}{
+		{[]string{"runq 3", "blk 0", "load 1.00"}, 40, []string{"runq 3  blk 0  load 1.00"}},
+		{[]string{"runq 3", "blk 0", "load 1.00"}, 13, []string{"runq 3  blk 0", "load 1.00"}},
+		{[]string{"runq 3", "blk 0", "load 1.00"}, 5, []string{"runq…", "blk 0", "load…"}},
+		{nil, 10, nil},
+	}
+	for _, tc := range tests {
+		have := Flow(tc.items, tc.w)
+		if strings.Join(have, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("Flow(%q, %d) = %q, want %q", tc.items, tc.w, have, tc.want)
+		}
+	}
+}

@@ -1,8 +1,10 @@
 package cpu
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -11,6 +13,7 @@ import (
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/heat"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -19,17 +22,50 @@ const (
 	fixedLines = 2
 	// numsWidth is " 100.0% st 100.0" after the bar.
 	numsWidth = 16
+	// guestWidth is " gu 100.0", written on the "all" row only so that CPU columns stay narrow.
+	guestWidth = 9
 	// minBar is the narrowest bar worth a column of its own.
 	minBar = 15
 	// colGap separates columns of CPU rows.
 	colGap = 2
+	// heatFrom is the CPU count from which the bars become a heat grid: 64 bars take 32 lines
+	// even in two columns, a grid of one cell per CPU a line or two.
+	heatFrom = 64
+	// heatGroup is how many cells the grid puts between spaces, so that a CPU can be counted.
+	heatGroup = 8
+	// stealWarn is the steal % from which a CPU is marked: the hypervisor is taking CPU away.
+	stealWarn = 5
+	// histNums is " 100.0%" after a history strip; minStrip the narrowest strip worth a column.
+	histNums = 7
+	minStrip = 10
+)
+
+// Mode is what the per-CPU rows show.
+type Mode int
+
+const (
+	// Bars is each CPU now: stacked bars, or a heat grid from heatFrom CPUs on.
+	Bars Mode = iota
+	// History is each CPU over the window: one cell per sample, shaded by busy %.
+	History
+)
+
+// kind is how the rows are drawn: it follows from the mode and the CPU count.
+type kind int
+
+const (
+	kindBars kind = iota
+	kindHeat
+	kindHistory
 )
 
 // Model is the CPU panel.
 type Model struct {
 	th     *theme.Theme
 	keys   KeyMap
+	frames []*derive.Frame
 	frame  *derive.Frame
+	mode   Mode
 	width  int
 	height int
 	offset int // first visible line of per-CPU rows
@@ -39,6 +75,7 @@ type Model struct {
 // New returns an empty CPU panel.
 func New(th *theme.Theme) Model {
 	m := Model{th: th, keys: DefaultKeyMap()}
+	m.keys.View.SetEnabled(false)
 	m.render()
 	return m
 }
@@ -51,27 +88,62 @@ func (m Model) NumCPU() int {
 	return len(m.frame.CPU) - 1
 }
 
+// Mode is what the rows show now.
+func (m Model) Mode() Mode { return m.mode }
+
 // Want is the height the panel needs at width w to show every CPU, using as many columns as
 // the width allows, capped at maxH.
 func (m Model) Want(w, maxH int) int {
-	n := m.NumCPU()
-	_, rows := grid(n, w, maxH-fixedLines, m.nameWidth())
+	_, rows := m.layoutAt(w, maxH-fixedLines)
 	return max(min(fixedLines+rows, maxH), 0)
 }
 
+func (m Model) kind() kind {
+	switch {
+	case m.mode == History:
+		return kindHistory
+	case m.NumCPU() >= heatFrom:
+		return kindHeat
+	}
+	return kindBars
+}
+
+// layoutAt is the column count and the lines every CPU needs at width w with avail lines.
+func (m Model) layoutAt(w, avail int) (cols, rows int) {
+	n, nw := m.NumCPU(), m.nameWidth()
+	switch m.kind() {
+	case kindHeat:
+		per := heatPerLine(w, nw)
+		return 1, (n + per - 1) / per
+	case kindHistory:
+		return grid(n, w, avail, nw+1+minStrip+histNums)
+	}
+	return grid(n, w, avail, nw+1+minBar+numsWidth)
+}
+
 // grid picks the column count: the fewest columns that fit avail lines, but no more than the
-// width holds; rows is the number of lines all n CPUs then need.
-func grid(n, w, avail, nw int) (cols, rows int) {
+// width holds for items of itemW; rows is the number of lines all n CPUs then need.
+func grid(n, w, avail, itemW int) (cols, rows int) {
 	if n == 0 {
 		return 1, 0
 	}
-	maxCols := max(1, (w+colGap)/(nw+1+minBar+numsWidth+colGap))
+	maxCols := max(1, (w+colGap)/(itemW+colGap))
 	cols = maxCols
 	if avail > 0 {
 		cols = min(maxCols, (n+avail-1)/avail)
 	}
 	cols = max(cols, 1)
 	return cols, (n + cols - 1) / cols
+}
+
+// heatPerLine is how many cells a heat grid line holds after the name: whole groups of
+// heatGroup with a space after each, or one cell per column when not even a group fits.
+func heatPerLine(w, nw int) int {
+	avail := w - nw - 1
+	if g := (avail + 1) / (heatGroup + 1); g > 0 {
+		return g * heatGroup
+	}
+	return max(avail, 1)
 }
 
 // SetSize sets the block the panel draws into.
@@ -81,16 +153,21 @@ func (m *Model) SetSize(w, h int) {
 	m.render()
 }
 
-// Update takes frames and, when focused by the root, scroll keys.
+// Update takes frames and, when focused by the root, scroll and view keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case views.FrameMsg:
+		m.frames = msg.Frames
 		m.frame = msg.Current()
+		m.keys.View.SetEnabled(m.NumCPU() > 0)
 		m.clampOffset()
 		m.render()
 	case tea.KeyMsg:
 		page := max(m.visibleLines(), 1)
 		switch {
+		case key.Matches(msg, m.keys.View):
+			m.mode = 1 - m.mode
+			m.offset = 0
 		case key.Matches(msg, m.keys.Up):
 			m.offset--
 		case key.Matches(msg, m.keys.Down):
@@ -115,7 +192,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // View returns the cached rendering.
 func (m Model) View() string { return m.view }
 
-// ShortHelp is the panel's keys for the status line (empty while nothing scrolls).
+// ShortHelp is the panel's keys for the status line (scrolling only while something scrolls).
 func (m Model) ShortHelp() []key.Binding { return m.keys.ShortHelp() }
 
 // FullHelp is the panel's keys for the help screen.
@@ -126,9 +203,7 @@ func (m Model) Offset() int { return m.offset }
 
 func (m *Model) visibleLines() int { return max(m.height-fixedLines, 0) }
 
-func (m *Model) layout() (cols, rows int) {
-	return grid(m.NumCPU(), m.width, m.visibleLines(), m.nameWidth())
-}
+func (m *Model) layout() (cols, rows int) { return m.layoutAt(m.width, m.visibleLines()) }
 
 // clampOffset keeps the scroll inside the rows and enables the scroll keys only when the rows
 // overflow.
@@ -157,7 +232,8 @@ func (m *Model) render() {
 	lines := make([]string, 0, m.height)
 	cols, rows := m.layout()
 	vis := m.visibleLines()
-	legend := m.legend()
+	k := m.kind()
+	legend := m.legend(k)
 	if rows > vis {
 		last := min(m.offset+vis, rows)
 		ind := m.th.Dim.Render(fmt.Sprintf("↕ lines %d-%d of %d", m.offset+1, last, rows))
@@ -166,7 +242,7 @@ func (m *Model) render() {
 	lines = append(lines, legend)
 	f := m.frame
 	if f == nil || len(f.CPU) == 0 {
-		all := m.row(derive.CPU{Name: "all"}, m.width, 3)
+		all := m.row(derive.CPU{Name: "all"}, m.width, 3, true)
 		if r, bad := views.NotOK(f, sources.SrcStat); bad {
 			all = m.th.Title.Render("all") + " " + m.th.Bad.Render(r)
 		}
@@ -174,8 +250,20 @@ func (m *Model) render() {
 		return
 	}
 	nw := m.nameWidth()
-	lines = append(lines, m.row(f.CPU[0], m.width, nw))
+	if k == kindHistory {
+		lines = append(lines, m.strip(f.CPU[0], m.width, nw))
+	} else {
+		lines = append(lines, m.row(f.CPU[0], m.width, nw, true))
+	}
 	cpus := f.CPU[1:]
+	if k == kindHeat {
+		per := heatPerLine(m.width, nw)
+		for r := m.offset; r < rows && r < m.offset+vis; r++ {
+			lines = append(lines, m.heatLine(cpus[r*per:min((r+1)*per, len(cpus))], nw))
+		}
+		m.view = views.Block(lines, m.width, m.height)
+		return
+	}
 	colW := (m.width - (cols-1)*colGap) / cols
 	gap := strings.Repeat(" ", colGap)
 	for r := m.offset; r < rows && r < m.offset+vis; r++ {
@@ -188,28 +276,148 @@ func (m *Model) render() {
 			if c > 0 {
 				b.WriteString(gap)
 			}
-			b.WriteString(views.Fit(m.row(cpus[i], colW, nw), colW))
+			if k == kindHistory {
+				b.WriteString(views.Fit(m.strip(cpus[i], colW, nw), colW))
+			} else {
+				b.WriteString(views.Fit(m.row(cpus[i], colW, nw, false), colW))
+			}
 		}
 		lines = append(lines, b.String())
 	}
 	m.view = views.Block(lines, m.width, m.height)
 }
 
-// legend names the bar's segments with their colour (or letter without colour).
-func (m *Model) legend() string {
+// legend names what the rows show: the bar's segments with their colour (or letter without
+// colour), or the heat scale of the grid and the history.
+func (m *Model) legend(k kind) string {
+	th := m.th
 	var b strings.Builder
-	b.WriteString(m.th.Title.Render("CPU"))
+	b.WriteString(th.Title.Render("CPU"))
+	switch k {
+	case kindHeat, kindHistory:
+		if k == kindHeat {
+			b.WriteString(th.Label.Render(" busy now, one cell per CPU: "))
+		} else {
+			b.WriteString(th.Label.Render(" busy per sample, newest right: "))
+		}
+		b.WriteString(heat.PctLegend(th))
+		b.WriteString(th.Warn.Render("  !"))
+		b.WriteString(th.Label.Render(fmt.Sprintf("steal≥%d%%", stealWarn)))
+		return b.String()
+	}
 	for i := range theme.NSeg {
 		b.WriteByte(' ')
-		g := string(m.th.SegGlyph[i])
-		if !m.th.Color {
+		g := string(th.SegGlyph[i])
+		if !th.Color {
 			g += "="
 		}
-		b.WriteString(m.th.Seg[i].Render(g))
-		b.WriteString(m.th.Label.Render(theme.SegNames[i]))
+		b.WriteString(th.Seg[i].Render(g))
+		b.WriteString(th.Label.Render(theme.SegNames[i]))
 	}
-	b.WriteString(m.th.Label.Render("  busy=100-idle"))
+	b.WriteString(th.Label.Render("  busy=100-idle"))
 	return b.String()
+}
+
+// Looks of a heat cell besides the shades 0 … theme.NHeat-1.
+const (
+	lookBlank = -1 // no value (first sample, CPU offline then)
+	lookSteal = -2 // steal at or above stealWarn
+)
+
+// heatLook is how a CPU (or one sample of it) is drawn as a heat cell: its busy % shade, the
+// steal mark, or blank when unknown.
+func heatLook(c derive.CPU) int {
+	switch {
+	case !c.Idle.OK:
+		return lookBlank
+	case c.Steal.OK && c.Steal.V >= stealWarn:
+		return lookSteal
+	}
+	return heat.PctShade(100 - c.Idle.V)
+}
+
+// cellRun writes n cells of one look with a single Render: a Render per cell made 1024 CPUs
+// cost 1024 calls a line.
+func (m *Model) cellRun(b *strings.Builder, look, n int) {
+	switch {
+	case n <= 0:
+	case look == lookBlank:
+		b.WriteString(strings.Repeat(" ", n))
+	case look == lookSteal:
+		b.WriteString(m.th.Warn.Render(strings.Repeat("!", n)))
+	default:
+		b.WriteString(m.th.Heat[look].Render(strings.Repeat(string(m.th.HeatGlyph[look]), n)))
+	}
+}
+
+// heatLine is one line of the heat grid: the first CPU's name, then a cell per CPU in groups.
+func (m *Model) heatLine(cpus []derive.CPU, nw int) string {
+	var b strings.Builder
+	b.WriteString(m.th.Label.Render(fmt.Sprintf("%*s", nw, cpus[0].Name)))
+	b.WriteByte(' ')
+	grouped := heatPerLine(m.width, nw)%heatGroup == 0 && m.width-nw-1 >= heatGroup
+	look, n := lookBlank, 0
+	for i, c := range cpus {
+		if grouped && i > 0 && i%heatGroup == 0 {
+			m.cellRun(&b, look, n)
+			b.WriteByte(' ')
+			n = 0
+		}
+		if l := heatLook(c); l != look || n == 0 {
+			m.cellRun(&b, look, n)
+			look, n = l, 0
+		}
+		n++
+	}
+	m.cellRun(&b, look, n)
+	return b.String()
+}
+
+// strip renders one CPU's history within width w: name, one cell per sample of the window
+// (the newest at the right, blank before the first), and busy % now.
+func (m *Model) strip(c derive.CPU, w, nw int) string {
+	th := m.th
+	var b strings.Builder
+	name := fmt.Sprintf("%*s", nw, c.Name)
+	if c.ID < 0 {
+		b.WriteString(th.Title.Render(name))
+	} else {
+		b.WriteString(th.Label.Render(name))
+	}
+	b.WriteByte(' ')
+	sw := w - nw - 1 - histNums
+	if sw > 0 {
+		frames := m.frames[max(len(m.frames)-sw, 0):]
+		look, n := lookBlank, sw-len(frames)
+		for _, f := range frames {
+			fc, _ := cpuByID(f, c.ID)
+			if l := heatLook(fc); l != look {
+				m.cellRun(&b, look, n)
+				look, n = l, 0
+			}
+			n++
+		}
+		m.cellRun(&b, look, n)
+	}
+	busy := views.Missing
+	if c.Idle.OK {
+		busy = fmt.Sprintf("%.1f%%", 100-c.Idle.V)
+	}
+	b.WriteString(th.Value.Render(fmt.Sprintf(" %6s", busy)))
+	return b.String()
+}
+
+// cpuByID finds a CPU in a frame ("all" is -1). CPUs are sorted by id after "all", so the
+// usual case, the same CPUs as now, is found at once and a hotplugged set by binary search.
+func cpuByID(f *derive.Frame, id int) (derive.CPU, bool) {
+	if i := id + 1; i >= 0 && i < len(f.CPU) && f.CPU[i].ID == id {
+		return f.CPU[i], true
+	}
+	i, ok := slices.BinarySearchFunc(f.CPU, id, func(c derive.CPU, id int) int { return cmp.Compare(c.ID, id) })
+	if ok {
+		return f.CPU[i], true
+	}
+	return derive.CPU{}, false
 }
 
 // segments are the bar's parts in theme.Seg order; guest includes gnice.
@@ -241,8 +449,9 @@ func cells(v [theme.NSeg]float64, w int) (n [theme.NSeg]int) {
 	return n
 }
 
-// row renders one CPU: name, stacked bar, busy % and steal %, within width w.
-func (m *Model) row(c derive.CPU, w, nw int) string {
+// row renders one CPU: name, stacked bar, busy % and steal %, within width w; with guest, the
+// guest % too (the "all" row, which has the room).
+func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 	th := m.th
 	var b strings.Builder
 	name := fmt.Sprintf("%*s", nw, c.Name)
@@ -253,6 +462,9 @@ func (m *Model) row(c derive.CPU, w, nw int) string {
 	}
 	b.WriteByte(' ')
 	bw := w - nw - 1 - numsWidth
+	if guest {
+		bw -= guestWidth
+	}
 	if bw > 0 {
 		v, ok := segments(c)
 		used := 0
@@ -273,9 +485,16 @@ func (m *Model) row(c derive.CPU, w, nw int) string {
 	}
 	st := views.Num(c.Steal, 1)
 	stStyle := th.Value
-	if c.Steal.OK && c.Steal.V >= 5 {
+	if c.Steal.OK && c.Steal.V >= stealWarn {
 		stStyle = th.Warn // steal above a few % means the hypervisor is taking CPU away
 	}
 	fmt.Fprintf(&b, " %s %s %s", th.Value.Render(fmt.Sprintf("%6s", busy)), th.Label.Render("st"), stStyle.Render(fmt.Sprintf("%5s", st)))
+	if guest {
+		g := views.Missing
+		if c.Guest.OK || c.Gnice.OK {
+			g = fmt.Sprintf("%.1f", c.Guest.Or(0)+c.Gnice.Or(0))
+		}
+		fmt.Fprintf(&b, " %s %s", th.Label.Render("gu"), th.Value.Render(fmt.Sprintf("%5s", g)))
+	}
 	return b.String()
 }

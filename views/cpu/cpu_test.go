@@ -104,7 +104,7 @@ func TestRowsAndColumns(t *testing.T) {
 		{16, 80, 10, 8, 16},   // two columns of eight
 		{16, 200, 10, 8, 16},  // five columns would fit; two are enough
 		{16, 60, 10, 8, 8},    // one column: eight of sixteen, the rest scroll
-		{64, 250, 20, 16, 64}, // four columns of sixteen
+		{60, 250, 20, 15, 60}, // four columns of fifteen (from 64 on, a heat grid)
 	}
 	for _, tc := range tests {
 		m := render(t, cpuFrame(tc.n), tc.w, tc.h)
@@ -135,8 +135,8 @@ func TestMissingAndSteal(t *testing.T) {
 	t.Parallel()
 	f := &derive.Frame{CPU: []derive.CPU{{ID: -1, Name: "all"}, {ID: 0, Name: "0"}}}
 	v := render(t, f, 60, 4).View()
-	if strings.Count(v, "—") != 4 || strings.Contains(v, "0.0") {
-		t.Errorf("first-sample rows must show — for busy and steal, never 0:\n%s", v)
+	if strings.Count(v, "—") != 5 || strings.Contains(v, "0.0") {
+		t.Errorf("first-sample rows must show — for busy, steal and (on all) guest, never 0:\n%s", v)
 	}
 	f = cpuFrame(1)
 	f.CPU[1].Steal = derive.Some(12.3)
@@ -187,5 +187,89 @@ func TestTinySizes(t *testing.T) {
 	t.Parallel()
 	for _, sz := range [][2]int{{1, 1}, {5, 2}, {10, 3}, {19, 3}, {20, 1}} {
 		render(t, cpuFrame(4), sz[0], sz[1])
+	}
+}
+
+func TestGuestOnAll(t *testing.T) {
+	t.Parallel()
+	f := cpuFrame(2)
+	f.CPU[0].Guest, f.CPU[0].Gnice = derive.Some(7.5), derive.Some(1)
+	lines := strings.Split(render(t, f, 80, 5).View(), "\n")
+	if !strings.HasSuffix(lines[1], " gu   8.5") {
+		t.Errorf("all row without guest+gnice: %q", lines[1])
+	}
+	if strings.Contains(lines[2], "gu") {
+		t.Errorf("per-CPU row has the guest column: %q", lines[2])
+	}
+}
+
+func TestHeatGrid(t *testing.T) {
+	t.Parallel()
+	f := cpuFrame(1024)
+	f.CPU[1+100].Steal = derive.Some(12) // cpu 100
+	m := render(t, f, 200, 20)
+	lines := strings.Split(m.View(), "\n")
+	// Names are four wide ("1023"), so a line holds 21 groups of 8: 168 CPUs, 7 lines.
+	if want, have := 9, m.Want(200, 100); have != want {
+		t.Errorf("Want = %d, want %d", have, want)
+	}
+	if !strings.Contains(lines[0], "one cell per CPU") || !strings.Contains(lines[0], "!steal≥5%") {
+		t.Errorf("legend: %q", lines[0])
+	}
+	// cpu 0 is 0.5 % busy (the lightest shade), cpu 9 90.5 % (the darkest); nine equal steps.
+	if want, have := "   0 ..:-=+*# %@..:-=+", lines[2][:22]; have != want {
+		t.Errorf("first cells %q, want %q", have, want)
+	}
+	if want, have := " 168 ", lines[3][:5]; have != want {
+		t.Errorf("second line starts %q, want %q", have, want)
+	}
+	if strings.Count(strings.Join(lines[2:], ""), "!") != 1 || !strings.Contains(lines[2], "!") {
+		t.Errorf("cpu 100's steal is not marked once on the first line:\n%s", m.View())
+	}
+	// At 80 columns a line holds 8 groups (75 cells after the name: 8×8 cells and 7 spaces),
+	// so 1024 CPUs need 16 lines.
+	m = render(t, f, 80, 10)
+	if !m.keys.Down.Enabled() || !strings.Contains(m.View(), "lines 1-8 of 16") {
+		t.Errorf("80×10 should scroll 16 lines:\n%s", m.View())
+	}
+}
+
+func TestHistory(t *testing.T) {
+	t.Parallel()
+	var frames []*derive.Frame
+	for i := range 5 {
+		f := cpuFrame(2)
+		for j := range f.CPU {
+			u := float64(i) * 20 // 0, 20, 40, 60, 80 % usr on every CPU
+			f.CPU[j].Usr, f.CPU[j].Idle = derive.Some(u), derive.Some(100-u-0.5)
+		}
+		frames = append(frames, f)
+	}
+	frames[4].CPU[2].Steal = derive.Some(6)
+	m := New(asciiTheme())
+	m.SetSize(40, 6)
+	m, _ = m.Update(views.FrameMsg{Frames: frames})
+	if !m.keys.View.Enabled() {
+		t.Fatal("view key disabled with CPUs present")
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v")})
+	if m.Mode() != History {
+		t.Fatalf("mode %v after v, want History", m.Mode())
+	}
+	lines := strings.Split(m.View(), "\n")
+	// Strips are 40-3-1-7 = 29 cells: 24 blank (no samples yet), then the five samples.
+	want := []string{
+		"all                         .:=*%  80.5%",
+		"  0                         .:=*%  80.5%",
+		"  1                         .:=*!  80.5%",
+	}
+	for i, w := range want {
+		if lines[1+i] != w {
+			t.Errorf("line %d:\nhave %q\nwant %q", 1+i, lines[1+i], w)
+		}
+	}
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("v")})
+	if m.Mode() != Bars || !strings.Contains(m.View(), " st ") {
+		t.Errorf("v again does not bring the bars back:\n%s", m.View())
 	}
 }

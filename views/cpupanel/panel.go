@@ -22,6 +22,7 @@ type Model struct {
 	tile  cpu.Model // a second rows model sized for the Overview tile
 
 	width, height int
+	rowsH         int // lines given to the rows; the chart has the rest
 	laidOutCPUs   int
 }
 
@@ -51,9 +52,9 @@ func (m *Model) Title() string { return "CPU" }
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.laidOutCPUs = m.rows.NumCPU()
-	rowsH := m.rows.Want(w, h-chartMin)
-	m.rows.SetSize(w, rowsH)
-	m.chart.SetSize(w, h-rowsH)
+	m.rowsH = m.rows.Want(w, h-chartMin)
+	m.rows.SetSize(w, m.rowsH)
+	m.chart.SetSize(w, h-m.rowsH)
 }
 
 // Update takes frames (always) and keys (when focused).
@@ -68,15 +69,24 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.SetSize(m.width, m.height) // first frame or hotplug: the rows need other room
 		}
 	case tea.KeyMsg:
+		mode := m.rows.Mode()
 		m.rows, cmd = m.rows.Update(msg)
+		if m.rows.Mode() != mode && m.width > 0 {
+			m.SetSize(m.width, m.height) // history rows are laid out differently from bars
+		}
 	}
 	return cmd
 }
 
 // View joins the cached blocks.
 func (m *Model) View() string {
-	if m.height <= 0 {
+	switch {
+	case m.height <= 0:
 		return ""
+	case m.rowsH == 0: // shorter than the chart's minimum: the chart alone
+		return m.chart.View()
+	case m.rowsH == m.height:
+		return m.rows.View()
 	}
 	return m.rows.View() + "\n" + m.chart.View()
 }
@@ -117,6 +127,9 @@ func (m *Model) Defs() []views.Def {
 		{Name: "guest", Meaning: "time running a guest VM (inside usr in the kernel's counters)", Formula: "(Δguest + Δguest_nice) / Δtot × 100", Source: src},
 		{Name: "iowait", Meaning: "idle with I/O outstanding; unreliable per the kernel docs", Formula: "Δiowait / Δtot × 100", Source: src},
 		{Name: "busy", Meaning: "everything but idle", Formula: "100 − %idle", Source: src},
+		{Name: "gu", Meaning: "guest + guest_nice on the all row (the bars' g segment per CPU)", Formula: "(Δguest + Δguest_nice) / Δtot × 100", Source: src},
+		{Name: "heat cell", Meaning: "from 64 CPUs on, one cell per CPU instead of a bar: busy % in nine equal shades, ! when steal ≥ 5 %", Formula: "100 − %idle", Source: src},
+		{Name: "history", Meaning: "v: one row per CPU, one cell per sample of the chart's window, newest right, shaded by busy %, ! when steal ≥ 5 %", Formula: "100 − %idle per sample", Source: src},
 		{Name: "Δtot", Meaning: "mpstat's denominator (guest not added again)", Formula: "Δ(user+nice+system+idle+iowait+irq+softirq+steal)", Source: src},
 	}
 }

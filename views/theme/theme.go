@@ -32,6 +32,17 @@ var segColors = [NSeg]string{"2", "4", "1", "5", "3", "13", "6", "8"}
 // clash with s (sys).
 var segLetters = [NSeg]rune{'u', 'n', 's', 'i', 'S', 't', 'g', 'w'}
 
+// NHeat is the number of shades of a heat cell: shade 0 is a zero value, shades 1 to NHeat-1
+// rise with the value (package heat decides the scale).
+const NHeat = 10
+
+// heatBG are 256-colour backgrounds from cold to hot, dark enough for light text up to
+// shade 6 and light enough for dark text above it.
+var heatBG = [NHeat]string{"", "236", "23", "24", "30", "36", "71", "142", "178", "160"}
+
+// heatRunes shade cells without colour, lightest to darkest.
+var heatRunes = [NHeat]rune{' ', '.', ':', '-', '=', '+', '*', '#', '%', '@'}
+
 // Theme is every style of the screen.
 type Theme struct {
 	// Color is false when the renderer has no colour (ASCII profile): bars then use letters.
@@ -46,6 +57,11 @@ type Theme struct {
 	SegGlyph  [NSeg]rune
 	Track     lipgloss.Style // the idle part of a bar
 	TrackRune rune
+
+	// Heat shades a cell of a heat map (softirqs, interrupts, CPU strips); with colour the
+	// shade is the background and HeatGlyph a blank, without it HeatGlyph is the shade.
+	Heat      [NHeat]lipgloss.Style
+	HeatGlyph [NHeat]rune
 }
 
 // New builds the theme for renderer r (lipgloss.NewRenderer(os.Stdout) in ktop; a renderer with
@@ -78,6 +94,24 @@ func New(r *lipgloss.Renderer) *Theme {
 	t.TrackRune = '.'
 	if t.Color {
 		t.TrackRune = '░'
+	}
+	for i := range NHeat {
+		t.HeatGlyph[i] = heatRunes[i]
+		switch {
+		case !t.Color:
+			t.Heat[i] = s()
+		case i == 0:
+			// A zero cell stays unshaded but visible, so the grid reads as a grid.
+			t.Heat[i] = t.Dim
+			t.HeatGlyph[i] = '·'
+		default:
+			fg := "15"
+			if i > 6 {
+				fg = "0"
+			}
+			t.Heat[i] = s().Background(lipgloss.Color(heatBG[i])).Foreground(lipgloss.Color(fg))
+			t.HeatGlyph[i] = ' '
+		}
 	}
 	return t
 }

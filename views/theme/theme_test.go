@@ -32,3 +32,21 @@ func TestColorProfiles(t *testing.T) {
 		}
 	}
 }
+
+// TestHeatShades checks that every heat shade looks different: by glyph without colour, by
+// background with 256 colours or more.
+func TestHeatShades(t *testing.T) {
+	t.Parallel()
+	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI256, termenv.TrueColor} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(p)
+		th := New(r)
+		looks := map[string]bool{}
+		for i := range NHeat {
+			looks[th.Heat[i].Render(string(th.HeatGlyph[i]))] = true
+		}
+		if want, have := NHeat, len(looks); want != have {
+			t.Errorf("profile %v: %d distinct heat shades, want %d", p, have, want)
+		}
+	}
+}

@@ -1,0 +1,246 @@
+package runqpanel
+
+import (
+	"flag"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/ktop-dev/ktop/sources"
+	"github.com/ktop-dev/ktop/sources/collect"
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/theme"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+func asciiTheme() *theme.Theme {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return theme.New(r)
+}
+
+// show builds the panel at w×h over frames.
+func show(t *testing.T, frames []*derive.Frame, w, h int) *Model {
+	t.Helper()
+	m := New(asciiTheme(), time.Second)
+	m.SetSize(w, h)
+	m.Update(views.FrameMsg{Frames: frames})
+	checkSize(t, m.View(), w, h)
+	return m
+}
+
+func checkSize(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) != h {
+		t.Errorf("%d×%d: %d lines", w, h, len(lines))
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) != w {
+			t.Errorf("%d×%d: line %d is %d wide: %q", w, h, i, ansi.StringWidth(l), l)
+		}
+	}
+}
+
+func golden(t *testing.T, name, have string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(have), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if string(want) != have {
+		t.Errorf("%s differs:\nwant:\n%s\nhave:\n%s", path, want, have)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	fr := fixture16(t)
+	for _, sz := range [][2]int{{80, 20}, {200, 46}} {
+		m := show(t, fr, sz[0], sz[1])
+		golden(t, "16cpu-"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1]), m.View())
+	}
+}
+
+// wide replicates the real frame's 16 per-CPU scheduler rows to n CPUs.
+func wide(f *derive.Frame, n int) *derive.Frame {
+	c := *f
+	sc := *f.Sched
+	sc.CPU = make([]derive.SchedCPU, n)
+	for j := range n {
+		sc.CPU[j] = f.Sched.CPU[j%len(f.Sched.CPU)]
+		sc.CPU[j].ID = j
+	}
+	c.Sched, c.NCPU = &sc, n
+	return &c
+}
+
+func TestSizeGrid(t *testing.T) {
+	t.Parallel()
+	fr := fixture16(t)
+	big := []*derive.Frame{wide(fr[0], 1024), wide(fr[1], 1024)}
+	for _, frames := range [][]*derive.Frame{fr, fr[:1], big, nil} {
+		for _, sz := range [][2]int{{1, 1}, {40, 12}, {79, 24}, {80, 24}, {81, 24}, {120, 40}, {250, 80}} {
+			m := show(t, frames, sz[0], sz[1])
+			checkSize(t, m.Tile(sz[0], min(sz[1], 3)), sz[0], min(sz[1], 3))
+		}
+	}
+}
+
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	fr := fixture16(t)
+	v := show(t, fr, 200, 46).View()
+	first := strings.Split(v, "\n")[0]
+	for _, want := range []string{"runq 6/16cpu", "blk 0", "load 0.56 0.12 0.04", "R/T 7/216", "PSI cpu some 0.0%", "avg10 0.49",
+		"cs/s 3.8k", "forks/s 652", "saturated 0/2 samples"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("summary lacks %q: %q", want, first)
+		}
+	}
+	if !strings.Contains(v, "source task-fallback: CONFIG_SCHEDSTATS off (no /proc/schedstat): per-task fallback over 183 threads") {
+		t.Errorf("the wait table does not name its source and why:\n%s", v)
+	}
+	// CPU 5 of the fixture: 0.029 ms per slice, 66 slices/s, no thread in R now.
+	if cpu5 := lineWith(v, "   5  "); !strings.Contains(cpu5, "   5  0.029 ms     0.00       66     0") {
+		t.Errorf("cpu 5 row: %q", cpu5)
+	}
+	// Four CPUs for the same six runnable tasks: saturated in both samples.
+	sat := make([]*derive.Frame, len(fr))
+	for i, f := range fr {
+		c := *f
+		c.NCPU = 4
+		sat[i] = &c
+	}
+	v = show(t, sat, 200, 46).View()
+	if first := strings.Split(v, "\n")[0]; !strings.Contains(first, "runq 6/4cpu") || !strings.Contains(first, "saturated 2/2 samples") {
+		t.Errorf("saturation not reported: %q", first)
+	}
+}
+
+func TestSchedstatAndUnavailable(t *testing.T) {
+	t.Parallel()
+	fr := fixture16(t)
+	// A real /proc/schedstat (node_exporter's fixture) read once: the busy% column replaces
+	// the fallback's R count, and with no previous sample every rate is —.
+	b, err := os.ReadFile("../../sources/collect/testdata/i3a-public/node_exporter/proc/schedstat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := collect.ParseSchedstat(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := *fr[1]
+	f.Sched = derive.Derive(nil, &sources.Snapshot{Schedstat: ss}).Sched
+	f.Status = maps.Clone(f.Status)
+	f.Status[sources.SrcSchedstat] = sources.Status{State: sources.OK}
+	v := show(t, []*derive.Frame{&f}, 120, 30).View()
+	if !strings.Contains(v, "source schedstat") || !strings.Contains(v, "busy%") || strings.Contains(v, "R now") {
+		t.Errorf("schedstat layout:\n%s", v)
+	}
+	if row := lineWith(v, "   1      — ms"); strings.Count(row, views.Missing) != 4 {
+		t.Errorf("first schedstat sample: want four —, have %q", row)
+	}
+
+	f.Sched = nil
+	f.Status[sources.SrcSchedstat] = sources.Status{State: sources.Unavailable, Reason: "no /proc/schedstat (CONFIG_SCHEDSTATS off) and no readable /proc/PID/task/TID/schedstat (CONFIG_SCHED_INFO off or hidepid)"}
+	f.Status[sources.SrcPSI] = sources.Status{State: sources.Unavailable, Reason: "/proc/pressure/cpu: PSI disabled or unsupported"}
+	f.PSI = nil
+	m := show(t, []*derive.Frame{&f}, 200, 46)
+	v = m.View()
+	if !strings.Contains(v, "Per-CPU wait n/a: no /proc/schedstat (CONFIG_SCHEDSTATS off)") || !strings.Contains(v, "PSI cpu n/a: /proc/pressure/cpu: PSI disabled") {
+		t.Errorf("unavailable sources not explained:\n%s", v)
+	}
+	if m.keys.Down.Enabled() {
+		t.Error("scroll keys enabled without a table")
+	}
+}
+
+func TestScroll(t *testing.T) {
+	t.Parallel()
+	m := show(t, fixture16(t), 80, 14)
+	if !m.keys.Down.Enabled() {
+		t.Fatalf("16 CPUs at 80×14 fit:\n%s", m.View())
+	}
+	steps := []struct {
+		key  string
+		want int
+	}{{"down", 1}, {"pgdown", 4}, {"end", 4}, {"k", 3}, {"home", 0}, {"up", 0}}
+	for i, s := range steps {
+		m.Update(keyMsg(s.key))
+		if have := m.Offset(); have != s.want {
+			t.Errorf("step %d (%s): offset %d, want %d", i, s.key, have, s.want)
+		}
+	}
+	m.Update(keyMsg("end"))
+	if v := m.View(); !strings.Contains(v, "lines 5-8 of 8") || lineWith(v, "  15 ") == "" {
+		t.Errorf("end does not show the last CPU:\n%s", v)
+	}
+	m.SetSize(200, 46)
+	if m.Offset() != 0 || m.keys.Down.Enabled() {
+		t.Errorf("after growing: offset %d, keys enabled %v", m.Offset(), m.keys.Down.Enabled())
+	}
+}
+
+func TestTile(t *testing.T) {
+	t.Parallel()
+	m := show(t, fixture16(t), 200, 46) // the tile flows at its own width, not the panel's
+	have := m.Tile(80, 3)
+	for _, want := range []string{"runq 6/16cpu  blk 0  load 0.56 0.12 0.04", "PSI cpu some 0.0%", "wait max 0.029 ms cpu5"} {
+		if !strings.Contains(have, want) {
+			t.Errorf("tile lacks %q:\n%s", want, have)
+		}
+	}
+}
+
+func lineWith(v, s string) string {
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
