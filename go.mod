@@ -10,6 +10,7 @@ require (
 	github.com/charmbracelet/x/ansi v0.11.5
 	github.com/muesli/termenv v0.16.0
 	github.com/prometheus/procfs v0.23.0
+	golang.org/x/sys v0.49.0
 )
 
 require (
@@ -30,6 +31,5 @@ require (
 	github.com/muesli/cancelreader v0.2.2 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
-	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.20.0 // indirect
 )
