@@ -25,10 +25,10 @@ import (
 const procRoot = "/proc"
 
 // ErrReused is returned when the PID belongs to another process than the one shown.
-var ErrReused = errors.New("PID now belongs to another process")
+var ErrReused = sources.ErrPIDReused
 
 // ErrGone is returned when the process has exited.
-var ErrGone = errors.New("process exited")
+var ErrGone = sources.ErrProcGone
 
 // Signals are the signals the UI offers, in the order htop users look for them; SIGTERM first
 // because it is the default. Numbers come from package syscall, so they are right on every
