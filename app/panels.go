@@ -5,6 +5,7 @@ import (
 
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/procs"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -30,6 +31,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	// 8 Memory
 
 	// 9 Processes
+	ps = append(ps, procs.New(th, interval))
 
 	// 0 Kernel log
 
