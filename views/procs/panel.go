@@ -260,6 +260,20 @@ func (m *Model) target() (sources.ProcID, *derive.Proc, bool) {
 func label(p *derive.Proc) string { return fmt.Sprintf("%d (%s)", p.PID, clean(p.Comm)) }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	// Bubble Tea delivers printable keys that arrive together (tmux send-keys, a fast typist,
+	// a paste) as one message; outside a text prompt each is a command of its own.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && m.mode != modeFilter && m.mode != modeSearch {
+		var cmds []tea.Cmd
+		for i, r := range msg.Runes {
+			cmds = append(cmds, m.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+			if m.mode == modeFilter || m.mode == modeSearch {
+				// The rest is the prompt's text.
+				cmds = append(cmds, m.typeKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i+1:]}))
+				break
+			}
+		}
+		return tea.Batch(cmds...)
+	}
 	k := &m.keys
 	switch m.mode {
 	case modeFilter, modeSearch:

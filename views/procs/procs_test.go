@@ -785,3 +785,14 @@ func TestCPUTime(t *testing.T) {
 		}
 	}
 }
+
+// TestRunOfKeys: keys that arrive in one message (tmux send-keys, paste) act one by one, and
+// what follows "/" is the filter's text.
+func TestRunOfKeys(t *testing.T) {
+	t.Parallel()
+	m := panel(t, 80, 24, frames(t, "procs-live")...)
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("N/sleep")})
+	if m.v.sort != colPID || m.mode != modeFilter || m.v.filter != "sleep" {
+		t.Errorf("sort %d, mode %d, filter %q", m.v.sort, m.mode, m.v.filter)
+	}
+}
