@@ -59,6 +59,7 @@ func TestImportViolationRules(t *testing.T) {
 		{"views/cpu", "syscall", true, true},
 		{"views/cpu", module + "/sources/collect", true, false},
 		{"views/cpu", module + "/sources/engine", true, true},
+		{"views/procs", module + "/sources/collect", true, false},
 		{"views/cpuchart", "io/fs", false, true},
 		{"views/header", "syscall", false, true},
 		{"views/cpu", module + "/sources/collect", false, true},

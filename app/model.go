@@ -32,6 +32,8 @@ type Options struct {
 	History  *engine.History       // windows for the views; may be nil (tests, one frame)
 	Updates  <-chan *engine.Sample // latest-wins delivery from Engine.Updates; may be nil
 	Interval time.Duration         // sampling interval, for the status line and the chart
+	// Actions lets panels act on processes and read on demand (views.ActionMsg); nil refuses.
+	Actions views.Actions
 }
 
 // SampleMsg tells the root that a new sample is in History.
@@ -45,6 +47,7 @@ type Model struct {
 	hist     *engine.History
 	updates  <-chan *engine.Sample
 	interval time.Duration
+	actions  views.Actions
 
 	width, height int
 	showHelp      bool
@@ -75,7 +78,7 @@ func New(o Options) Model {
 	h.ShortSeparator = "  "
 	m := Model{
 		th: o.Theme, keys: DefaultKeyMap(), help: h,
-		hist: o.History, updates: o.Updates, interval: o.Interval,
+		hist: o.History, updates: o.Updates, interval: o.Interval, actions: o.Actions,
 		header: header.New(o.Theme),
 		panels: newPanels(o.Theme, o.Interval),
 	}
@@ -124,6 +127,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.route() // the chart's window follows its width
 		return m, nil
 	case tea.KeyMsg:
+		// A panel reading text or a choice gets every key but ctrl+c: "q" or "2" typed into
+		// a filter are text, not quit or a panel switch.
+		if c, ok := m.panels[m.active].(views.Capturer); ok && c.Capturing() && !m.showHelp && msg.Type != tea.KeyCtrlC {
+			return m, m.panels[m.active].Update(msg)
+		}
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m, tea.Quit
@@ -147,8 +155,18 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.route()
 		}
 		return m, waitSample(m.updates)
+	case views.ActionMsg:
+		// A panel asks for what only the system can do (signal, renice, an on-demand read):
+		// run it off the UI goroutine; its result comes back as a message.
+		return m, msg.Cmd(m.actions)
 	}
-	return m, nil
+	// Anything else is a result of a panel's own command (an action's result, a UI tick):
+	// every panel sees it and takes only its own kinds.
+	cmds := make([]tea.Cmd, 0, len(m.panels))
+	for _, p := range m.panels {
+		cmds = append(cmds, p.Update(msg))
+	}
+	return m, tea.Batch(cmds...)
 }
 
 // focus shows panel i (wrapping around), closing help.

@@ -8,6 +8,7 @@ import (
 	"github.com/ktop-dev/ktop/views/irqpanel"
 	"github.com/ktop-dev/ktop/views/runqpanel"
 	"github.com/ktop-dev/ktop/views/softirqpanel"
+	"github.com/ktop-dev/ktop/views/procs"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -36,6 +37,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	// 8 Memory
 
 	// 9 Processes
+	ps = append(ps, procs.New(th, interval))
 
 	// 0 Kernel log
 

@@ -42,6 +42,7 @@ type Proc struct {
 	BlkioTicks              uint64 // stat 42 delayacct_blkio_ticks (0 unless task_delayacct=1)
 	Threads                 uint32 // stat 20
 	CPU                     int32  // stat 39: CPU it last ran on
+	Nice                    int32  // stat 19: -20 … 19
 
 	// RunNs and RunDelayNs are schedstat fields 1 and 2 summed over the process's live threads
 	// (the PID-level file covers the leader only). HasSched is false without CONFIG_SCHED_INFO.

@@ -51,7 +51,7 @@ func dashboard(ctx context.Context, e *engine.Engine, th *theme.Theme, started f
 		cancel()
 		<-done
 	}()
-	m := app.New(app.Options{Theme: th, History: e.History(), Updates: e.Updates(), Interval: e.Interval()})
+	m := app.New(app.Options{Theme: th, History: e.History(), Updates: e.Updates(), Interval: e.Interval(), Actions: newActions(e)})
 	p := tea.NewProgram(m, append(opts, tea.WithContext(ctx))...)
 	if started != nil {
 		started(p)

@@ -69,6 +69,20 @@ func ParseProcStat(b []byte, p *sources.Proc) (comm []byte, err error) {
 			dst = &p.UTime
 		case 15:
 			dst = &p.STime
+		case 19:
+			// nice is the one signed field ktop reads: -20 … 19.
+			neg := len(tok) > 1 && tok[0] == '-'
+			if neg {
+				tok = tok[1:]
+			}
+			if v, err = parseUint(tok); err != nil || v > 1<<31 {
+				return nil, fmt.Errorf("nice %q", tok)
+			}
+			p.Nice = int32(v)
+			if neg {
+				p.Nice = -p.Nice
+			}
+			continue
 		case 20:
 			if v, err = parseUint(tok); err != nil || v > 1<<31 {
 				return nil, fmt.Errorf("num_threads %q", tok)

@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -115,6 +116,27 @@ func TestParseProcStat(t *testing.T) {
 		}
 		if have != tt.want {
 			t.Errorf("%s:\nwant %+v\nhave %+v", tt.file, tt.want, have)
+		}
+	}
+}
+
+// TestParseProcStatNice: nice (field 19) is the one signed field read. The fixtures all run at
+// nice 0, so the lines are hand-made variants of a real one with field 19 replaced.
+func TestParseProcStatNice(t *testing.T) {
+	t.Parallel()
+	real := string(mustRead(t, liveB+"/14188/stat"))
+	for _, want := range []int32{-20, -1, 0, 5, 19} {
+		line := strings.Replace(real, " 20 0 1 0 53386 ", fmt.Sprintf(" 20 %d 1 0 53386 ", want), 1)
+		var p sources.Proc
+		if _, err := ParseProcStat([]byte(line), &p); err != nil || p.Nice != want || p.StartTime != 53386 {
+			t.Errorf("nice %d: have %d, start %d, err %v", want, p.Nice, p.StartTime, err)
+		}
+	}
+	for _, bad := range []string{"-", "--1", "x"} {
+		line := strings.Replace(real, " 20 0 1 0 53386 ", " 20 "+bad+" 1 0 53386 ", 1)
+		var p sources.Proc
+		if _, err := ParseProcStat([]byte(line), &p); err == nil {
+			t.Errorf("nice %q: no error", bad)
 		}
 	}
 }

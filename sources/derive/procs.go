@@ -16,6 +16,7 @@ const userHZ = 100
 // lifetime) and are null when the process has no baseline yet.
 type Proc struct {
 	PID     int    `json:"pid"`
+	Start   uint64 `json:"start"` // stat 22, ticks after boot: with PID the identity the UI follows
 	PPID    int    `json:"ppid"`
 	Comm    string `json:"comm"`
 	User    string `json:"user"`
@@ -32,6 +33,9 @@ type Proc struct {
 	CPUPct  Val `json:"cpu_pct"`
 	CPU     int `json:"cpu"` // CPU it last ran on
 	Threads int `json:"threads"`
+	Nice    int `json:"nice"`
+	// TimeS is utime+stime since the process started (top's TIME+), in seconds.
+	TimeS float64 `json:"time_s"`
 
 	// pidstat -r and -d.
 	MinfltS Val `json:"minflt_s"`
@@ -40,6 +44,8 @@ type Proc struct {
 	KBWrS   Val `json:"kB_wr_s"`
 	KBCcwrS Val `json:"kB_ccwr_s"`
 	IODelay Val `json:"iodelay"` // Δdelayacct_blkio_ticks; stays 0 unless kernel.task_delayacct=1
+	// IONote says why the kB_*_s columns are null for a reason other than a missing baseline.
+	IONote string `json:"io_note,omitempty"`
 
 	// Cheap memory columns from status, kB.
 	RSSKB   Val `json:"rss_kB"`
@@ -148,9 +154,10 @@ func (s *ProcSummary) count(c *sources.Proc) {
 // procOf computes one process's row; p is nil (or dt ≤ 0) when there is no baseline.
 func procOf(p, c *sources.Proc, dt float64, at time.Time) Proc {
 	r := Proc{
-		PID: c.PID, PPID: c.PPID, Comm: c.Comm, User: c.User, State: string(c.State),
+		PID: c.PID, Start: c.StartTime, PPID: c.PPID, Comm: c.Comm, User: c.User, State: string(c.State),
 		Cmdline: c.Cmdline, Kernel: c.Kernel, CPU: int(c.CPU), Threads: int(c.Threads),
-		SmapsSkip: c.SmapsSkip,
+		Nice: int(c.Nice), TimeS: float64(c.UTime+c.STime) / userHZ,
+		SmapsSkip: c.SmapsSkip, IONote: ioNote(c.IOState),
 	}
 	if c.HasStatus {
 		r.RSSKB, r.AnonKB, r.FileKB = Some(float64(c.RSSKB)), Some(float64(c.AnonKB)), Some(float64(c.FileKB))
@@ -193,6 +200,22 @@ func procOf(p, c *sources.Proc, dt float64, at time.Time) Proc {
 		r.KBCcwrS = kbRate(p.CancelledWriteBytes, c.CancelledWriteBytes, dt)
 	}
 	return r
+}
+
+// Reasons for null kB_rd_s/kB_wr_s (docs/metrics.md, Processes).
+const (
+	IONoteDenied  = "needs CAP_SYS_PTRACE or same user"
+	IONoteMissing = "no readable /proc/PID/io (CONFIG_TASK_IO_ACCOUNTING off?)"
+)
+
+func ioNote(s sources.ProcIOState) string {
+	switch s {
+	case sources.IODenied:
+		return IONoteDenied
+	case sources.IOMissing:
+		return IONoteMissing
+	}
+	return ""
 }
 
 // pctOver is 100·d/denom, not clamped: per-process shares exceed 100 with several threads.

@@ -100,6 +100,10 @@ func TestProcsFirstSample(t *testing.T) {
 	if !near(p.RSSKB, 1644) || p.Comm != "sh" || p.State != "R" {
 		t.Errorf("first sample: %+v", p)
 	}
+	// Identity, nice and TIME+ need no baseline: stat 22, 19 and (utime 186 + stime 2) / 100.
+	if want, have := (derive.Proc{Start: 53386, Nice: 0, TimeS: 1.88}), (derive.Proc{Start: p.Start, Nice: p.Nice, TimeS: p.TimeS}); want != have {
+		t.Errorf("want %+v, have %+v", want, have)
+	}
 }
 
 // TestProcsIdentity: rows are matched by (pid, starttime), never by PID or position.
@@ -195,6 +199,9 @@ func TestProcsIODeniedAndSmapsJSON(t *testing.T) {
 		if !strings.Contains(string(b), key) {
 			t.Errorf("JSON lacks %s: %s", key, b)
 		}
+	}
+	if p.IONote != derive.IONoteDenied || rowOf(t, f, 411).IONote != "" {
+		t.Errorf("io notes: denied %q, readable %q", p.IONote, rowOf(t, f, 411).IONote)
 	}
 	to := rowOf(t, f, 409)
 	if !to.PssKB.OK || !to.UssKB.OK || !to.SmapsMs.OK || !near(to.SmapsAgeS, 0) {

@@ -112,5 +112,12 @@ func (e *Engine) Run(ctx context.Context) {
 	}
 }
 
+// FS is the root the collectors read; on-demand readers (the process detail view) use it too.
+func (e *Engine) FS() collect.FS { return e.opts.FS }
+
+// SetSmapsSelected pins PIDs for smaps_rollup reads (the user's pins in the process list). It
+// may be called from any goroutine.
+func (e *Engine) SetSmapsSelected(pids []int) { e.set.SetSmapsSelected(pids) }
+
 // Close releases collectors' resources.
 func (e *Engine) Close() { e.set.Close() }

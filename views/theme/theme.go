@@ -50,6 +50,7 @@ type Theme struct {
 
 	Title, Label, Value, Dim, Warn, Bad lipgloss.Style
 	Live                                lipgloss.Style
+	Selected                            lipgloss.Style // the cursor row of a list
 	HelpKey, HelpDesc, HelpSep          lipgloss.Style
 	Axis, AxisLabel, Line               lipgloss.Style // chart
 
@@ -76,6 +77,7 @@ func New(r *lipgloss.Renderer) *Theme {
 	t.Warn = s().Foreground(lipgloss.Color("3")).Bold(true)
 	t.Bad = s().Foreground(lipgloss.Color("1")).Bold(true)
 	t.Live = s().Foreground(lipgloss.Color("2")).Reverse(true).Bold(true)
+	t.Selected = s().Reverse(true)
 	t.HelpKey = s().Bold(true)
 	t.HelpDesc = s().Foreground(lipgloss.Color("8"))
 	t.HelpSep = s().Foreground(lipgloss.Color("8"))

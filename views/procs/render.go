@@ -1,0 +1,468 @@
+package procs
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ktop-dev/ktop/sources"
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
+)
+
+// gutterW is the two cells before each row: '>' on the cursor row (visible without colour)
+// and '*' when the process is pinned for smaps_rollup.
+const gutterW = 2
+
+// byKeep is the columns in the order a narrow terminal gives them up last.
+var byKeep = func() []colID {
+	ids := make([]colID, 0, nCols-1)
+	for c := range nCols {
+		if c != colCmd {
+			ids = append(ids, c)
+		}
+	}
+	slices.SortStableFunc(ids, func(a, b colID) int { return columns[a].keep - columns[b].keep })
+	return ids
+}()
+
+// layout picks the columns that fit width w (most important first, leaving the command line
+// at least a third of the width up to 24 cells, 20 on wide terminals) and returns them in
+// screen order with the command's width.
+func layout(w int) (shown []colID, cmdW int) {
+	avail := w - gutterW
+	cmdMin := min(24, max(avail/3, 8))
+	if w >= 150 {
+		cmdMin = 20
+	}
+	var in [nCols]bool
+	used := 0
+	for _, c := range byKeep {
+		need := columns[c].width + 1
+		if used+need+cmdMin > avail && c != colPID {
+			break
+		}
+		in[c] = true
+		used += need
+	}
+	for c := range nCols {
+		if in[c] {
+			shown = append(shown, c)
+		}
+	}
+	return append(shown, colCmd), max(avail-used, 0)
+}
+
+// tableWidth is the width the list is laid out in (the whole panel; a chooser covers part of
+// it without changing the columns).
+func (m *Model) tableWidth() int { return m.width }
+
+// render draws the panel into the cached view.
+func (m *Model) render() {
+	if m.width <= 0 || m.height <= 0 {
+		m.view = ""
+		return
+	}
+	w := m.width
+	if m.detail != nil {
+		// The detail view above, the prompt or the last action's result on the bottom line.
+		lines := m.detail.lines()
+		if m.mode == modeSignal && len(lines) > 1 {
+			m.overlay(lines[1:])
+		}
+		b := m.bottom()
+		if m.mode == modeList {
+			b = m.th.Label.Render("esc back to the list")
+			if m.status != "" {
+				b = m.flags()
+			}
+		}
+		m.view = views.Block(append(lines, b), w, m.height)
+		return
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.summary(), m.flags())
+	if reason, bad := views.NotOK(m.cur, sources.SrcProcs); bad {
+		lines = append(lines, m.th.Warn.Render(reason))
+		m.view = views.Block(lines, w, m.height)
+		return
+	}
+	if m.cur == nil {
+		lines = append(lines, m.th.Dim.Render("waiting for the first sample"))
+		m.view = views.Block(lines, w, m.height)
+		return
+	}
+	table := m.table(m.listHeight())
+	if m.mode == modeSort || m.mode == modeUser || m.mode == modeSignal {
+		for len(table) < m.listHeight()+1 {
+			table = append(table, "")
+		}
+		m.overlay(table)
+	}
+	lines = append(lines, table...)
+	for len(lines) < m.height-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines[:max(m.height-1, 0)], m.bottom())
+	m.view = views.Block(lines, w, m.height)
+}
+
+// overlay draws the open chooser over the left part of lines, as htop's side menus.
+func (m *Model) overlay(lines []string) {
+	w := m.width
+	cw := min(26, max(w/3, 12))
+	if cw >= w {
+		return
+	}
+	pane := m.chooserPane(cw, len(lines))
+	for i := range lines {
+		rest := views.Fit(lines[i], w)
+		lines[i] = views.Fit(pane[i], cw) + m.th.Dim.Render("│") + ansi.Cut(rest, cw+1, w)
+	}
+}
+
+// summary is top's Tasks line plus what the process pass cost.
+func (m *Model) summary() string {
+	th := m.th
+	s := m.cur
+	if s == nil || s.ProcSummary == nil {
+		return th.Title.Render("Tasks") + " " + views.Missing
+	}
+	ps := s.ProcSummary
+	n := func(v int) string { return th.Value.Render(strconv.Itoa(v)) }
+	forks := views.ShortVal(ps.ForksS)
+	if ps.ForksS.OK {
+		forks = views.Short(ps.ForksS.V)
+	}
+	smaps, short := th.Label.Render("smaps_rollup ")+th.Value.Render("none"), "none"
+	if ps.SmapsMs > 0 {
+		smaps = th.Label.Render("smaps_rollup ") + th.Value.Render(fmt.Sprintf("1 read %.2f ms", ps.SmapsMs))
+		short = fmt.Sprintf("%.2fms", ps.SmapsMs)
+	}
+	d := n(ps.DState)
+	if ps.DState > 0 {
+		d = th.Warn.Render(strconv.Itoa(ps.DState))
+	}
+	z := n(ps.Zombie)
+	if ps.Zombie > 0 {
+		z = th.Warn.Render(strconv.Itoa(ps.Zombie))
+	}
+	long := th.Title.Render("Tasks") + " " + n(ps.Total) + th.Label.Render(" total, ") +
+		n(ps.Running) + th.Label.Render(" running, ") + n(ps.Sleeping) + th.Label.Render(" sleeping, ") +
+		n(ps.Idle) + th.Label.Render(" idle, ") + d + th.Label.Render(" D, ") +
+		n(ps.Stopped) + th.Label.Render(" stopped, ") + z + th.Label.Render(" zombie; ") +
+		n(ps.Threads) + th.Label.Render(" threads") +
+		th.Label.Render("  forks ") + th.Value.Render(forks+"/s") +
+		th.Label.Render("  scan ") + th.Value.Render(fmt.Sprintf("%.1f ms", ps.ScanMs)) + "  " + smaps
+	if ansi.StringWidth(long) <= m.width {
+		return long
+	}
+	return th.Title.Render("Tasks") + " " + n(ps.Total) + th.Label.Render(": ") +
+		n(ps.Running) + th.Label.Render("R ") + n(ps.Sleeping) + th.Label.Render("S ") +
+		n(ps.Idle) + th.Label.Render("I ") + d + th.Label.Render("D ") + n(ps.Stopped) + th.Label.Render("T ") +
+		z + th.Label.Render("Z ") + n(ps.Threads) + th.Label.Render("thr") +
+		th.Label.Render(" forks ") + th.Value.Render(forks+"/s") +
+		th.Label.Render(" scan ") + th.Value.Render(fmt.Sprintf("%.1fms", ps.ScanMs)) +
+		th.Label.Render(" smaps ") + th.Value.Render(short)
+}
+
+// flags says how the list is cut (sort, filter, user, tree, threads), then why it may be
+// incomplete (hidepid, io denied, smaps unavailable); an action's result comes first.
+func (m *Model) flags() string {
+	th := m.th
+	var parts []string
+	if m.status != "" {
+		st := th.Value
+		if m.statusBad {
+			st = th.Bad
+		}
+		parts = append(parts, st.Render(m.status))
+	}
+	arrow := "▼"
+	if m.v.ascending() {
+		arrow = "▲"
+	}
+	parts = append(parts, th.Label.Render("sort ")+th.Value.Render(columns[m.v.sort].title+arrow))
+	if m.v.filter != "" {
+		parts = append(parts, th.Label.Render("filter ")+th.Warn.Render(strconv.Quote(m.v.filter)))
+	}
+	if m.v.user != "" {
+		parts = append(parts, th.Label.Render("user ")+th.Warn.Render(clean(m.v.user)))
+	}
+	if m.v.hideKernel {
+		parts = append(parts, th.Label.Render("kernel threads hidden"))
+	}
+	if m.v.tree {
+		parts = append(parts, th.Value.Render("tree"))
+	}
+	if m.threadsOn {
+		c := m.thrCost
+		if c == "" {
+			c = "reading threads…"
+		}
+		parts = append(parts, th.Value.Render("threads")+th.Label.Render(" ("+c+")"))
+	}
+	if m.cur != nil {
+		if ps := m.cur.ProcSummary; ps != nil {
+			for _, n := range ps.Notes {
+				parts = append(parts, th.Warn.Render(clean(n)))
+			}
+			if ps.IODenied > 0 {
+				parts = append(parts, th.Label.Render(fmt.Sprintf("kB_rd/wr %s for %d: %s", views.Missing, ps.IODenied, derive.IONoteDenied)))
+			}
+		}
+		if reason, bad := views.NotOK(m.cur, sources.SrcSmaps); bad {
+			parts = append(parts, th.Warn.Render("PSS "+reason))
+		}
+	}
+	return strings.Join(parts, th.Label.Render(" · "))
+}
+
+// table is the column header and h-1 rows from the offset.
+func (m *Model) table(h int) []string {
+	shown, cmdW := layout(m.tableWidth())
+	lines := make([]string, 0, h+1)
+	lines = append(lines, m.header(shown, cmdW))
+	for i := m.offset; i < len(m.rows) && len(lines) <= h; i++ {
+		lines = append(lines, m.rowLine(&m.rows[i], shown, cmdW, i == m.cursor))
+	}
+	if len(m.rows) == 0 {
+		msg := "no processes"
+		if m.v.filter != "" || m.v.user != "" || m.v.hideKernel {
+			msg = "no process matches (esc clears the filter)"
+		}
+		lines = append(lines, m.th.Dim.Render(msg))
+	}
+	return lines
+}
+
+// header names the shown columns; the sort column stands out.
+func (m *Model) header(shown []colID, cmdW int) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", gutterW))
+	for i, c := range shown {
+		col := &columns[c]
+		w := col.width
+		if c == colCmd {
+			w = cmdW
+		}
+		t := align(col.title, w, col.left)
+		st := m.th.Title
+		if c == m.v.sort {
+			st = m.th.Selected
+		}
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(st.Render(t))
+	}
+	return b.String()
+}
+
+// rowLine prints one row: the cursor row in reverse video without cell colours (colour on
+// reverse reads badly), the others with warn/bad colours on the cells that cross a threshold.
+func (m *Model) rowLine(r *row, shown []colID, cmdW int, cursor bool) string {
+	th := m.th
+	var b strings.Builder
+	if cursor {
+		b.WriteByte('>')
+	} else {
+		b.WriteByte(' ')
+	}
+	if m.pinned[r.id] && r.t == nil {
+		b.WriteByte('*')
+	} else {
+		b.WriteByte(' ')
+	}
+	for i, c := range shown {
+		col := &columns[c]
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		if c == colCmd {
+			b.WriteString(m.command(r, cmdW, cursor))
+			continue
+		}
+		var text string
+		sev := sevNone
+		switch {
+		case r.t != nil && col.tcell != nil:
+			text = col.tcell(r.t)
+		case r.t != nil:
+			text = ""
+		default:
+			text = col.cell(r.p)
+			if col.sev != nil {
+				sev = col.sev(r.p)
+			}
+		}
+		text = align(text, col.width, col.left)
+		switch {
+		case cursor:
+		case sev == sevBad:
+			text = th.Bad.Render(text)
+		case sev == sevWarn:
+			text = th.Warn.Render(text)
+		case r.t != nil:
+			text = th.Dim.Render(text)
+		}
+		b.WriteString(text)
+	}
+	line := b.String()
+	if cursor {
+		return th.Selected.Render(views.Fit(line, m.tableWidth()))
+	}
+	return line
+}
+
+// command is the tree drawing, a fold mark and the command line, cut to w.
+func (m *Model) command(r *row, w int, cursor bool) string {
+	text := r.p.Cmdline
+	if r.t != nil {
+		text = r.t.Comm
+	}
+	mark := ""
+	if r.folded {
+		mark = "+"
+	}
+	s := views.Fit(r.prefix+mark+clean(text), w)
+	if !cursor && r.t != nil {
+		return m.th.Dim.Render(s)
+	}
+	return s
+}
+
+// align pads or cuts s to w cells, left- or right-aligned.
+func align(s string, w int, left bool) string {
+	sw := ansi.StringWidth(s)
+	switch {
+	case sw > w:
+		return ansi.Truncate(s, w, "…")
+	case left:
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return strings.Repeat(" ", w-sw) + s
+}
+
+// chooserPane draws the open chooser in w×h, scrolled to its cursor.
+func (m *Model) chooserPane(w, h int) []string {
+	c := &m.choose
+	lines := []string{m.th.Title.Render(views.Fit(c.title, w))}
+	rows := max(h-1, 1)
+	off := max(min(c.idx-rows/2, len(c.items)-rows), 0)
+	for i := off; i < len(c.items) && len(lines) < h; i++ {
+		item := " " + c.items[i]
+		if m.mode == modeSort && colID(i) == m.v.sort {
+			item = " " + c.items[i] + " (now)"
+		}
+		if i == c.idx {
+			lines = append(lines, m.th.Selected.Render(views.Fit(">"+item[1:], w)))
+			continue
+		}
+		lines = append(lines, views.Fit(item, w))
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+// bottom is the prompt being typed, the question asked, or what the selected row lacks and why.
+func (m *Model) bottom() string {
+	th := m.th
+	switch m.mode {
+	case modeFilter:
+		return th.Title.Render("Filter: ") + th.Value.Render(m.v.filter) + "_" +
+			th.Label.Render("  enter keeps · esc clears · matches command, name, user")
+	case modeSearch:
+		s := th.Title.Render("Search: ") + th.Value.Render(m.search) + "_"
+		if m.missed {
+			s += " " + th.Warn.Render("not found")
+		}
+		return s + th.Label.Render("  F3 next · enter done · esc stops")
+	case modeConfirm:
+		p := m.pending
+		return th.Warn.Render(fmt.Sprintf("Send %s to %s? y/N", p.signal, p.label))
+	case modeSignal:
+		return th.Label.Render("signal for ") + th.Value.Render(m.pending.label) +
+			th.Label.Render(": ↑↓ or its first letter, enter, then confirm · esc cancels")
+	case modeSort, modeUser:
+		return th.Label.Render("↑↓ choose · enter accepts · esc cancels")
+	}
+	if m.cursor >= len(m.rows) {
+		return ""
+	}
+	return m.info(&m.rows[m.cursor])
+}
+
+// info explains the selected row's missing or costly values: why PSS is "—" or what reading
+// it cost, and why I/O is "—".
+func (m *Model) info(r *row) string {
+	th := m.th
+	p := r.p
+	if r.t != nil {
+		return th.Label.Render(fmt.Sprintf("thread %d of %s", r.t.TID, label(p)))
+	}
+	parts := []string{th.Value.Render(label(p))}
+	switch {
+	case p.PssKB.OK:
+		parts = append(parts, th.Label.Render(fmt.Sprintf("PSS read in %s ms, %s s ago", views.Num(p.SmapsMs, 2), views.Num(p.SmapsAgeS, 0))))
+	case p.SmapsSkip != "":
+		parts = append(parts, th.Label.Render("PSS "+views.Missing+": "+clean(p.SmapsSkip)))
+	default:
+		parts = append(parts, th.Label.Render("PSS "+views.Missing+": waiting its turn (one smaps_rollup read per tick)"))
+	}
+	if m.pinned[r.id] {
+		parts = append(parts, th.Warn.Render("pinned"))
+	}
+	if p.IONote != "" {
+		parts = append(parts, th.Label.Render("kB_rd/wr "+views.Missing+": "+p.IONote))
+	}
+	return strings.Join(parts, th.Label.Render(" · "))
+}
+
+// Tile is the busiest processes by %CPU for the Overview: PID, %CPU, RSS and the command.
+func (m *Model) Tile(w, h int) string {
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	th := m.th
+	lines := []string{th.Title.Render(align("PID", 7, false) + " " + align("%CPU", 5, false) + " " + align("RSS", 5, false) + " Command")}
+	if m.cur == nil {
+		lines = append(lines, th.Dim.Render("waiting for the first sample"))
+		return views.Block(lines, w, h)
+	}
+	if reason, bad := views.NotOK(m.cur, sources.SrcProcs); bad {
+		lines = append(lines, th.Warn.Render(reason))
+		return views.Block(lines, w, h)
+	}
+	top := view{sort: colCPUPct}
+	rows := top.build(m.cur.Procs)
+	for i := 0; i < len(rows) && len(lines) < h; i++ {
+		p := rows[i].p
+		lines = append(lines, align(strconv.Itoa(p.PID), 7, false)+" "+align(pct(p.CPUPct), 5, false)+" "+
+			align(kb(p.RSSKB), 5, false)+" "+clean(p.Cmdline))
+	}
+	return views.Block(lines, w, h)
+}
+
+// TileHeight wants a header and up to ten processes.
+func (m *Model) TileHeight(int) (least, most int) {
+	n := 10
+	if m.cur != nil {
+		n = min(n, len(m.cur.Procs))
+	}
+	return 2, 1 + max(n, 1)
+}
+
+// Defs explains every column.
+func (m *Model) Defs() []views.Def {
+	defs := make([]views.Def, 0, nCols)
+	for _, c := range columns {
+		defs = append(defs, c.def)
+	}
+	return defs
+}
