@@ -5,6 +5,7 @@ import (
 
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/diskpanel"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -24,6 +25,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	// 5 Interrupts
 
 	// 6 Disk
+	ps = append(ps, diskpanel.New(th, interval))
 
 	// 7 Network
 

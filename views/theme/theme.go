@@ -46,7 +46,20 @@ type Theme struct {
 	SegGlyph  [NSeg]rune
 	Track     lipgloss.Style // the idle part of a bar
 	TrackRune rune
+
+	// Sel is the selected row's name (the disk or interface the charts follow).
+	Sel lipgloss.Style
+	// Mem and MemGlyph draw the memory bar's used and buff/cache parts; free is Track.
+	Mem      [NMem]lipgloss.Style
+	MemGlyph [NMem]rune
 }
+
+// The memory bar's parts before the free space.
+const (
+	MemUsed  = iota // neither free nor buff/cache
+	MemCache        // buff/cache
+	NMem
+)
 
 // New builds the theme for renderer r (lipgloss.NewRenderer(os.Stdout) in ktop; a renderer with
 // the ASCII profile in tests).
@@ -78,6 +91,13 @@ func New(r *lipgloss.Renderer) *Theme {
 	t.TrackRune = '.'
 	if t.Color {
 		t.TrackRune = '░'
+	}
+	t.Sel = s().Reverse(true).Bold(true)
+	t.Mem[MemUsed] = s().Foreground(lipgloss.Color("2"))
+	t.Mem[MemCache] = s().Foreground(lipgloss.Color("4"))
+	t.MemGlyph = [NMem]rune{'u', 'c'}
+	if t.Color {
+		t.MemGlyph = [NMem]rune{'█', '█'}
 	}
 	return t
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -126,7 +127,8 @@ func (m *Model) setYRange(lo, hi float64) {
 
 // yLabels labels the rows nearest to round values of [lo, hi] (every quarter of the range when
 // the plot has room, else every half, or only the ends) and leaves the other rows blank;
-// ntcharts' own steps would label rows such as 23 and 47.
+// ntcharts' own steps would label rows such as 23 and 47. Steps below 1 get the decimals they
+// need (0.25, 0.50, 0.75), which the compact rate format would round to 0.2, 0.5, 0.8.
 func yLabels(plotRows int, lo, hi float64) func(int, float64) string {
 	span := hi - lo
 	every := span
@@ -136,11 +138,19 @@ func yLabels(plotRows int, lo, hi float64) func(int, float64) string {
 	case plotRows >= 4:
 		every = span / 2
 	}
+	format := views.Short
+	if every < 1 {
+		d := 1
+		for d < 6 && math.Abs(every*math.Pow(10, float64(d))-math.Round(every*math.Pow(10, float64(d)))) > 1e-6 {
+			d++
+		}
+		format = func(v float64) string { return strconv.FormatFloat(v, 'f', d, 64) }
+	}
 	half := span / 2 / float64(max(plotRows, 1)) // half a row
 	return func(_ int, v float64) string {
 		r := lo + math.Round((v-lo)/every)*every
 		if math.Abs(v-r) <= half+span*1e-9 { // a value midway between two rows labels the lower
-			return views.Short(r)
+			return format(r)
 		}
 		return ""
 	}
@@ -386,14 +396,28 @@ func (m *Model) title() string {
 		top = num(peak)
 	}
 	span := time.Duration(m.Window()) * m.interval
-	sub := " last " + span.String()
+	head := th.Title.Render(m.spec.Title)
+	sub := th.Label.Render(" last " + span.String())
 	if m.spec.Subtitle != "" {
-		sub = " " + m.spec.Subtitle + "," + sub
+		sub = th.Label.Render(" " + m.spec.Subtitle + ", last " + span.String())
 	}
-	return th.Title.Render(m.spec.Title) + th.Label.Render(sub) +
-		"  " + th.Label.Render("now ") + th.Value.Render(now) +
-		"  " + th.Label.Render("mean ") + th.Value.Render(mean) +
-		"  " + th.Label.Render("max ") + th.Value.Render(top)
+	stat := func(name, v string) string { return "  " + th.Label.Render(name+" ") + th.Value.Render(v) }
+	// What goes when the chart is narrow: the subtitle first, then the window, the peak and
+	// the mean; the current value stays.
+	parts := []string{head, sub, stat("now", now), stat("mean", mean), stat("max", top)}
+	for _, drop := range []int{1, 4, 3} {
+		if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+			break
+		}
+		if drop == 1 && m.spec.Subtitle != "" {
+			parts[1] = th.Label.Render(" last " + span.String())
+			if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+				break
+			}
+		}
+		parts[drop] = ""
+	}
+	return strings.Join(parts, "")
 }
 
 func (m *Model) current() *derive.Frame {

@@ -322,3 +322,56 @@ func TestSetSpec(t *testing.T) {
 		t.Errorf("title not replaced:\n%s", m.View())
 	}
 }
+
+// TestSmallRangeLabels: quarters of a range below 1 keep their decimals (0.75, not 0.8).
+func TestSmallRangeLabels(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		hi   float64
+		want string
+	}{
+		{1, "0.00 0.25 0.50 0.75 1.00"},
+		{0.2, "0.00 0.05 0.10 0.15 0.20"},
+		{2, "0.0 0.5 1.0 1.5 2.0"},
+		{5, "0 1.2 2.5 3.8 5"}, // steps of 1.25 are ≥ 1: the compact format, as before
+	} {
+		f := yLabels(8, 0, tc.hi)
+		var got []string
+		for i := 0; i <= 8; i++ {
+			if s := f(i, float64(i)*tc.hi/8); s != "" {
+				got = append(got, s)
+			}
+		}
+		if have := strings.Join(got, " "); have != tc.want {
+			t.Errorf("0…%v: labels %q, want %q", tc.hi, have, tc.want)
+		}
+	}
+}
+
+// TestNarrowTitle: a narrow chart drops the subtitle, then the window and the peak, but keeps
+// the current value.
+func TestNarrowTitle(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		w          int
+		want, lack []string
+	}{
+		{100, []string{"all CPUs", "last", "now", "mean", "max"}, nil},
+		{60, []string{"last", "now", "mean", "max"}, []string{"all CPUs"}},
+		{40, []string{"now", "mean"}, []string{"last", "max"}},
+	} {
+		m := sized(tc.w, 10)
+		m, _ = m.Update(views.FrameMsg{Frames: ramp(10)})
+		title := strings.Split(m.View(), "\n")[0]
+		for _, s := range tc.want {
+			if !strings.Contains(title, s) {
+				t.Errorf("%d wide: title %q lacks %q", tc.w, title, s)
+			}
+		}
+		for _, s := range tc.lack {
+			if strings.Contains(title, s) {
+				t.Errorf("%d wide: title %q still has %q", tc.w, title, s)
+			}
+		}
+	}
+}
