@@ -6,6 +6,7 @@ import (
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
 	"github.com/ktop-dev/ktop/views/diskpanel"
+	"github.com/ktop-dev/ktop/views/netpanel"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -28,6 +29,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	ps = append(ps, diskpanel.New(th, interval))
 
 	// 7 Network
+	ps = append(ps, netpanel.New(th, interval))
 
 	// 8 Memory
 

@@ -145,3 +145,39 @@ func Beside(gap int, blocks ...string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Pair is one named figure of a line of figures ("retrans/s 0").
+type Pair struct {
+	Name string
+	Cell Cell
+}
+
+// Pairs lays figures out after a label of labelW cells, two blanks apart, wrapping to further
+// lines (indented under the first figure) where w runs out, so that every figure is shown
+// at any width rather than cut.
+func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []string {
+	var lines []string
+	var b strings.Builder
+	b.WriteString(th.Title.Render(label) + strings.Repeat(" ", max(labelW-ansi.StringWidth(label), 0)))
+	used := max(labelW, ansi.StringWidth(label))
+	indent := strings.Repeat(" ", used)
+	first := true
+	for _, p := range pairs {
+		item := th.Label.Render(p.Name) + " " + p.Cell.Style.Render(p.Cell.Text)
+		iw := ansi.StringWidth(p.Name) + 1 + ansi.StringWidth(p.Cell.Text)
+		gap := 2
+		if first {
+			gap = 1
+		}
+		if !first && used+gap+iw > w {
+			lines = append(lines, b.String())
+			b.Reset()
+			b.WriteString(indent)
+			used, gap = len(indent), 1
+		}
+		b.WriteString(strings.Repeat(" ", gap) + item)
+		used += gap + iw
+		first = false
+	}
+	return append(lines, b.String())
+}

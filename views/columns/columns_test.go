@@ -108,3 +108,18 @@ func TestBeside(t *testing.T) {
 		t.Errorf("Beside = %q, want %q", have, want)
 	}
 }
+
+func TestPairs(t *testing.T) {
+	t.Parallel()
+	th := asciiTheme()
+	pairs := []Pair{
+		{"active/s", Cell{Text: "1.2k"}}, {"passive/s", Cell{Text: "3"}}, {"estab", Cell{Text: "42"}},
+	}
+	if want, have := []string{"TCP   active/s 1.2k  passive/s 3  estab 42"}, Pairs(th, "TCP", 5, pairs, 80); !slices.Equal(want, have) {
+		t.Errorf("one line: %q, want %q", have, want)
+	}
+	want := []string{"TCP   active/s 1.2k  passive/s 3", "      estab 42"}
+	if have := Pairs(th, "TCP", 5, pairs, 33); !slices.Equal(want, have) {
+		t.Errorf("wrapped: %q, want %q", have, want)
+	}
+}
