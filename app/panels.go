@@ -6,6 +6,7 @@ import (
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
 	"github.com/ktop-dev/ktop/views/diskpanel"
+	"github.com/ktop-dev/ktop/views/mempanel"
 	"github.com/ktop-dev/ktop/views/netpanel"
 	"github.com/ktop-dev/ktop/views/theme"
 )
@@ -32,6 +33,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	ps = append(ps, netpanel.New(th, interval))
 
 	// 8 Memory
+	ps = append(ps, mempanel.New(th, interval))
 
 	// 9 Processes
 

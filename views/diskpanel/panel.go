@@ -79,7 +79,7 @@ func (m *Model) utilSpec() tschart.Spec {
 // awaitSpec charts the selected device's read and write latency on one automatic range.
 func (m *Model) awaitSpec() tschart.Spec {
 	return tschart.Spec{
-		Title: m.selName() + " r_await", Subtitle: "w_await in blue", Unit: " ms",
+		Title: m.selName() + " r_await", Subtitle: "(w_await: blue)", Unit: " ms",
 		Series: []tschart.Series{
 			{Name: "r_await", Value: m.series(func(d *derive.Disk) derive.Val { return d.RAwait })},
 			{Name: "w_await", Value: m.series(func(d *derive.Disk) derive.Val { return d.WAwait }), Style: m.th.Seg[theme.SegNice]},

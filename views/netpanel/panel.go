@@ -57,7 +57,7 @@ func New(th *theme.Theme, interval time.Duration) *Model {
 	m := &Model{th: th, keys: DefaultKeyMap()}
 	m.pkts = tschart.New(th, interval, m.pktsSpec())
 	m.tcp = tschart.New(th, interval, tschart.Spec{
-		Title: "TCP retrans/s", Subtitle: "listen-drop/s in red", Unit: "/s",
+		Title: "TCP retrans/s", Subtitle: "(listen-drop/s: red)", Unit: "/s",
 		Series: []tschart.Series{
 			{Name: "retrans", Value: tcpVal(func(t *derive.TCP) derive.Val { return t.RetransS })},
 			{Name: "listen-drop", Value: tcpVal(func(t *derive.TCP) derive.Val { return t.ListenDropsS }), Style: th.Bad},
@@ -76,7 +76,7 @@ func (m *Model) pktsSpec() tschart.Spec {
 		name = "iface"
 	}
 	return tschart.Spec{
-		Title: name + " rxpck/s", Subtitle: "txpck/s in blue", Unit: "/s",
+		Title: name + " rxpck/s", Subtitle: "(txpck/s: blue)", Unit: "/s",
 		Series: []tschart.Series{
 			{Name: "rx", Value: m.series(func(n *derive.Net) derive.Val { return n.RxpckS })},
 			{Name: "tx", Value: m.series(func(n *derive.Net) derive.Val { return n.TxpckS }), Style: m.th.Seg[theme.SegNice]},
