@@ -6,6 +6,7 @@ import (
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
 	"github.com/ktop-dev/ktop/views/diskpanel"
+	"github.com/ktop-dev/ktop/views/kmsgpanel"
 	"github.com/ktop-dev/ktop/views/mempanel"
 	"github.com/ktop-dev/ktop/views/netpanel"
 	"github.com/ktop-dev/ktop/views/theme"
@@ -38,6 +39,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	// 9 Processes
 
 	// 0 Kernel log
+	ps = append(ps, kmsgpanel.New(th, interval))
 
 	// 1 Overview goes first.
 

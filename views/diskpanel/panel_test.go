@@ -231,3 +231,29 @@ func TestDefs(t *testing.T) {
 		}
 	}
 }
+
+// TestEventMarker: a kernel log event inside the window is marked on the disk charts' time
+// axes. The record is the development machine's real segfault with its timestamp moved to
+// 31 s after boot, inside the 16-CPU capture's window (its uptime is 31.48 s at frame b).
+func TestEventMarker(t *testing.T) {
+	t.Parallel()
+	fs := fixture.Frames(t, t0, fixture.Trees16...)
+	var segv sources.KmsgRecord
+	for _, r := range fixture.Kmsg(t) {
+		if r.Event == "segfault" {
+			segv = r
+		}
+	}
+	segv.TsUsec = 31_000_000
+	f := *fs[1]
+	f.Kmsg = &derive.Kmsg{Records: []sources.KmsgRecord{segv}}
+	m := panel(t, themeFor(termenv.Ascii), []*derive.Frame{fs[0], &f}, 120, 30)
+	v := m.View()
+	at := f.Time.Add(-480 * time.Millisecond).Format("15:04:05") // 31.48 − 31.00 s before b
+	if strings.Count(v, "▲ segfault "+at) != 2 {
+		t.Errorf("want the event named under both charts (%s):\n%s", at, v)
+	}
+	if strings.Count(v, "▲") != 4 {
+		t.Errorf("want a marker on each time axis and in each legend:\n%s", v)
+	}
+}
