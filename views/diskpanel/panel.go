@@ -42,11 +42,14 @@ type Model struct {
 	th   *theme.Theme
 	keys KeyMap
 
-	frame     *derive.Frame
-	sel       string // the device the charts follow; kept while it exists
-	showIdle  bool   // iostat without -z
-	hideParts bool
-	offset    int // first visible row
+	frame *derive.Frame
+	sel   string // the device the charts follow; kept while it exists
+	// provisional is set when sel was picked before rates were known: the first frame with
+	// rates picks again, unless the user chose meanwhile.
+	provisional bool
+	showIdle    bool // iostat without -z
+	hideParts   bool
+	offset      int // first visible row
 
 	util, await tschart.Model
 	chartW      [2]int // the charts' sizes, to resize them only when they change
@@ -143,10 +146,16 @@ func (m *Model) rows() []*derive.Disk {
 // pickSel keeps the selection while its device exists; otherwise it takes the busiest listed
 // device, or, when nothing is busy, the first whole disk that is not a loop or RAM device.
 func (m *Model) pickSel() {
-	if m.frame == nil || find(m.frame, m.sel) != nil {
+	if m.frame == nil {
 		return
 	}
-	m.sel = ""
+	if m.provisional && m.frame.Interval.OK {
+		m.sel, m.provisional = "", false
+	}
+	if find(m.frame, m.sel) != nil {
+		return
+	}
+	m.sel, m.provisional = "", !m.frame.Interval.OK
 	best := -1.0
 	for _, d := range m.rows() {
 		if d.Util.OK && d.Util.V > best && !idle(d) {
@@ -282,7 +291,7 @@ func (m *Model) move(d int) {
 	}
 	j := min(max(i+d, 0), len(rows)-1)
 	if j != i {
-		m.sel = rows[j].Dev
+		m.sel, m.provisional = rows[j].Dev, false
 		m.setSpecs()
 	}
 }

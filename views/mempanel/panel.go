@@ -187,7 +187,7 @@ func (m *Model) render() {
 }
 
 // figures are the lines above the charts at width w: the bar with its legend and numbers,
-// swap, paging, swapping and the pressure table.
+// swap, paging, swapping and the pressure table (folded when the height is short).
 func (m *Model) figures(w int) []string {
 	th := m.th
 	f := m.frame
@@ -200,7 +200,12 @@ func (m *Model) figures(w int) []string {
 		lines = append(lines, th.Title.Render("Mem")+"      "+th.Dim.Render("waiting for the first sample"))
 	}
 	lines = append(lines, m.pagingLines(w)...)
-	return append(lines, m.psiLines(w)...)
+	// The pressure table folds to a line per resource when that lets the charts fit.
+	psi := m.psiLines(w, false)
+	if len(lines)+len(psi)+chartMin-1 > m.height {
+		psi = m.psiLines(w, true)
+	}
+	return append(lines, psi...)
 }
 
 // legend says what the bar's glyphs are; without colour they are letters.
@@ -351,22 +356,25 @@ func (m *Model) pagingLines(w int) []string {
 }
 
 // psiLines is the pressure table: the interval's stall % and the kernel's averages of the
-// some and full lines of memory and io.
-func (m *Model) psiLines(w int) []string {
+// some and full lines of memory and io, a line each, or, compact, both lines of a resource on
+// one.
+func (m *Model) psiLines(w int, compact bool) []string {
 	th := m.th
 	f := m.frame
 	if r, bad := views.NotOK(f, sources.SrcPSI); bad {
 		return []string{th.Title.Render(fmt.Sprintf("%-*s", labelW, "PSI")) + " " + th.Bad.Render(r)}
 	}
-	cols := []columns.Column{
-		{Head: "PSI", Width: labelW + 5, Left: true},
-		{Head: "stall%", Width: 6}, {Head: "avg10", Width: 6}, {Head: "avg60", Width: 6}, {Head: "avg300", Width: 6},
+	heads := []string{"stall%", "avg10", "avg60", "avg300"}
+	if compact {
+		heads = []string{"some%", "avg10", "avg60", "avg300", "full%", "avg10", "avg60", "avg300"}
+	}
+	cols := []columns.Column{{Head: "PSI", Width: labelW + 5, Left: true}}
+	head := []columns.Cell{{Text: "PSI", Style: th.Title}}
+	for _, h := range heads {
+		cols = append(cols, columns.Column{Head: h, Width: 6})
+		head = append(head, columns.Cell{Text: h, Style: th.Label})
 	}
 	pick := columns.Fit(cols, w)
-	head := []columns.Cell{{Text: "PSI", Style: th.Title}}
-	for _, c := range cols[1:] {
-		head = append(head, columns.Cell{Text: c.Head, Style: th.Label})
-	}
 	lines := []string{columns.Line(cols, pick, head)}
 	for _, r := range []struct {
 		name string
@@ -378,33 +386,31 @@ func (m *Model) psiLines(w int) []string {
 		var res *derive.PSIResource
 		if f != nil && f.PSI != nil {
 			res = r.pick(f.PSI)
+			if res == nil {
+				lines = append(lines, th.Value.Render(fmt.Sprintf("%-*s", labelW+5, r.name))+" "+
+					th.Dim.Render("n/a: no /proc/pressure/"+r.name))
+				continue
+			}
 		}
-		if f != nil && f.PSI != nil && res == nil {
-			lines = append(lines, th.Value.Render(fmt.Sprintf("%-*s", labelW+5, r.name))+" "+
-				th.Dim.Render("n/a: no /proc/pressure/"+r.name))
+		figs := func(l *derive.PSILine) []columns.Cell {
+			if l == nil {
+				return []columns.Cell{{Text: views.Missing}, {Text: views.Missing}, {Text: views.Missing}, {Text: views.Missing}}
+			}
+			avg := func(v float64) columns.Cell { return columns.Fixed(th, derive.Some(v), 2, psiWarn, 0) }
+			return []columns.Cell{columns.Fixed(th, l.Stall, 2, psiWarn, 0), avg(l.Avg10), avg(l.Avg60), avg(l.Avg300)}
+		}
+		var some, full *derive.PSILine
+		if res != nil {
+			some, full = res.Some, res.Full
+		}
+		if compact {
+			cells := append([]columns.Cell{{Text: r.name, Style: th.Value}}, figs(some)...)
+			lines = append(lines, columns.Line(cols, pick, append(cells, figs(full)...)))
 			continue
 		}
-		for _, ln := range []struct {
-			name string
-			line func(*derive.PSIResource) *derive.PSILine
-		}{
-			{"some", func(x *derive.PSIResource) *derive.PSILine { return x.Some }},
-			{"full", func(x *derive.PSIResource) *derive.PSILine { return x.Full }},
-		} {
-			cells := []columns.Cell{{Text: r.name + " " + ln.name, Style: th.Value}}
-			var l *derive.PSILine
-			if res != nil {
-				l = ln.line(res)
-			}
-			if l == nil {
-				cells = append(cells, columns.Cell{Text: views.Missing}, columns.Cell{Text: views.Missing},
-					columns.Cell{Text: views.Missing}, columns.Cell{Text: views.Missing})
-			} else {
-				avg := func(v float64) columns.Cell { return columns.Fixed(th, derive.Some(v), 2, psiWarn, 0) }
-				cells = append(cells, columns.Fixed(th, l.Stall, 2, psiWarn, 0), avg(l.Avg10), avg(l.Avg60), avg(l.Avg300))
-			}
-			lines = append(lines, columns.Line(cols, pick, cells))
-		}
+		lines = append(lines,
+			columns.Line(cols, pick, append([]columns.Cell{{Text: r.name + " some", Style: th.Value}}, figs(some)...)),
+			columns.Line(cols, pick, append([]columns.Cell{{Text: r.name + " full", Style: th.Value}}, figs(full)...)))
 	}
 	return lines
 }

@@ -67,6 +67,12 @@ func TestGolden(t *testing.T) {
 			fixture.Golden(t, fmt.Sprintf("%s-%dx%d", name, sz[0], sz[1]), m.View(), *update)
 		}
 	}
+	// The panel's body in an 80×24 terminal: the pressure table folds so the charts fit.
+	m := panel(t, ascii, fixture.Frames(t, t0, fixture.Trees2...), 80, 20)
+	fixture.Golden(t, "2cpu-80x20", m.View(), *update)
+	if v := m.View(); !strings.Contains(v, "some%") || !strings.Contains(v, "Mem used") {
+		t.Errorf("80×20: pressure not folded or charts missing:\n%s", v)
+	}
 }
 
 func TestSizeGrid(t *testing.T) {

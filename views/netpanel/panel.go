@@ -37,10 +37,13 @@ type Model struct {
 	th   *theme.Theme
 	keys KeyMap
 
-	frame   *derive.Frame
-	sel     string // the interface the packet chart follows
-	allEdev bool   // every EDEV column, not only those with a non-zero value
-	offset  int
+	frame *derive.Frame
+	sel   string // the interface the packet chart follows
+	// provisional is set when sel was picked before rates were known: the first frame with
+	// rates picks again, unless the user chose meanwhile.
+	provisional bool
+	allEdev     bool // every EDEV column, not only those with a non-zero value
+	offset      int
 
 	pkts, tcp tschart.Model
 	chartW    [2]int
@@ -123,10 +126,16 @@ func pps(n *derive.Net) float64 { return n.RxpckS.Or(0) + n.TxpckS.Or(0) }
 // most packets, or, before rates are known or when all are quiet, the first that is not lo.
 func (m *Model) pickSel() {
 	f := m.frame
-	if f == nil || find(f, m.sel) != nil {
+	if f == nil {
 		return
 	}
-	m.sel = ""
+	if m.provisional && f.Interval.OK {
+		m.sel, m.provisional = "", false
+	}
+	if find(f, m.sel) != nil {
+		return
+	}
+	m.sel, m.provisional = "", !f.Interval.OK
 	best := 0.0
 	for i := range f.Net {
 		if p := pps(&f.Net[i]); p > best {
@@ -258,7 +267,7 @@ func (m *Model) move(d int) {
 		return
 	}
 	if j := min(max(i+d, 0), len(rows)-1); j != i {
-		m.sel = rows[j].Iface
+		m.sel, m.provisional = rows[j].Iface, false
 		m.pkts.SetSpec(m.pktsSpec())
 	}
 }

@@ -192,3 +192,25 @@ func TestDefs(t *testing.T) {
 		}
 	}
 }
+
+// TestProvisionalSelection: on the first sample nothing is known, so the first interface that
+// is not lo is selected; the first frame with rates picks the busiest (lo) instead, unless the
+// user chose meanwhile.
+func TestProvisionalSelection(t *testing.T) {
+	t.Parallel()
+	fs := fixture.Frames(t, t0, fixture.Trees2...)
+	m := panel(t, themeFor(termenv.Ascii), fs[:1], 120, 30)
+	if m.Selected() != "eth0" {
+		t.Errorf("first sample: selected %q, want eth0", m.Selected())
+	}
+	m.Update(views.FrameMsg{Frames: fs})
+	if m.Selected() != "lo" {
+		t.Errorf("with rates: selected %q, want lo", m.Selected())
+	}
+	m = panel(t, themeFor(termenv.Ascii), fs[:1], 120, 30)
+	m.Update(press("down"))
+	m.Update(views.FrameMsg{Frames: fs})
+	if m.Selected() != "ifb0" {
+		t.Errorf("the user's choice was replaced by %q", m.Selected())
+	}
+}

@@ -128,7 +128,8 @@ func (m *Model) setYRange(lo, hi float64) {
 // yLabels labels the rows nearest to round values of [lo, hi] (every quarter of the range when
 // the plot has room, else every half, or only the ends) and leaves the other rows blank;
 // ntcharts' own steps would label rows such as 23 and 47. Steps below 1 get the decimals they
-// need (0.25, 0.50, 0.75), which the compact rate format would round to 0.2, 0.5, 0.8.
+// need (0.25, 0.50, 0.75; 1.25, 2.50, 3.75), which the compact rate format would round to
+// 0.2, 0.5, 0.8 or 1.2, 2.5, 3.8.
 func yLabels(plotRows int, lo, hi float64) func(int, float64) string {
 	span := hi - lo
 	every := span
@@ -139,7 +140,7 @@ func yLabels(plotRows int, lo, hi float64) func(int, float64) string {
 		every = span / 2
 	}
 	format := views.Short
-	if every < 1 {
+	if every < 10 && every != math.Round(every) {
 		d := 1
 		for d < 6 && math.Abs(every*math.Pow(10, float64(d))-math.Round(every*math.Pow(10, float64(d)))) > 1e-6 {
 			d++

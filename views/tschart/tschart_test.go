@@ -333,7 +333,9 @@ func TestSmallRangeLabels(t *testing.T) {
 		{1, "0.00 0.25 0.50 0.75 1.00"},
 		{0.2, "0.00 0.05 0.10 0.15 0.20"},
 		{2, "0.0 0.5 1.0 1.5 2.0"},
-		{5, "0 1.2 2.5 3.8 5"}, // steps of 1.25 are ≥ 1: the compact format, as before
+		{5, "0.00 1.25 2.50 3.75 5.00"},
+		{10, "0.0 2.5 5.0 7.5 10.0"},
+		{20, "0 5 10 15 20"}, // whole steps: the compact format
 	} {
 		f := yLabels(8, 0, tc.hi)
 		var got []string
