@@ -5,10 +5,14 @@ import (
 
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/diskpanel"
 	"github.com/ktop-dev/ktop/views/irqpanel"
+	"github.com/ktop-dev/ktop/views/kmsgpanel"
+	"github.com/ktop-dev/ktop/views/mempanel"
+	"github.com/ktop-dev/ktop/views/netpanel"
+	"github.com/ktop-dev/ktop/views/procs"
 	"github.com/ktop-dev/ktop/views/runqpanel"
 	"github.com/ktop-dev/ktop/views/softirqpanel"
-	"github.com/ktop-dev/ktop/views/procs"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -31,15 +35,19 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	ps = append(ps, irqpanel.New(th, interval))
 
 	// 6 Disk
+	ps = append(ps, diskpanel.New(th, interval))
 
 	// 7 Network
+	ps = append(ps, netpanel.New(th, interval))
 
 	// 8 Memory
+	ps = append(ps, mempanel.New(th, interval))
 
 	// 9 Processes
 	ps = append(ps, procs.New(th, interval))
 
 	// 0 Kernel log
+	ps = append(ps, kmsgpanel.New(th, interval))
 
 	// 1 Overview goes first.
 

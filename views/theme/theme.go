@@ -63,7 +63,19 @@ type Theme struct {
 	// shade is the background and HeatGlyph a blank, without it HeatGlyph is the shade.
 	Heat      [NHeat]lipgloss.Style
 	HeatGlyph [NHeat]rune
+	// Sel is the selected row's name (the disk or interface the charts follow).
+	Sel lipgloss.Style
+	// Mem and MemGlyph draw the memory bar's used and buff/cache parts; free is Track.
+	Mem      [NMem]lipgloss.Style
+	MemGlyph [NMem]rune
 }
+
+// The memory bar's parts before the free space.
+const (
+	MemUsed  = iota // neither free nor buff/cache
+	MemCache        // buff/cache
+	NMem
+)
 
 // New builds the theme for renderer r (lipgloss.NewRenderer(os.Stdout) in ktop; a renderer with
 // the ASCII profile in tests).
@@ -114,6 +126,13 @@ func New(r *lipgloss.Renderer) *Theme {
 			t.Heat[i] = s().Background(lipgloss.Color(heatBG[i])).Foreground(lipgloss.Color(fg))
 			t.HeatGlyph[i] = ' '
 		}
+	}
+	t.Sel = s().Reverse(true).Bold(true)
+	t.Mem[MemUsed] = s().Foreground(lipgloss.Color("2"))
+	t.Mem[MemCache] = s().Foreground(lipgloss.Color("4"))
+	t.MemGlyph = [NMem]rune{'u', 'c'}
+	if t.Color {
+		t.MemGlyph = [NMem]rune{'█', '█'}
 	}
 	return t
 }

@@ -3,6 +3,8 @@ package tschart
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/theme"
@@ -23,6 +26,8 @@ const (
 	minPlotH = 4
 	// xLabelStep is the spacing of time labels, wider than "15:04:05".
 	xLabelStep = 10
+	// EventGlyph marks a notable kernel log record on the time axis and in the legend.
+	EventGlyph = "▲"
 )
 
 // Series is one quantity drawn from each frame; Value returns ok=false where the frame has no
@@ -45,6 +50,14 @@ type Spec struct {
 	Min, Max float64
 }
 
+// Event is a notable kernel log record (oom_kill, hung_task, …) inside the chart's window.
+// Every chart marks them on its time axis, so that a latency spike on any panel can be read
+// against what the kernel said at that moment.
+type Event struct {
+	Time  time.Time
+	Class string // sources.KmsgRecord.Event
+}
+
 // Model is a history chart.
 type Model struct {
 	th       *theme.Theme
@@ -54,9 +67,12 @@ type Model struct {
 	width    int
 	height   int
 	// chart is a pointer because ntcharts models hold maps (copies alias anyway); only the
-	// latest copy of Model ever draws into it, from Update and SetSize.
-	chart *timeserieslinechart.Model
-	view  string
+	// latest copy of Model ever draws into it, from Update and SetSize. Its canvas is the
+	// block less the title line, and less the legend line while the window holds events.
+	chart  *timeserieslinechart.Model
+	lo, hi float64 // the Y range of the last draw, kept when the chart is rebuilt
+	events []Event // in the window, oldest first
+	view   string
 }
 
 // New returns a chart of spec for samples taken every interval.
@@ -64,7 +80,7 @@ func New(th *theme.Theme, interval time.Duration, spec Spec) Model {
 	if interval <= 0 {
 		interval = time.Second
 	}
-	m := Model{th: th, interval: interval, spec: spec}
+	m := Model{th: th, interval: interval, spec: spec, lo: spec.Min, hi: max(spec.Max, spec.Min+1)}
 	m.render()
 	return m
 }
@@ -72,9 +88,22 @@ func New(th *theme.Theme, interval time.Duration, spec Spec) Model {
 // SetSize sets the block the chart draws into and redraws it.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
+	m.build(h - 1)
+	m.render()
+}
+
+// SetSpec replaces what the chart shows (a panel's selection changed) and redraws it.
+func (m *Model) SetSpec(spec Spec) {
+	m.spec = spec
+	m.render()
+}
+
+// build makes the ntcharts chart with a canvas of rows lines, or none when the block is too
+// small for one.
+func (m *Model) build(rows int) {
 	m.chart = nil
-	if w >= minPlotW && h-1 >= minPlotH {
-		c := timeserieslinechart.New(w, h-1,
+	if m.width >= minPlotW && rows >= minPlotH {
+		c := timeserieslinechart.New(m.width, rows,
 			timeserieslinechart.WithAxesStyles(m.th.Axis, m.th.AxisLabel),
 			timeserieslinechart.WithStyle(m.th.Line),
 			timeserieslinechart.WithXYSteps(xLabelStep, 1),
@@ -82,13 +111,25 @@ func (m *Model) SetSize(w, h int) {
 		// Ranges are set from the window on every draw; ntcharts' automatic ranges only grow.
 		c.AutoMinX, c.AutoMaxX, c.AutoMinY, c.AutoMaxY = false, false, false, false
 		m.chart = &c
+		// The Y labels' width decides the plot's width and so Window(): start from the last
+		// range, not ntcharts' default labels, so a rebuilt chart spans the same time.
+		m.setYRange(m.lo, m.hi)
 	}
-	m.render()
+}
+
+func (m *Model) setYRange(lo, hi float64) {
+	c := m.chart
+	m.lo, m.hi = lo, hi
+	c.YLabelFormatter = yLabels(c.Canvas.Height()-2, lo, hi) // less the axis and its labels
+	c.SetYRange(lo, hi)
+	c.SetViewYRange(lo, hi)
 }
 
 // yLabels labels the rows nearest to round values of [lo, hi] (every quarter of the range when
 // the plot has room, else every half, or only the ends) and leaves the other rows blank;
-// ntcharts' own steps would label rows such as 23 and 47.
+// ntcharts' own steps would label rows such as 23 and 47. Steps below 1 get the decimals they
+// need (0.25, 0.50, 0.75; 1.25, 2.50, 3.75), which the compact rate format would round to
+// 0.2, 0.5, 0.8 or 1.2, 2.5, 3.8.
 func yLabels(plotRows int, lo, hi float64) func(int, float64) string {
 	span := hi - lo
 	every := span
@@ -98,11 +139,19 @@ func yLabels(plotRows int, lo, hi float64) func(int, float64) string {
 	case plotRows >= 4:
 		every = span / 2
 	}
+	format := views.Short
+	if every < 10 && every != math.Round(every) {
+		d := 1
+		for d < 6 && math.Abs(every*math.Pow(10, float64(d))-math.Round(every*math.Pow(10, float64(d)))) > 1e-6 {
+			d++
+		}
+		format = func(v float64) string { return strconv.FormatFloat(v, 'f', d, 64) }
+	}
 	half := span / 2 / float64(max(plotRows, 1)) // half a row
 	return func(_ int, v float64) string {
 		r := lo + math.Round((v-lo)/every)*every
 		if math.Abs(v-r) <= half+span*1e-9 { // a value midway between two rows labels the lower
-			return views.Short(r)
+			return format(r)
 		}
 		return ""
 	}
@@ -174,18 +223,95 @@ func (m *Model) render() {
 		m.view = views.Block(lines, m.width, m.height)
 		return
 	}
-	m.draw()
+	start, end := m.span()
+	m.events = eventsIn(m.frames, start, end)
+	// The legend takes a line from the plot while there is something to name, if the plot
+	// keeps its minimum height.
+	rows := m.height - 1
+	if len(m.events) > 0 && rows-1 >= minPlotH {
+		rows--
+	}
+	if m.chart.Canvas.Height() != rows {
+		m.build(rows)
+	}
+	m.draw(start, end)
 	lines = append(lines, canvasLines(&m.chart.Canvas)...)
+	if rows < m.height-1 {
+		lines = append(lines, m.legend())
+	}
 	m.view = views.Block(lines, m.width, m.height)
 }
 
+// span is the time range the chart shows: Window() samples ending at the newest frame.
+func (m *Model) span() (start, end time.Time) {
+	end = m.frames[len(m.frames)-1].Time
+	return end.Add(-time.Duration(m.Window()-1) * m.interval), end
+}
+
+// eventsIn collects the notable kernel log records of frames logged between start and end,
+// oldest first. A record's time comes from the uptime of the frame that brought it; without
+// one it is not placed, because the first frame also carries the boot-time backlog, which
+// would otherwise all land on that sample.
+func eventsIn(frames []*derive.Frame, start, end time.Time) []Event {
+	var evs []Event
+	for _, f := range frames {
+		if f.Kmsg == nil {
+			continue
+		}
+		for _, r := range f.Kmsg.Records {
+			if r.Event == "" {
+				continue
+			}
+			t, ok := views.KmsgTime(f, r)
+			if !ok || t.Before(start) || t.After(end) {
+				continue
+			}
+			evs = append(evs, Event{Time: t, Class: r.Event})
+		}
+	}
+	slices.SortStableFunc(evs, func(a, b Event) int { return a.Time.Compare(b.Time) })
+	return evs
+}
+
+// Events are the notable kernel log records the chart marks, oldest first.
+func (m Model) Events() []Event { return m.events }
+
+// legend names the events, newest first, as many as fit the width, then how many more.
+func (m *Model) legend() string {
+	th := m.th
+	loc := m.frames[len(m.frames)-1].Time.Location()
+	n := len(m.events)
+	parts := make([]string, 0, n)
+	used := 0
+	for k := range n {
+		e := m.events[n-1-k]
+		item := e.Class + " " + e.Time.In(loc).Format("15:04:05")
+		w := ansi.StringWidth(EventGlyph + " " + item)
+		if k > 0 {
+			w += 2
+		}
+		tail := 0
+		if rest := n - 1 - k; rest > 0 {
+			tail = 2 + len(fmt.Sprintf("+%d more", rest))
+		}
+		if k > 0 && used+w+tail > m.width {
+			break
+		}
+		parts = append(parts, th.Bad.Render(EventGlyph)+" "+th.Value.Render(item))
+		used += w
+	}
+	if len(parts) < n {
+		parts = append(parts, th.Label.Render(fmt.Sprintf("+%d more", n-len(parts))))
+	}
+	return strings.Join(parts, "  ")
+}
+
 // draw replaces the chart's data with the window: only the visible samples are pushed
-// (ntcharts keeps every point), and both ranges are set here.
-func (m *Model) draw() {
+// (ntcharts keeps every point), and both ranges are set here. Events are marked on the time
+// axis last, over the axis line.
+func (m *Model) draw(start, end time.Time) {
 	c := m.chart
 	c.ClearAllData()
-	end := m.frames[len(m.frames)-1].Time
-	start := end.Add(-time.Duration(m.Window()-1) * m.interval)
 	loc := end.Location()
 	c.XLabelFormatter = func(_ int, v float64) string {
 		return time.Unix(int64(v), 0).In(loc).Format("15:04:05")
@@ -204,9 +330,7 @@ func (m *Model) draw() {
 		}
 		hi = lo + niceCeil(peak-lo)
 	}
-	c.YLabelFormatter = yLabels(m.height-3, lo, hi)
-	c.SetYRange(lo, hi)
-	c.SetViewYRange(lo, hi)
+	m.setYRange(lo, hi)
 	for i, s := range m.spec.Series {
 		name := s.Name
 		if i == 0 {
@@ -228,6 +352,23 @@ func (m *Model) draw() {
 		c.DrawBrailleAll()
 	} else {
 		c.DrawBraille()
+	}
+	m.markEvents(start, end)
+}
+
+// markEvents puts the event glyph on the time axis at each event's column.
+func (m *Model) markEvents(start, end time.Time) {
+	c := m.chart
+	span := end.Sub(start).Seconds()
+	gw := c.GraphWidth()
+	if span <= 0 || gw <= 0 {
+		return
+	}
+	o := c.Origin()
+	for _, e := range m.events {
+		col := int(math.Round(e.Time.Sub(start).Seconds() / span * float64(gw-1)))
+		p := canvas.Point{X: o.X + 1 + min(max(col, 0), gw-1), Y: o.Y}
+		c.Canvas.SetCell(p, canvas.NewCellWithStyle([]rune(EventGlyph)[0], m.th.Bad))
 	}
 }
 
@@ -256,14 +397,28 @@ func (m *Model) title() string {
 		top = num(peak)
 	}
 	span := time.Duration(m.Window()) * m.interval
-	sub := " last " + span.String()
+	head := th.Title.Render(m.spec.Title)
+	sub := th.Label.Render(" last " + span.String())
 	if m.spec.Subtitle != "" {
-		sub = " " + m.spec.Subtitle + "," + sub
+		sub = th.Label.Render(" " + m.spec.Subtitle + ", last " + span.String())
 	}
-	return th.Title.Render(m.spec.Title) + th.Label.Render(sub) +
-		"  " + th.Label.Render("now ") + th.Value.Render(now) +
-		"  " + th.Label.Render("mean ") + th.Value.Render(mean) +
-		"  " + th.Label.Render("max ") + th.Value.Render(top)
+	stat := func(name, v string) string { return "  " + th.Label.Render(name+" ") + th.Value.Render(v) }
+	// What goes when the chart is narrow: the subtitle first, then the window, the peak and
+	// the mean; the current value stays.
+	parts := []string{head, sub, stat("now", now), stat("mean", mean), stat("max", top)}
+	for _, drop := range []int{1, 4, 3} {
+		if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+			break
+		}
+		if drop == 1 && m.spec.Subtitle != "" {
+			parts[1] = th.Label.Render(" last " + span.String())
+			if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+				break
+			}
+		}
+		parts[drop] = ""
+	}
+	return strings.Join(parts, "")
 }
 
 func (m *Model) current() *derive.Frame {

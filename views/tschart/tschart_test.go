@@ -1,6 +1,7 @@
 package tschart
 
 import (
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/theme"
@@ -208,5 +210,170 @@ func TestMissingPoints(t *testing.T) {
 	m, _ = m.Update(views.FrameMsg{Frames: fs})
 	if v := m.View(); !strings.Contains(v, "now —") {
 		t.Errorf("missing current value not shown as —:\n%s", v)
+	}
+}
+
+// segv is record 343 of the development machine's kernel log (collect/testdata/i3b-kmsg), a
+// real segfault, with the event class the collector gives it.
+var segv = sources.KmsgRecord{Seq: 343, Level: 6, TsUsec: 523275999, Event: "segfault",
+	Text: "segv[13834]: segfault at 0 ip 0000557ccf94f139 sp 00007fff7b4bd2e0 error 4 in segv[1139,557ccf94f000+1000] likely on CPU 0 (core 0, socket 0)"}
+
+// withUptime gives the ramp's frames an uptime that puts frame i at 500 + i s since boot, so
+// the segfault (523.276 s) was logged 0.724 s before frame 24.
+func withUptime(fs []*derive.Frame) []*derive.Frame {
+	for i, f := range fs {
+		f.UptimeS = derive.Some(500 + float64(i))
+	}
+	return fs
+}
+
+// TestEventMarkers puts kernel log events in the window: each is marked on the time axis at
+// its time and named in a legend line that the plot gives up a line for; events outside the
+// window (the boot backlog of the first sample) or without a known time are not drawn.
+func TestEventMarkers(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	fs := withUptime(ramp(m.Window()))
+	fs[24].Kmsg = &derive.Kmsg{Records: []sources.KmsgRecord{
+		{Seq: 340, Level: 6, TsUsec: 523000000, Text: "no event"},
+		segv,
+	}}
+	// The first sample's backlog: a boot-time record, long before the window.
+	fs[0].Kmsg = &derive.Kmsg{Records: []sources.KmsgRecord{{Seq: 2, Level: 4, TsUsec: 1000, Event: "io_error"}}}
+	m, _ = m.Update(views.FrameMsg{Frames: fs})
+	v := m.View()
+	checkBlock(t, v, 80, 12)
+	lines := strings.Split(v, "\n")
+	if want, have := "▲ segfault 10:00:23", strings.TrimSpace(lines[11]); want != have {
+		t.Errorf("legend %q, want %q:\n%s", have, want, v)
+	}
+	axis := lines[9]
+	if strings.Count(axis, EventGlyph) != 1 {
+		t.Fatalf("want one marker on the axis row, have %q:\n%s", axis, v)
+	}
+	// The window ends at frame Window()-1; the event at 23.276 s lies that fraction along the
+	// plot columns, which start right of the "└".
+	c := m.chart
+	start, end := m.span()
+	frac := t0.Add(23276001*time.Microsecond).Sub(start).Seconds() / end.Sub(start).Seconds()
+	wantCol := c.Origin().X + 1 + int(math.Round(frac*float64(c.GraphWidth()-1)))
+	if have := runeIndex(axis, EventGlyph); have != wantCol {
+		t.Errorf("marker at column %d, want %d: %q", have, wantCol, axis)
+	}
+	if len(m.Events()) != 1 {
+		t.Errorf("events %+v, want the segfault only", m.Events())
+	}
+
+	// Without uptime nothing is placed, and the plot has its line back.
+	for _, f := range fs {
+		f.UptimeS = derive.None
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: fs})
+	if v := m.View(); strings.Contains(v, EventGlyph) || !strings.Contains(strings.Split(v, "\n")[11], "10:") {
+		t.Errorf("events without uptime drawn, or time labels not on the last line:\n%s", v)
+	}
+}
+
+func runeIndex(s, sub string) int {
+	i := strings.Index(s, sub)
+	if i < 0 {
+		return -1
+	}
+	return ansi.StringWidth(s[:i])
+}
+
+// TestEventLegendOverflow fills the window with more events than the legend holds: the newest
+// are named, then a count of the rest; at every size the block stays exact.
+func TestEventLegendOverflow(t *testing.T) {
+	t.Parallel()
+	fs := withUptime(ramp(100))
+	for i := 10; i < 100; i += 10 {
+		r := segv
+		r.Seq, r.TsUsec = uint64(i), uint64(500+i)*1e6-1000
+		fs[i].Kmsg = &derive.Kmsg{Records: []sources.KmsgRecord{r}}
+	}
+	m := sized(60, 10)
+	m, _ = m.Update(views.FrameMsg{Frames: fs})
+	lines := strings.Split(m.View(), "\n")
+	legend := lines[len(lines)-1]
+	if !strings.HasPrefix(legend, "▲ segfault 10:01:29  ▲ segfault 10:01:19") || !strings.Contains(legend, "more") {
+		t.Errorf("legend %q: want the newest first, then a count", legend)
+	}
+	n := strings.Count(legend, EventGlyph)
+	if want := fmt.Sprintf("+%d more", len(m.Events())-n); !strings.Contains(legend, want) {
+		t.Errorf("legend %q lacks %q", legend, want)
+	}
+	for _, sz := range [][2]int{{1, 1}, {16, 5}, {16, 6}, {30, 6}, {80, 12}, {250, 60}} {
+		m := sized(sz[0], sz[1])
+		m, _ = m.Update(views.FrameMsg{Frames: fs})
+		checkBlock(t, m.View(), sz[0], sz[1])
+	}
+}
+
+// TestSetSpec swaps what the chart shows (a panel selected another device).
+func TestSetSpec(t *testing.T) {
+	t.Parallel()
+	m := sized(60, 10)
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(10)})
+	spec := busySpec
+	spec.Title = "other"
+	m.SetSpec(spec)
+	if !strings.HasPrefix(m.View(), "other") {
+		t.Errorf("title not replaced:\n%s", m.View())
+	}
+}
+
+// TestSmallRangeLabels: quarters of a range below 1 keep their decimals (0.75, not 0.8).
+func TestSmallRangeLabels(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		hi   float64
+		want string
+	}{
+		{1, "0.00 0.25 0.50 0.75 1.00"},
+		{0.2, "0.00 0.05 0.10 0.15 0.20"},
+		{2, "0.0 0.5 1.0 1.5 2.0"},
+		{5, "0.00 1.25 2.50 3.75 5.00"},
+		{10, "0.0 2.5 5.0 7.5 10.0"},
+		{20, "0 5 10 15 20"}, // whole steps: the compact format
+	} {
+		f := yLabels(8, 0, tc.hi)
+		var got []string
+		for i := 0; i <= 8; i++ {
+			if s := f(i, float64(i)*tc.hi/8); s != "" {
+				got = append(got, s)
+			}
+		}
+		if have := strings.Join(got, " "); have != tc.want {
+			t.Errorf("0…%v: labels %q, want %q", tc.hi, have, tc.want)
+		}
+	}
+}
+
+// TestNarrowTitle: a narrow chart drops the subtitle, then the window and the peak, but keeps
+// the current value.
+func TestNarrowTitle(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		w          int
+		want, lack []string
+	}{
+		{100, []string{"all CPUs", "last", "now", "mean", "max"}, nil},
+		{60, []string{"last", "now", "mean", "max"}, []string{"all CPUs"}},
+		{40, []string{"now", "mean"}, []string{"last", "max"}},
+	} {
+		m := sized(tc.w, 10)
+		m, _ = m.Update(views.FrameMsg{Frames: ramp(10)})
+		title := strings.Split(m.View(), "\n")[0]
+		for _, s := range tc.want {
+			if !strings.Contains(title, s) {
+				t.Errorf("%d wide: title %q lacks %q", tc.w, title, s)
+			}
+		}
+		for _, s := range tc.lack {
+			if strings.Contains(title, s) {
+				t.Errorf("%d wide: title %q still has %q", tc.w, title, s)
+			}
+		}
 	}
 }

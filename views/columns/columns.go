@@ -1,0 +1,183 @@
+package columns
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/theme"
+)
+
+// Column is one column of a table.
+type Column struct {
+	Head  string // as sysstat prints it: "r_await", "%util"
+	Width int    // cells; Fit widens it to the head if narrower
+	Left  bool   // text columns (names) are left-aligned, numbers right-aligned
+	// Prio says what goes first when the width is short: 0 stays, and of the others the
+	// highest number (then the rightmost) is dropped first.
+	Prio int
+}
+
+// Cell is one value as shown: its text and its style.
+type Cell struct {
+	Text  string
+	Style lipgloss.Style
+}
+
+// Fit returns the indexes, in table order, of the columns that fit in w cells with a blank
+// between neighbours, dropping by priority.
+func Fit(cols []Column, w int) []int {
+	keep := make([]bool, len(cols))
+	total := -1
+	for i, c := range cols {
+		keep[i] = true
+		total += width(c) + 1
+	}
+	for total > w {
+		drop := -1
+		for i := len(cols) - 1; i >= 0; i-- {
+			if keep[i] && cols[i].Prio > 0 && (drop < 0 || cols[i].Prio > cols[drop].Prio) {
+				drop = i
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		keep[drop] = false
+		total -= width(cols[drop]) + 1
+	}
+	pick := make([]int, 0, len(cols))
+	for i, k := range keep {
+		if k {
+			pick = append(pick, i)
+		}
+	}
+	return pick
+}
+
+func width(c Column) int { return max(c.Width, ansi.StringWidth(c.Head)) }
+
+// Header renders the heads of the picked columns in style.
+func Header(cols []Column, pick []int, style lipgloss.Style) string {
+	cells := make([]Cell, len(cols))
+	for _, i := range pick {
+		cells[i] = Cell{Text: cols[i].Head, Style: style}
+	}
+	return Line(cols, pick, cells)
+}
+
+// Line renders the picked cells, each padded to its column's width (cut with "…" if longer),
+// styling only the text so that padding never carries colour.
+func Line(cols []Column, pick []int, cells []Cell) string {
+	var b strings.Builder
+	for k, i := range pick {
+		if k > 0 {
+			b.WriteByte(' ')
+		}
+		w := width(cols[i])
+		c := Cell{}
+		if i < len(cells) {
+			c = cells[i]
+		}
+		text := c.Text
+		if ansi.StringWidth(text) > w {
+			text = ansi.Truncate(text, w, "…")
+		}
+		pad := strings.Repeat(" ", w-ansi.StringWidth(text))
+		if cols[i].Left {
+			b.WriteString(c.Style.Render(text) + pad)
+		} else {
+			b.WriteString(pad + c.Style.Render(text))
+		}
+	}
+	return b.String()
+}
+
+// Level is the style a value reads with: Bad at or above bad, Warn at or above warn, else
+// Value. A threshold of 0 is not used (pass -1 to warn on anything above 0, since any
+// retransmit or drop is worth a look). Missing values are plain.
+func Level(th *theme.Theme, v derive.Val, warn, bad float64) lipgloss.Style {
+	switch {
+	case !v.OK:
+		return th.Value
+	case bad != 0 && v.V >= bad:
+		return th.Bad
+	case warn > 0 && v.V >= warn, warn < 0 && v.V > 0:
+		return th.Warn
+	}
+	return th.Value
+}
+
+// Rate is a compact rate cell (views.Short), styled by Level.
+func Rate(th *theme.Theme, v derive.Val, warn, bad float64) Cell {
+	return Cell{Text: views.ShortVal(v), Style: Level(th, v, warn, bad)}
+}
+
+// Fixed is a cell with prec decimals, styled by Level.
+func Fixed(th *theme.Theme, v derive.Val, prec int, warn, bad float64) Cell {
+	return Cell{Text: views.Num(v, prec), Style: Level(th, v, warn, bad)}
+}
+
+// Beside joins blocks of equal height side by side with gap blanks between them (charts of
+// two quantities next to each other).
+func Beside(gap int, blocks ...string) string {
+	split := make([][]string, len(blocks))
+	n := 0
+	for i, b := range blocks {
+		split[i] = strings.Split(b, "\n")
+		n = max(n, len(split[i]))
+	}
+	sp := strings.Repeat(" ", gap)
+	lines := make([]string, n)
+	for y := range n {
+		var b strings.Builder
+		for i, s := range split {
+			if i > 0 {
+				b.WriteString(sp)
+			}
+			if y < len(s) {
+				b.WriteString(s[y])
+			}
+		}
+		lines[y] = b.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Pair is one named figure of a line of figures ("retrans/s 0").
+type Pair struct {
+	Name string
+	Cell Cell
+}
+
+// Pairs lays figures out after a label of labelW cells, two blanks apart, wrapping to further
+// lines (indented under the first figure) where w runs out, so that every figure is shown
+// at any width rather than cut.
+func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []string {
+	var lines []string
+	var b strings.Builder
+	b.WriteString(th.Title.Render(label) + strings.Repeat(" ", max(labelW-ansi.StringWidth(label), 0)))
+	used := max(labelW, ansi.StringWidth(label))
+	indent := strings.Repeat(" ", used)
+	first := true
+	for _, p := range pairs {
+		item := th.Label.Render(p.Name) + " " + p.Cell.Style.Render(p.Cell.Text)
+		iw := ansi.StringWidth(p.Name) + 1 + ansi.StringWidth(p.Cell.Text)
+		gap := 2
+		if first {
+			gap = 1
+		}
+		if !first && used+gap+iw > w {
+			lines = append(lines, b.String())
+			b.Reset()
+			b.WriteString(indent)
+			used, gap = len(indent), 1
+		}
+		b.WriteString(strings.Repeat(" ", gap) + item)
+		used += gap + iw
+		first = false
+	}
+	return append(lines, b.String())
+}
