@@ -5,6 +5,7 @@ import (
 
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/overview"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -34,6 +35,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	// 0 Kernel log
 
 	// 1 Overview goes first.
+	ps = append([]views.Panel{overview.New(th, ps)}, ps...)
 
 	return ps
 }
