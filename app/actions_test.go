@@ -72,8 +72,8 @@ func TestCapturingPanel(t *testing.T) {
 		}
 		m = nm.(Model)
 	}
-	if m.active != procs || m.showHelp || !strings.Contains(m.View(), "Filter: q1?_") {
-		t.Errorf("keys did not reach the filter (panel %d, help %v):\n%s", m.active, m.showHelp, m.View())
+	if m.active != procs || m.overlay != noOverlay || !strings.Contains(m.View(), "Filter: q1?_") {
+		t.Errorf("keys did not reach the filter (panel %d, overlay %v):\n%s", m.active, m.overlay, m.View())
 	}
 	if _, cmd := m.Update(keyMsg("ctrl+c")); !isQuit(cmd) {
 		t.Error("ctrl+c must quit even while typing")

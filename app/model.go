@@ -13,6 +13,7 @@ import (
 	"github.com/ktop-dev/ktop/sources/engine"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/header"
+	"github.com/ktop-dev/ktop/views/overview"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -34,6 +35,8 @@ type Options struct {
 	Interval time.Duration         // sampling interval, for the status line and the chart
 	// Actions lets panels act on processes and read on demand (views.ActionMsg); nil refuses.
 	Actions views.Actions
+	Panel   int  // index of the panel shown first (0, the Overview, by default)
+	VimKeys bool // h/j/k/l, g/G, ctrl+d/ctrl+u stand for arrows, home/end, pages
 }
 
 // SampleMsg tells the root that a new sample is in History.
@@ -50,7 +53,8 @@ type Model struct {
 	actions  views.Actions
 
 	width, height int
-	showHelp      bool
+	overlay       overlay       // help or definitions over the panel, or none
+	pager         pager         // the overlay's lines and scroll offset
 	frame         *derive.Frame // the frame at the cursor (newest while live)
 
 	header header.Model
@@ -58,8 +62,8 @@ type Model struct {
 	panels []views.Panel
 	active int
 
-	// status, bar and helpBody are rendered in Update, so View only joins cached strings.
-	status, bar, helpBody string
+	// status, bar and overlayBody are rendered in Update, so View only joins cached strings.
+	status, bar, overlayBody string
 }
 
 // New builds the root model; nothing is drawn until the first tea.WindowSizeMsg.
@@ -83,6 +87,11 @@ func New(o Options) Model {
 		panels: newPanels(o.Theme, o.Interval),
 	}
 	m.keys.setPanels(len(m.panels))
+	m.keys.setVim(o.VimKeys)
+	if o.Panel > 0 && o.Panel < len(m.panels) {
+		m.active = o.Panel
+	}
+	m.keys.Back.SetEnabled(m.active != 0)
 	return m
 }
 
@@ -105,16 +114,16 @@ func waitSample(ch <-chan *engine.Sample) tea.Cmd {
 }
 
 // Update routes: resize → layout; key → globals, then the focused view; sample → every view.
-// The status line and help screen are then re-rendered for View to reuse.
+// The status line and the overlay are then re-rendered for View to reuse.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := m.update(msg)
 	if m.width > 0 && m.height > 0 && !m.tooSmall() {
+		m.overlayBody = ""
+		if m.overlay != noOverlay {
+			m.overlayBody = m.pager.view(m.th, m.width, m.overlayHeight())
+		}
 		m.status = m.statusLine()
 		m.bar = m.panelBar()
-		m.helpBody = ""
-		if m.showHelp {
-			m.helpBody = m.helpView(m.bodyHeight() + barHeight)
-		}
 	}
 	return m, cmd
 }
@@ -125,34 +134,52 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 		m.route() // the chart's window follows its width
+		m.fillOverlay()
 		return m, nil
 	case tea.KeyMsg:
 		// A panel reading text or a choice gets every key but ctrl+c: "q" or "2" typed into
-		// a filter are text, not quit or a panel switch.
-		if c, ok := m.panels[m.active].(views.Capturer); ok && c.Capturing() && !m.showHelp && msg.Type != tea.KeyCtrlC {
+		// a filter are text, not quit or a panel switch (and vim keys are not translated).
+		if c, ok := m.panels[m.active].(views.Capturer); ok && c.Capturing() && m.overlay == noOverlay && msg.Type != tea.KeyCtrlC {
 			return m, m.panels[m.active].Update(msg)
+		}
+		if k, ok := m.keys.vim(msg); ok {
+			msg = k
 		}
 		switch {
 		case key.Matches(msg, m.keys.Quit):
 			return m, tea.Quit
 		case key.Matches(msg, m.keys.Help):
-			m.setHelp(!m.showHelp)
+			m.setOverlay(toggle(m.overlay, helpOverlay))
+		case key.Matches(msg, m.keys.Defs):
+			m.setOverlay(toggle(m.overlay, defsOverlay))
 		case key.Matches(msg, m.keys.Close):
-			m.setHelp(false)
+			m.setOverlay(noOverlay)
+		case key.Matches(msg, m.keys.Back):
+			m.focus(0)
 		case key.Matches(msg, m.keys.Next):
 			m.focus(m.active + 1)
 		case key.Matches(msg, m.keys.Prev):
 			m.focus(m.active - 1)
 		case key.Matches(msg, m.keys.Panel):
 			m.focus(panelIndex(msg.String()))
-		case !m.showHelp:
+		case m.overlay != noOverlay:
+			m.scrollOverlay(msg)
+		default:
 			return m, m.panels[m.active].Update(msg)
+		}
+		return m, nil
+	case overview.ExpandMsg:
+		for i, p := range m.panels {
+			if p == msg.Panel {
+				m.focus(i)
+			}
 		}
 		return m, nil
 	case SampleMsg:
 		if msg.Sample != nil {
 			m.frame = msg.Sample.Frame
 			m.route()
+			m.fillOverlay()
 		}
 		return m, waitSample(m.updates)
 	case views.ActionMsg:
@@ -169,13 +196,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-// focus shows panel i (wrapping around), closing help.
+// focus shows panel i (wrapping around), closing any overlay.
 func (m *Model) focus(i int) {
 	if i < 0 || i >= len(m.panels) {
 		i = (i%len(m.panels) + len(m.panels)) % len(m.panels)
 	}
 	m.active = i
-	m.setHelp(false)
+	m.keys.Back.SetEnabled(i != 0)
+	m.setOverlay(noOverlay)
 }
 
 // panelIndex maps "1"…"9", "0" to panels 0…9.
@@ -186,10 +214,66 @@ func panelIndex(k string) int {
 	return int(k[0] - '1')
 }
 
-func (m *Model) setHelp(on bool) {
-	m.showHelp = on
-	m.keys.Close.SetEnabled(on)
+// toggle is want, or none when want is already open.
+func toggle(cur, want overlay) overlay {
+	if cur == want {
+		return noOverlay
+	}
+	return want
 }
+
+// setOverlay opens (at the top) or closes the help or definitions screen. Esc closes it
+// instead of going back to the Overview while it is open.
+func (m *Model) setOverlay(o overlay) {
+	m.overlay = o
+	m.pager = pager{}
+	m.keys.Close.SetEnabled(o != noOverlay)
+	m.keys.Back.SetEnabled(o == noOverlay && m.active != 0)
+	m.fillOverlay()
+}
+
+// fillOverlay rebuilds the overlay's lines (the width, the frame's sources and the keys that
+// are enabled may have changed) and enables its scroll keys only when it overflows.
+func (m *Model) fillOverlay() {
+	switch {
+	case m.overlay == noOverlay || m.tooSmall():
+		m.pager.lines = nil
+	case m.overlay == helpOverlay:
+		// Scroll keys are listed on the help screen itself, so settle them first.
+		m.keys.setScroll(true)
+		m.pager.lines = m.helpLines()
+		m.keys.setScroll(len(m.pager.lines) > m.overlayHeight())
+		m.pager.lines = m.helpLines()
+	default:
+		m.pager.lines = m.defsLines()
+	}
+	m.keys.setScroll(m.overlay != noOverlay && len(m.pager.lines) > m.overlayHeight())
+	m.pager.clamp(m.overlayHeight())
+}
+
+// scrollOverlay moves the overlay for a scroll key; other keys do nothing under it.
+func (m *Model) scrollOverlay(msg tea.KeyMsg) {
+	h := m.overlayHeight()
+	page := max(h-1, 1)
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.pager.off--
+	case key.Matches(msg, m.keys.Down):
+		m.pager.off++
+	case key.Matches(msg, m.keys.PageUp):
+		m.pager.off -= page
+	case key.Matches(msg, m.keys.PageDown):
+		m.pager.off += page
+	case key.Matches(msg, m.keys.Top):
+		m.pager.off = 0
+	case key.Matches(msg, m.keys.Bottom):
+		m.pager.off = m.pager.maxOff(h)
+	}
+	m.pager.clamp(h)
+}
+
+// overlayHeight is the overlay's height: the panel bar and the panel.
+func (m *Model) overlayHeight() int { return m.bodyHeight() + barHeight }
 
 // window is the frames the views show: enough History, ending at the newest sample, for the
 // widest chart (two samples per column with braille).
@@ -204,15 +288,16 @@ func (m *Model) window() []*derive.Frame {
 }
 
 // route hands the current window to the header and every panel, shown or not, so that a
-// switch shows current data at once.
+// switch shows current data at once. Panels hear of it last to first: the Overview (first)
+// draws the others' tiles, so it must come after them.
 func (m *Model) route() {
 	fm := views.FrameMsg{Frames: m.window()}
 	if f := fm.Current(); f != nil {
 		m.frame = f
 	}
 	m.header, _ = m.header.Update(fm)
-	for _, p := range m.panels {
-		p.Update(fm)
+	for i := len(m.panels) - 1; i >= 0; i-- {
+		m.panels[i].Update(fm)
 	}
 }
 
@@ -229,8 +314,8 @@ func (m *Model) layout() {
 		return
 	}
 	m.header.SetSize(m.width, header.Height)
-	for _, p := range m.panels {
-		p.SetSize(m.width, m.bodyHeight())
+	for i := len(m.panels) - 1; i >= 0; i-- { // the Overview last, as in route
+		m.panels[i].SetSize(m.width, m.bodyHeight())
 	}
 	m.help.Width = m.width
 }
@@ -246,8 +331,8 @@ func (m Model) View() string {
 	var b strings.Builder
 	b.WriteString(m.header.View())
 	b.WriteByte('\n')
-	if m.showHelp {
-		b.WriteString(m.helpBody)
+	if m.overlay != noOverlay {
+		b.WriteString(m.overlayBody)
 	} else {
 		b.WriteString(m.bar)
 		b.WriteByte('\n')
@@ -299,13 +384,16 @@ func (m Model) statusLine() string {
 	return views.Fit(left+strings.Repeat(" ", gap)+hints, m.width)
 }
 
-// shortHelp is the globals, then the focused view's keys; disabled bindings are skipped by
-// help, and the globals come first so that a narrow line still shows how to quit.
+// shortHelp is the globals, then the focused view's keys (or the overlay's scrolling);
+// disabled bindings are skipped by help, and the globals come first so that a narrow line
+// still shows how to quit.
 func (m Model) shortHelp() []key.Binding {
-	if m.showHelp {
-		return m.keys.ShortHelp()
+	if m.overlay != noOverlay {
+		// Scrolling first after esc: it is what the overlay's long text needs most.
+		g := m.keys.ShortHelp()
+		return append([]key.Binding{g[0], m.keys.scrollHelp()}, append(g[1:], m.keys.shortDefs())...)
 	}
-	return append(m.keys.ShortHelp(), m.panels[m.active].ShortHelp()...)
+	return append(append(m.keys.ShortHelp(), m.panels[m.active].ShortHelp()...), m.keys.shortDefs())
 }
 
 // panelBar names every panel with its key, the active one highlighted; when the titles do not
@@ -336,19 +424,4 @@ func panelKey(i int) string {
 		return "0"
 	}
 	return string(rune('1' + i))
-}
-
-// helpView is the help screen: every key, generated from the key maps, globals first.
-func (m Model) helpView(h int) string {
-	groups := append(m.keys.FullHelp(), m.panels[m.active].FullHelp()...)
-	lines := []string{m.th.Title.Render("ktop keys"), ""}
-	lines = append(lines, strings.Split(m.help.FullHelpView(groups), "\n")...)
-	lines = append(lines, "",
-		m.th.Title.Render("Reading the screen"),
-		"CPU bars stack "+strings.Join(theme.SegNames[:], ", ")+" (mpstat %).",
-		"busy = 100 - %idle (iowait counts as busy); st = %steal, always shown.",
-		"runq N/Ccpu: runnable tasks (sar -q runq-sz) by online CPUs; blk: vmstat b.",
-		views.Missing+" means not known yet (rates need two samples); n/a: says why a source",
-		"cannot be read.")
-	return views.Block(lines, m.width, h)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ktop-dev/ktop/views/kmsgpanel"
 	"github.com/ktop-dev/ktop/views/mempanel"
 	"github.com/ktop-dev/ktop/views/netpanel"
+	"github.com/ktop-dev/ktop/views/overview"
 	"github.com/ktop-dev/ktop/views/procs"
 	"github.com/ktop-dev/ktop/views/runqpanel"
 	"github.com/ktop-dev/ktop/views/softirqpanel"
@@ -50,6 +51,7 @@ func newPanels(th *theme.Theme, interval time.Duration) []views.Panel {
 	ps = append(ps, kmsgpanel.New(th, interval))
 
 	// 1 Overview goes first.
+	ps = append([]views.Panel{overview.New(th, ps)}, ps...)
 
 	return ps
 }

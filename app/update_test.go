@@ -17,20 +17,40 @@ import (
 	"github.com/ktop-dev/ktop/views/cpupanel"
 )
 
+// specialKeys are the keys that are not runes, by the name key.Matches knows them by.
+var specialKeys = map[string]tea.KeyType{
+	"esc": tea.KeyEsc, "f1": tea.KeyF1, "ctrl+c": tea.KeyCtrlC, "enter": tea.KeyEnter,
+	"tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab, " ": tea.KeySpace,
+	"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+	"home": tea.KeyHome, "end": tea.KeyEnd, "pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown,
+	"ctrl+d": tea.KeyCtrlD, "ctrl+u": tea.KeyCtrlU,
+}
+
 func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "esc":
-		return tea.KeyMsg{Type: tea.KeyEsc}
-	case "f1":
-		return tea.KeyMsg{Type: tea.KeyF1}
-	case "ctrl+c":
-		return tea.KeyMsg{Type: tea.KeyCtrlC}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "end":
-		return tea.KeyMsg{Type: tea.KeyEnd}
+	if t, ok := specialKeys[s]; ok {
+		return tea.KeyMsg{Type: t}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// press sends keys as Bubble Tea would, delivering the message of any command a key returns
+// (an ExpandMsg from the Overview) back to the model; quitting stops the run.
+func press(m Model, keys ...string) Model {
+	for _, k := range keys {
+		nm, cmd := m.Update(keyMsg(k))
+		m = nm.(Model)
+		if cmd == nil {
+			continue
+		}
+		switch msg := cmd().(type) {
+		case tea.QuitMsg:
+			return m
+		case nil:
+		default:
+			m = update(m, msg)
+		}
+	}
+	return m
 }
 
 func isQuit(cmd tea.Cmd) bool {
@@ -76,6 +96,9 @@ func TestHelpToggle(t *testing.T) {
 		{[]string{"f1", "esc"}, false},
 		{[]string{"esc"}, false},
 		{[]string{"?", "j"}, true}, // view keys do not reach the CPU panel under the help screen
+		{[]string{"h"}, true},      // as in htop and top, while vim keys are off
+		{[]string{"h", "h"}, false},
+		{[]string{"?", "D"}, false}, // D switches to the definitions
 	}
 	for _, tc := range tests {
 		mm := m
@@ -86,8 +109,8 @@ func TestHelpToggle(t *testing.T) {
 		if want, have := tc.wantHelp, strings.Contains(v, "ktop keys"); want != have {
 			t.Errorf("%v: help shown %v, want %v:\n%s", tc.keys, have, want, v)
 		}
-		// Help never lies: "esc close help" is listed exactly when esc closes help.
-		if want, have := tc.wantHelp, strings.Contains(v, "esc close help"); want != have {
+		// Help never lies: "esc close" is listed exactly when esc closes an overlay.
+		if want, have := mm.overlay != noOverlay, strings.Contains(statusOf(v), "esc close"); want != have {
 			t.Errorf("%v: esc hint shown %v, want %v", tc.keys, have, want)
 		}
 		checkFrame(t, v, 80, 24)
@@ -100,7 +123,7 @@ func TestScrollKeys(t *testing.T) {
 	t.Parallel()
 	frames := fixture16(t)
 	// 16 CPUs in two columns, two lines of room (the panel bar takes one line of the 15).
-	newSmall := func() Model { return feed(t, frames, 80, 15) }
+	newSmall := func() Model { return update(feed(t, frames, 80, 15), keyMsg("2")) }
 	small := newSmall()
 	if !strings.Contains(small.View(), "↑↓ scroll CPUs") {
 		t.Errorf("scroll hint missing while CPUs overflow:\n%s", small.View())
@@ -129,7 +152,7 @@ func TestScrollKeys(t *testing.T) {
 			t.Errorf("%v: offset %d, want %d", tc.keys, have, tc.want)
 		}
 	}
-	big := feed(t, fixture16(t), 120, 40) // every CPU fits
+	big := update(feed(t, fixture16(t), 120, 40), keyMsg("2")) // every CPU fits
 	if strings.Contains(big.View(), "scroll CPUs") {
 		t.Error("scroll hint shown though nothing scrolls")
 	}
@@ -148,7 +171,7 @@ func TestScrollKeys(t *testing.T) {
 // follows (two columns of CPU rows at 80×24, one at 120×40).
 func TestResize(t *testing.T) {
 	t.Parallel()
-	m := feed(t, fixture16(t), 120, 40)
+	m := update(feed(t, fixture16(t), 120, 40), keyMsg("2"))
 	for _, sz := range [][2]int{{80, 24}, {40, 12}, {200, 50}, {81, 24}, {120, 40}} {
 		m = update(m, sizeMsg(sz[0], sz[1]))
 		checkFrame(t, m.View(), sz[0], sz[1])
@@ -232,4 +255,7 @@ func TestUnavailableSources(t *testing.T) {
 }
 
 // cpuOffset is the CPU panel's scroll offset.
-func cpuOffset(m Model) int { return m.panels[0].(*cpupanel.Model).Offset() }
+func cpuOffset(m Model) int { return m.panels[1].(*cpupanel.Model).Offset() }
+
+// statusOf is the status line: the last line of a view.
+func statusOf(v string) string { return v[strings.LastIndexByte(v, '\n')+1:] }

@@ -17,7 +17,7 @@ import (
 )
 
 // runDashboard runs the full-screen dashboard until q, ctrl+c, SIGTERM or SIGHUP.
-func runDashboard(ctx context.Context, e *engine.Engine, _ *options) error {
+func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 	// Nothing may print while the screen runs: logs go to a file only when KTOP_DEBUG names one.
 	log.SetOutput(io.Discard)
 	if path := os.Getenv("KTOP_DEBUG"); path != "" {
@@ -27,20 +27,44 @@ func runDashboard(ctx context.Context, e *engine.Engine, _ *options) error {
 		}
 		defer f.Close()
 	}
-	r := lipgloss.NewRenderer(os.Stdout)
-	// termenv already maps NO_COLOR to the ASCII profile; saying it here keeps the rule visible.
-	if os.Getenv("NO_COLOR") != "" {
+	th := newTheme(lipgloss.NewRenderer(os.Stdout), o.theme, os.Getenv)
+	panel, err := app.PanelIndex(o.panel)
+	if err != nil {
+		return err
+	}
+	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim}, nil, tea.WithAltScreen())
+	return err
+}
+
+// newTheme builds the theme for renderer r. Without colour (NO_COLOR set and not empty, or a
+// terminal that has none) the background does not matter. "auto" asks the terminal for its
+// background colour here, before Bubble Tea owns stdin: asked later, the terminal's reply
+// would arrive as keystrokes. The answer is then fixed on r and on lipgloss's default renderer,
+// so that no style anywhere asks again.
+func newTheme(r *lipgloss.Renderer, variant string, getenv func(string) string) *theme.Theme {
+	// termenv maps NO_COLOR to the ASCII profile as well; saying it here keeps the rule visible
+	// and testable.
+	if getenv("NO_COLOR") != "" {
 		r.SetColorProfile(termenv.Ascii)
 	}
-	_, err := dashboard(ctx, e, theme.New(r), nil, tea.WithAltScreen())
-	return err
+	v := theme.Dark
+	switch {
+	case variant == "light":
+		v = theme.Light
+	case variant == "auto" && r.ColorProfile() != termenv.Ascii && !r.HasDarkBackground():
+		v = theme.Light
+	}
+	r.SetHasDarkBackground(v == theme.Dark)
+	lipgloss.SetHasDarkBackground(v == theme.Dark)
+	return theme.NewVariant(r, v)
 }
 
 // dashboard runs the engine in its own goroutine and the Bubble Tea program over it, and
 // returns the final model. The UI pulls the newest sample, so a slow terminal never holds up
 // sampling; the engine is stopped before returning, so the caller may close its collectors.
-// started, when not nil, gets the program before it runs (tests send it a window size).
-func dashboard(ctx context.Context, e *engine.Engine, th *theme.Theme, started func(*tea.Program), opts ...tea.ProgramOption) (tea.Model, error) {
+// ui carries the theme, first panel and keys; the engine fills in the rest. started, when not
+// nil, gets the program before it runs (tests send it a window size).
+func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started func(*tea.Program), opts ...tea.ProgramOption) (tea.Model, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -51,7 +75,8 @@ func dashboard(ctx context.Context, e *engine.Engine, th *theme.Theme, started f
 		cancel()
 		<-done
 	}()
-	m := app.New(app.Options{Theme: th, History: e.History(), Updates: e.Updates(), Interval: e.Interval(), Actions: newActions(e)})
+	ui.History, ui.Updates, ui.Interval, ui.Actions = e.History(), e.Updates(), e.Interval(), newActions(e)
+	m := app.New(ui)
 	p := tea.NewProgram(m, append(opts, tea.WithContext(ctx))...)
 	if started != nil {
 		started(p)

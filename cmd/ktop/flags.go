@@ -58,10 +58,21 @@ type options struct {
 	json       bool
 	proc, sys  string
 	dev        string
+
+	// Dashboard only; the config file sets their defaults (config.go).
+	theme  string // dark, light or auto
+	panel  string // the panel shown first: a digit or a name
+	vim    bool
+	config string // the config file; "" means the default path
+
+	// set holds the flags given on the command line (by name, "d" as "interval"), which the
+	// config file does not override.
+	set map[string]bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	o := &options{interval: time.Second, history: time.Hour, proc: "/proc", sys: "/sys", dev: "/dev"}
+	o := &options{interval: time.Second, history: time.Hour, proc: "/proc", sys: "/sys", dev: "/dev",
+		theme: "auto", panel: "overview", set: map[string]bool{}}
 	fs := flag.NewFlagSet("ktop", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Var(durationFlag{&o.interval}, "d", "sampling interval (a bare number is seconds)")
@@ -75,6 +86,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.proc, "proc", o.proc, "procfs root to read")
 	fs.StringVar(&o.sys, "sys", o.sys, "sysfs root to read")
 	fs.StringVar(&o.dev, "dev", o.dev, "devfs root to read (for /dev/kmsg)")
+	fs.StringVar(&o.theme, "theme", o.theme, "colours for a dark or light terminal background: dark, light or auto (ask the terminal)")
+	fs.StringVar(&o.panel, "panel", o.panel, "panel shown first: its digit or name (overview, cpu, ...)")
+	fs.BoolVar(&o.vim, "vim", false, "vim keys: h/j/k/l, g/G, ctrl+d/ctrl+u move (h is then not help)")
+	fs.StringVar(&o.config, "config", "", "config file (default $XDG_CONFIG_HOME/ktop/config or ~/.config/ktop/config)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -85,12 +100,38 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q (see ktop -h)", fs.Arg(0))
 	}
+	fs.Visit(func(f *flag.Flag) {
+		name := f.Name
+		switch name { // short and long forms set the same thing
+		case "d":
+			name = "interval"
+		case "b":
+			name = "batch"
+		case "n":
+			name = "iterations"
+		}
+		o.set[name] = true
+	})
+	if err := checkTheme(o.theme); err != nil {
+		return nil, fmt.Errorf("--theme %w", err)
+	}
+	if o.set["config"] && (o.batch || o.json) {
+		return nil, fmt.Errorf("--config: batch mode reads no config file, so that scripts print the same for every user")
+	}
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// check validates the options together, after the flags and again after the config file.
+func (o *options) check() error {
 	// Below one USER_HZ tick (10 ms) /proc/stat's CPU counters cannot move between samples.
 	if o.interval < minInterval {
-		return nil, fmt.Errorf("-d %s: want at least %s", o.interval, minInterval)
+		return fmt.Errorf("-d %s: want at least %s", o.interval, minInterval)
 	}
 	if o.iterations < 0 {
-		return nil, fmt.Errorf("-n %d: want 0 or more", o.iterations)
+		return fmt.Errorf("-n %d: want 0 or more", o.iterations)
 	}
 	if o.json && !o.batch {
 		o.batch = true // --json only makes sense without a screen
@@ -98,7 +139,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if o.history < o.interval {
 		o.history = o.interval
 	}
-	return o, nil
+	return nil
 }
 
 const usage = `ktop — a full-screen Linux performance dashboard
@@ -107,6 +148,10 @@ Usage:
   ktop [flags]                 live dashboard
   ktop -b [-n N] [--json]      batch reports on stdout, no terminal needed
   ktop version
+
+The dashboard reads its defaults from $XDG_CONFIG_HOME/ktop/config (or ~/.config/ktop/config):
+"key = value" lines for interval, history, theme, panel and vim_keys; flags win. Batch mode
+ignores the file. See docs/config.md.
 
 Flags:
 `

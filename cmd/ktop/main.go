@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/ktop-dev/ktop/app"
 	"github.com/ktop-dev/ktop/sources/collect"
 	"github.com/ktop-dev/ktop/sources/engine"
 )
@@ -35,6 +36,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "ktop:", err)
 		return 2
+	}
+	if !o.batch {
+		panel := func(s string) error { _, err := app.PanelIndex(s); return err }
+		if err := loadConfig(o, os.Getenv, os.ReadFile, panel); err != nil {
+			fmt.Fprintln(stderr, "ktop:", err)
+			return 2
+		}
+		if _, err := app.PanelIndex(o.panel); err != nil {
+			fmt.Fprintln(stderr, "ktop: --panel", err)
+			return 2
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()

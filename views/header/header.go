@@ -132,6 +132,12 @@ func (m *Model) segments() (l1, l2 []seg) {
 	l1 = append(l1, m.sourced(f, sources.SrcLoadavg, "load", f.Load != nil, func() string {
 		return fmt.Sprintf("%.2f %.2f %.2f", f.Load.Avg1, f.Load.Avg5, f.Load.Avg15)
 	}))
+	if p := m.psi(f); p.s != "" {
+		l1 = append(l1, p)
+	}
+	if n := unavailable(f); n > 0 {
+		l1 = append(l1, seg{th.Warn.Render(fmt.Sprintf("%d n/a", n)) + m.label(" (D)")})
+	}
 	if hostBad {
 		l1 = append(l1, m.item("host", hostReason, val))
 	}
@@ -176,6 +182,56 @@ func (m *Model) segments() (l1, l2 []seg) {
 	}
 	l2 = append(l2, seg{m.label("ktop") + " " + val(self) + " " + m.label("tick") + " " + val(tick)})
 	return l1, l2
+}
+
+// PSI limits for some avg10, % of time stalled: a tenth of the time is worth a look, a quarter
+// is a resource holding the machine back.
+const (
+	psiWarn = 10
+	psiBad  = 25
+)
+
+// psi is "psi cpu 1.2 mem 0.0 io 31": the some avg10 of each resource, coloured by threshold,
+// or nothing when PSI is absent (the reason is in the Memory panel and behind D).
+func (m *Model) psi(f *derive.Frame) seg {
+	if f.PSI == nil {
+		return seg{}
+	}
+	var b strings.Builder
+	b.WriteString(m.label("psi"))
+	seen := false
+	for _, r := range []struct {
+		name string
+		res  *derive.PSIResource
+	}{{"cpu", f.PSI.CPU}, {"mem", f.PSI.Memory}, {"io", f.PSI.IO}} {
+		v := views.Missing
+		st := m.th.Value
+		if r.res != nil && r.res.Some != nil {
+			a := r.res.Some.Avg10
+			v = fmt.Sprintf("%.1f", a)
+			if a >= 10 {
+				v = fmt.Sprintf("%.0f", a)
+			}
+			st = m.th.Threshold(a, psiWarn, psiBad)
+			seen = true
+		}
+		b.WriteString(" " + m.label(r.name) + " " + st.Render(v))
+	}
+	if !seen {
+		return seg{}
+	}
+	return seg{b.String()}
+}
+
+// unavailable counts the sources whose Status is not ok in this frame.
+func unavailable(f *derive.Frame) int {
+	n := 0
+	for _, st := range f.Status {
+		if st.State != sources.OK {
+			n++
+		}
+	}
+	return n
 }
 
 // sourced renders label + value when present, the source's "n/a: reason" when its Status is

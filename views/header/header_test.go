@@ -103,3 +103,46 @@ func TestHeaderNarrow(t *testing.T) {
 		t.Errorf("60 columns should still show memory:\n%s", v)
 	}
 }
+
+// TestHeaderPSIAndSources checks the pressure figures (some avg10, coloured past 10 % and 25 %)
+// and the count of sources that are not available, at 80 and 200 columns.
+func TestHeaderPSIAndSources(t *testing.T) {
+	t.Parallel()
+	f := fullFrame()
+	line := func(a float64) *derive.PSIResource { return &derive.PSIResource{Some: &derive.PSILine{Avg10: a}} }
+	f.PSI = &derive.PSI{CPU: line(27.36), Memory: line(0), IO: line(12.5)}
+	f.Status = map[string]sources.Status{
+		sources.SrcStat: {State: sources.OK},
+		sources.SrcKmsg: {State: sources.Unavailable, Reason: "open /dev/kmsg: permission denied"},
+		sources.SrcPSI:  {State: sources.OK},
+		sources.SrcSNMP: {State: sources.Failed, Reason: "bad"},
+	}
+	v := view(t, f, 200)
+	for _, want := range []string{"psi cpu 27 mem 0.0 io 12", "2 n/a (D)", "load 3.50"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("200 columns: header lacks %q:\n%s", want, v)
+		}
+	}
+	// At 80 columns the load comes first and the header stays two lines.
+	if v := view(t, f, 80); !strings.Contains(v, "load 3.50 2.25 1.00  psi cpu 27") {
+		t.Errorf("80 columns: want load then psi:\n%s", v)
+	}
+	// Without PSI (kernel without it) the header says nothing about it: the reason is behind D.
+	f.PSI = nil
+	if v := view(t, f, 200); strings.Contains(v, "psi") {
+		t.Errorf("psi shown without PSI:\n%s", v)
+	}
+	// Colour: 27 % is bad, 12.5 % a warning, 0 plain.
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI)
+	th := theme.New(r)
+	m := New(th)
+	m.SetSize(200, Height)
+	f.PSI = &derive.PSI{CPU: line(27.36), Memory: line(0), IO: line(12.5)}
+	m, _ = m.Update(views.FrameMsg{Frames: []*derive.Frame{f}})
+	for _, want := range []string{th.Bad.Render("27"), th.Warn.Render("12"), th.Value.Render("0.0")} {
+		if !strings.Contains(m.View(), want) {
+			t.Errorf("coloured header lacks %q:\n%q", want, m.View())
+		}
+	}
+}

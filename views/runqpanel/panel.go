@@ -181,7 +181,11 @@ func (m *Model) summary(f *derive.Frame) []string {
 	if sat > 0 {
 		st = warn
 	}
-	return append(items, item("saturated", fmt.Sprintf("%d/%d samples", sat, n), st))
+	satText := views.Missing // no sample with a run queue: unknown, not "0 of 0"
+	if n > 0 {
+		satText = fmt.Sprintf("%d/%d samples", sat, n)
+	}
+	return append(items, item("saturated", satText, st))
 }
 
 // grid picks the table's columns: the fewest that fit avail lines, but no more than the width

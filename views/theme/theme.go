@@ -1,6 +1,9 @@
 package theme
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 )
@@ -24,10 +27,6 @@ const (
 // SegNames are the legend labels, mpstat's column names.
 var SegNames = [NSeg]string{"usr", "nice", "sys", "irq", "soft", "steal", "guest", "iowait"}
 
-// segColors are ANSI colour numbers, so the terminal's own palette (light or dark) decides the
-// shade.
-var segColors = [NSeg]string{"2", "4", "1", "5", "3", "13", "6", "8"}
-
 // segLetters tell the segments apart without colour; upper case S (soft) and t (steal) avoid the
 // clash with s (sys).
 var segLetters = [NSeg]rune{'u', 'n', 's', 'i', 'S', 't', 'g', 'w'}
@@ -43,10 +42,101 @@ var heatBG = [NHeat]string{"", "236", "23", "24", "30", "36", "71", "142", "178"
 // heatRunes shade cells without colour, lightest to darkest.
 var heatRunes = [NHeat]rune{' ', '.', ':', '-', '=', '+', '*', '#', '%', '@'}
 
+// Variant is the terminal background the colours are chosen for.
+type Variant int
+
+const (
+	// Dark is for light text on a dark background (the default: most terminals).
+	Dark Variant = iota
+	// Light is for dark text on a light background.
+	Light
+)
+
+func (v Variant) String() string {
+	if v == Light {
+		return "light"
+	}
+	return "dark"
+}
+
+// ParseVariant reads "dark" or "light". "auto" is not a variant: the caller resolves it by
+// asking the terminal before the program starts (see doc.go).
+func ParseVariant(s string) (Variant, error) {
+	switch s {
+	case "dark":
+		return Dark, nil
+	case "light":
+		return Light, nil
+	}
+	return Dark, fmt.Errorf("%q: want dark or light", s)
+}
+
+// color is one role's colour for each profile. The 16-colour entry is an ANSI index, so the
+// terminal's own palette picks the shade there; 256-colour and true-colour entries are fixed
+// shades, lighter on dark backgrounds and darker on light ones, and never degraded
+// automatically (lipgloss.CompleteColor).
+type color struct{ tc, c256, c16 string }
+
+func (c color) lg() lipgloss.CompleteColor {
+	return lipgloss.CompleteColor{TrueColor: c.tc, ANSI256: c.c256, ANSI: c.c16}
+}
+
+// palette is every colour role of one variant.
+type palette struct {
+	label, dim, warn, bad, ok, live, line color
+	seg                                   [NSeg]color
+}
+
+var palettes = [...]palette{
+	Dark: {
+		label: color{"#8a8a8a", "245", "8"},
+		dim:   color{"#626262", "241", "8"},
+		warn:  color{"#ffaf00", "214", "3"},
+		bad:   color{"#ff5f5f", "203", "1"},
+		ok:    color{"#87d787", "114", "2"},
+		live:  color{"#5fd75f", "77", "2"},
+		line:  color{"#5fafd7", "74", "6"},
+		seg: [NSeg]color{
+			SegUsr:    {"#5fd75f", "77", "2"},
+			SegNice:   {"#5f87ff", "69", "4"},
+			SegSys:    {"#ff5f5f", "203", "1"},
+			SegIRQ:    {"#d75fd7", "170", "5"},
+			SegSoft:   {"#d7af00", "178", "3"},
+			SegSteal:  {"#ff87d7", "212", "13"},
+			SegGuest:  {"#5fd7d7", "80", "6"},
+			SegIowait: {"#808080", "244", "8"},
+		},
+	},
+	Light: {
+		label: color{"#5f5f5f", "241", "8"},
+		dim:   color{"#9e9e9e", "247", "8"},
+		warn:  color{"#af5f00", "130", "3"},
+		bad:   color{"#d70000", "160", "1"},
+		ok:    color{"#008700", "28", "2"},
+		live:  color{"#008700", "28", "2"},
+		line:  color{"#005faf", "25", "4"},
+		seg: [NSeg]color{
+			SegUsr:    {"#008700", "28", "2"},
+			SegNice:   {"#005fd7", "26", "4"},
+			SegSys:    {"#d70000", "160", "1"},
+			SegIRQ:    {"#8700af", "91", "5"},
+			SegSoft:   {"#af8700", "136", "3"},
+			SegSteal:  {"#d7005f", "161", "13"},
+			SegGuest:  {"#008787", "30", "6"},
+			SegIowait: {"#8a8a8a", "245", "8"},
+		},
+	},
+}
+
 // Theme is every style of the screen.
 type Theme struct {
 	// Color is false when the renderer has no colour (ASCII profile): bars then use letters.
 	Color bool
+	// Variant is the background the colours were chosen for.
+	Variant Variant
+	// OK marks a figure the checklist reads as healthy; Warn and Bad the others, and
+	// Threshold picks among them.
+	OK lipgloss.Style
 
 	Title, Label, Value, Dim, Warn, Bad lipgloss.Style
 	Live                                lipgloss.Style
@@ -77,28 +167,38 @@ const (
 	NMem
 )
 
-// New builds the theme for renderer r (lipgloss.NewRenderer(os.Stdout) in ktop; a renderer with
-// the ASCII profile in tests).
-func New(r *lipgloss.Renderer) *Theme {
-	t := &Theme{Color: r.ColorProfile() != termenv.Ascii}
+// New builds the dark theme for renderer r (lipgloss.NewRenderer(os.Stdout) in ktop; a renderer
+// with the ASCII profile in tests).
+func New(r *lipgloss.Renderer) *Theme { return NewVariant(r, Dark) }
+
+// NewVariant builds the theme of variant v for renderer r. The renderer's colour profile
+// (ASCII, 16, 256 or true colour) decides which of each colour's entries is drawn.
+func NewVariant(r *lipgloss.Renderer, v Variant) *Theme {
+	if v != Light {
+		v = Dark
+	}
+	p := palettes[v]
+	t := &Theme{Color: r.ColorProfile() != termenv.Ascii, Variant: v}
 	s := r.NewStyle
+	fg := func(c color) lipgloss.Style { return s().Foreground(c.lg()) }
 	t.Title = s().Bold(true)
-	t.Label = s().Foreground(lipgloss.Color("8"))
+	t.Label = fg(p.label)
 	t.Value = s()
-	t.Dim = s().Foreground(lipgloss.Color("8"))
-	t.Warn = s().Foreground(lipgloss.Color("3")).Bold(true)
-	t.Bad = s().Foreground(lipgloss.Color("1")).Bold(true)
-	t.Live = s().Foreground(lipgloss.Color("2")).Reverse(true).Bold(true)
+	t.Dim = fg(p.dim)
+	t.OK = fg(p.ok)
+	t.Warn = fg(p.warn).Bold(true)
+	t.Bad = fg(p.bad).Bold(true)
+	t.Live = fg(p.live).Reverse(true).Bold(true)
 	t.Selected = s().Reverse(true)
 	t.HelpKey = s().Bold(true)
-	t.HelpDesc = s().Foreground(lipgloss.Color("8"))
-	t.HelpSep = s().Foreground(lipgloss.Color("8"))
-	t.Axis = s().Foreground(lipgloss.Color("8"))
-	t.AxisLabel = s().Foreground(lipgloss.Color("8"))
-	t.Line = s().Foreground(lipgloss.Color("2"))
-	t.Track = s().Foreground(lipgloss.Color("8"))
+	t.HelpDesc = fg(p.label)
+	t.HelpSep = fg(p.dim)
+	t.Axis = fg(p.dim)
+	t.AxisLabel = fg(p.label)
+	t.Line = fg(p.line)
+	t.Track = fg(p.dim)
 	for i := range NSeg {
-		t.Seg[i] = s().Foreground(lipgloss.Color(segColors[i]))
+		t.Seg[i] = fg(p.seg[i])
 		if t.Color {
 			t.SegGlyph[i] = '█'
 		} else {
@@ -135,4 +235,25 @@ func New(r *lipgloss.Renderer) *Theme {
 		t.MemGlyph = [NMem]rune{'█', '█'}
 	}
 	return t
+}
+
+// Threshold is the style for a figure v with a warning limit and a bad limit: Bad beyond bad,
+// Warn beyond warn, Value otherwise — plain rather than OK, so that the few figures that need
+// attention stand out. When warn > bad, lower is worse (available memory, vmeff). "Beyond" is
+// strict, so Threshold(retrans, 0, x) warns on any retransmit and never on none. NaN is plain.
+func (t *Theme) Threshold(v, warn, bad float64) lipgloss.Style {
+	if math.IsNaN(v) {
+		return t.Value
+	}
+	beyond := func(lim float64) bool { return v > lim }
+	if warn > bad {
+		beyond = func(lim float64) bool { return v < lim }
+	}
+	switch {
+	case beyond(bad):
+		return t.Bad
+	case beyond(warn):
+		return t.Warn
+	}
+	return t.Value
 }

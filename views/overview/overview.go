@@ -1,0 +1,296 @@
+package overview
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/theme"
+)
+
+// ExpandMsg asks the root to show Panel in full: e (or enter) on its tile.
+type ExpandMsg struct{ Panel views.Panel }
+
+// focusMark marks the focused tile's title, so focus shows without colour too.
+const focusMark = "▸"
+
+// Model is the Overview panel.
+type Model struct {
+	th     *theme.Theme
+	keys   KeyMap
+	panels []views.Panel
+
+	width, height int
+	focus         int // index into panels of the focused tile
+	plan          plan
+	tiles         []string // each place's Tile(), rendered in Update/SetSize
+	view          string
+}
+
+// New returns the Overview over panels, the other panels in the order of their digit keys: the
+// Overview is panel 1, so panels[0] is labelled 2, …, panels[8] is labelled 0. The root
+// must hand it each frame after the other panels, since it draws their tiles.
+func New(th *theme.Theme, panels []views.Panel) *Model {
+	m := &Model{th: th, keys: DefaultKeyMap(), panels: panels}
+	m.refresh()
+	return m
+}
+
+// Title is the panel's name.
+func (m *Model) Title() string { return "Overview" }
+
+// SetSize lays the tiles out again.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.refresh()
+}
+
+// Update redraws the tiles on each frame (the panels have just taken it) and moves the focus
+// on keys. Expanding returns a command that delivers an ExpandMsg to the root.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case views.FrameMsg:
+		m.refresh()
+	case tea.KeyMsg:
+		i := m.plan.index(m.focus)
+		if i < 0 {
+			return nil
+		}
+		cur, places := m.plan.places[i], m.plan.places
+		switch {
+		case key.Matches(msg, m.keys.Up):
+			if i > 0 && places[i-1].col == cur.col {
+				m.focus = places[i-1].tile
+			}
+		case key.Matches(msg, m.keys.Down):
+			if i+1 < len(places) && places[i+1].col == cur.col {
+				m.focus = places[i+1].tile
+			}
+		case key.Matches(msg, m.keys.Left):
+			if t := m.plan.beside(cur, cur.col-1); t >= 0 {
+				m.focus = t
+			}
+		case key.Matches(msg, m.keys.Right):
+			if t := m.plan.beside(cur, cur.col+1); t >= 0 {
+				m.focus = t
+			}
+		case key.Matches(msg, m.keys.First):
+			m.focus = places[0].tile
+		case key.Matches(msg, m.keys.Last):
+			m.focus = places[len(places)-1].tile
+		case key.Matches(msg, m.keys.Expand):
+			p := m.panels[m.focus]
+			return func() tea.Msg { return ExpandMsg{Panel: p} }
+		default:
+			return nil
+		}
+		m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
+	}
+	return nil
+}
+
+// View returns the cached rendering.
+func (m *Model) View() string { return m.view }
+
+// Focused is the panel whose tile has the focus, or nil without tiles; the root shows its
+// definitions while the Overview is active.
+func (m *Model) Focused() views.Panel {
+	if m.plan.index(m.focus) < 0 {
+		return nil
+	}
+	return m.panels[m.focus]
+}
+
+// refresh plans the grid for the current size and tile heights, keeps the focus on a visible
+// tile, asks every visible panel for its tile and composes the screen.
+func (m *Model) refresh() {
+	m.plan = layout(len(m.panels), m.width, m.height, m.titleWidth(), m.heights)
+	if ps := m.plan.places; len(ps) > 0 && m.plan.index(m.focus) < 0 {
+		// The focused tile no longer fits: take the last visible one before it (places run in
+		// tile order), else the first.
+		f := ps[0].tile
+		for _, pl := range ps {
+			if pl.tile < m.focus {
+				f = pl.tile
+			}
+		}
+		m.focus = f
+	}
+	m.keys.setEnabled(len(m.plan.places), m.plan.deepest(), m.plan.cols)
+	m.tiles = m.renderTiles(m.plan)
+	m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
+}
+
+func (m *Model) heights(i, w int) (least, most int) { return m.panels[i].TileHeight(w) }
+
+// digit is the key of the panel at position i of the root's list; the Overview is 0.
+func digit(i int) string {
+	if i == 9 {
+		return "0"
+	}
+	return string(rune('1' + i))
+}
+
+// tileKey is the digit that shows tile i's panel in full.
+func tileKey(i int) string { return digit(i + 1) }
+
+// titleWidth is the widest gutter title: mark, digit, space, title.
+func (m *Model) titleWidth() int {
+	w := 0
+	for i, p := range m.panels {
+		w = max(w, ansi.StringWidth(focusMark+tileKey(i)+" "+p.Title()))
+	}
+	return w
+}
+
+// renderTiles asks each visible panel for its tile at its place's content size.
+func (m *Model) renderTiles(p plan) []string {
+	out := make([]string, len(p.places))
+	for i, pl := range p.places {
+		w, h := p.content(pl)
+		if w > 0 && h > 0 {
+			out[i] = m.panels[pl.tile].Tile(w, h)
+		}
+	}
+	return out
+}
+
+// title renders tile i's title in w cells: the focus mark and reverse video when focused, a
+// rule to the edge in titleLine mode.
+func (m *Model) title(i int, focused bool, md mode, w int) string {
+	th := m.th
+	k, t := tileKey(i), m.panels[i].Title()
+	var s string
+	switch {
+	case md == gutter && focused:
+		s = focusMark + th.Live.Render(k+" "+t)
+	case md == gutter:
+		s = " " + th.Label.Render(k) + " " + th.Title.Render(t)
+	case focused:
+		s = focusMark + th.Live.Render(" "+k+" "+t+" ")
+	default:
+		s = " " + th.Label.Render(" "+k) + " " + th.Title.Render(t+" ")
+	}
+	if md == titleLine {
+		if rest := w - ansi.StringWidth(s) - 1; rest > 0 {
+			s += " " + th.Dim.Render(strings.Repeat("─", rest))
+		}
+	}
+	return views.Fit(s, w)
+}
+
+// compose draws the plan: columns of tiles with their titles, side by side, and the line that
+// names the tiles that did not fit.
+func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
+	if w <= 0 || h <= 0 {
+		return views.Block(nil, w, h)
+	}
+	if len(m.panels) == 0 {
+		return views.Block([]string{m.th.Dim.Render("no panels to summarise")}, w, h)
+	}
+	cols := p.cols
+	widths := make([]int, cols)
+	xs := make([]int, cols)
+	for _, pl := range p.places {
+		widths[pl.col], xs[pl.col] = pl.w, pl.x
+	}
+	grid := make([][]string, cols)
+	for c := range grid {
+		grid[c] = make([]string, h)
+	}
+	for i, pl := range p.places {
+		cw, ch := p.content(pl)
+		lines := strings.Split(tiles[i], "\n")
+		col := grid[pl.col]
+		y := pl.y
+		if p.mode == titleLine {
+			col[y] = m.title(pl.tile, pl.tile == focus, titleLine, pl.w)
+			y++
+		}
+		for j := range ch {
+			if y+j >= h {
+				break
+			}
+			line := ""
+			if j < len(lines) {
+				line = lines[j]
+			}
+			line = views.Fit(line, cw)
+			if p.mode == gutter && p.gutterW > 0 {
+				g := strings.Repeat(" ", p.gutterW)
+				if j == 0 {
+					g = views.Fit(m.title(pl.tile, pl.tile == focus, gutter, p.gutterW-1), p.gutterW)
+				}
+				line = g + line
+			}
+			col[y+j] = line
+		}
+	}
+	out := make([]string, h)
+	for y := range h {
+		var b strings.Builder
+		x := 0
+		for c := range cols {
+			b.WriteString(strings.Repeat(" ", max(xs[c]-x, 0)))
+			b.WriteString(views.Fit(grid[c][y], widths[c]))
+			x = xs[c] + widths[c]
+		}
+		out[y] = b.String()
+	}
+	if p.more && h > 0 {
+		out[h-1] = m.hiddenLine(p.hidden, w)
+	}
+	return views.Block(out, w, h)
+}
+
+// hiddenLine names the tiles that did not fit with their digits, or gives the digits alone
+// when the names do not fit either.
+func (m *Model) hiddenLine(hidden []int, w int) string {
+	names := make([]string, len(hidden))
+	keys := make([]string, len(hidden))
+	for i, t := range hidden {
+		keys[i] = m.th.Label.Render(tileKey(t))
+		names[i] = keys[i] + " " + m.panels[t].Title()
+	}
+	head := m.th.Dim.Render("not shown: ")
+	if s := head + strings.Join(names, ", "); ansi.StringWidth(s) <= w {
+		return s
+	}
+	return head + strings.Join(keys, " ")
+}
+
+// Tile draws the whole grid at w×h, without focus: the Overview is not itself a tile on the
+// Overview, but it is a compact summary like any other.
+func (m *Model) Tile(w, h int) string {
+	p := layout(len(m.panels), w, h, m.titleWidth(), m.heights)
+	return m.compose(p, m.renderTiles(p), w, h, -1)
+}
+
+// TileHeight is every tile at its least, one column with gutter titles, up to every tile at its
+// most under its title line.
+func (m *Model) TileHeight(w int) (least, most int) {
+	gw := m.titleWidth() + 1
+	for _, p := range m.panels {
+		l, _ := p.TileHeight(max(w-gw, 1))
+		_, mo := p.TileHeight(w)
+		least += max(l, 1)
+		most += 1 + max(mo, l, 1)
+	}
+	return least, most
+}
+
+// ShortHelp lists the Overview's keys for the status line.
+func (m *Model) ShortHelp() []key.Binding { return m.keys.ShortHelp() }
+
+// FullHelp lists the Overview's keys for the help screen.
+func (m *Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
+
+// Defs are the focused tile's panel's definitions: the Overview shows no numbers of its own.
+func (m *Model) Defs() []views.Def {
+	if p := m.Focused(); p != nil {
+		return p.Defs()
+	}
+	return nil
+}

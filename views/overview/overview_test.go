@@ -1,0 +1,423 @@
+package overview
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/ktop-dev/ktop/sources"
+	"github.com/ktop-dev/ktop/sources/collect"
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/cpupanel"
+	"github.com/ktop-dev/ktop/views/theme"
+)
+
+func asciiTheme() *theme.Theme {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return theme.New(r)
+}
+
+// fake is a panel test double: a fixed list of tile lines and fixed heights. It records the
+// size of the last tile asked for.
+type fake struct {
+	title       string
+	lines       []string
+	least, most int
+	tileW       int
+	tileH       int
+	frames      int
+}
+
+func (f *fake) Title() string    { return f.title }
+func (f *fake) SetSize(_, _ int) {}
+func (f *fake) View() string     { return "" }
+func (f *fake) Defs() []views.Def {
+	return []views.Def{{Name: f.title + "-col", Meaning: "m", Formula: "x", Source: "/proc/x"}}
+}
+func (f *fake) Update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(views.FrameMsg); ok {
+		f.frames++
+	}
+	return nil
+}
+func (f *fake) Tile(w, h int) string {
+	f.tileW, f.tileH = w, h
+	return views.Block(f.lines, w, h)
+}
+func (f *fake) TileHeight(int) (int, int) { return f.least, f.most }
+func (f *fake) ShortHelp() []key.Binding  { return nil }
+func (f *fake) FullHelp() [][]key.Binding { return nil }
+func lines(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s line %d", prefix, i+1)
+	}
+	return out
+}
+
+// checklist is nine fakes shaped like the real panels after CPU: a few lines each, the process
+// list and the kernel log wanting many.
+func checklist() []views.Panel {
+	mk := func(title string, least, most int) *fake {
+		return &fake{title: title, lines: lines(strings.ToLower(title), most), least: least, most: most}
+	}
+	return []views.Panel{
+		mk("CPU", 2, 17), mk("Run queue", 1, 4), mk("Softirqs", 1, 6), mk("Interrupts", 1, 6),
+		mk("Disk", 1, 5), mk("Network", 2, 6), mk("Memory", 2, 5), mk("Processes", 2, 15), mk("Kernel log", 1, 10),
+	}
+}
+
+func newModel(ps []views.Panel, w, h int) *Model {
+	m := New(asciiTheme(), ps)
+	m.SetSize(w, h)
+	return m
+}
+
+// checkBlock fails unless v is exactly h lines of exactly w cells.
+func checkBlock(t *testing.T, v string, w, h int) {
+	t.Helper()
+	ls := strings.Split(v, "\n")
+	if len(ls) != h {
+		t.Errorf("%d×%d: %d lines", w, h, len(ls))
+	}
+	for i, l := range ls {
+		if have := ansi.StringWidth(l); have != w {
+			t.Errorf("%d×%d: line %d is %d cells: %q", w, h, i, have, l)
+		}
+	}
+}
+
+func TestSizeGrid(t *testing.T) {
+	t.Parallel()
+	sizes := [][2]int{{1, 1}, {10, 3}, {40, 12}, {60, 10}, {79, 20}, {80, 20}, {81, 20}, {120, 36}, {200, 46}, {250, 76}, {500, 196}}
+	for _, sz := range sizes {
+		w, h := sz[0], sz[1]
+		checkBlock(t, newModel(checklist(), w, h).View(), w, h)
+		checkBlock(t, newModel(nil, w, h).View(), w, h)
+		checkBlock(t, newModel(checklist(), 1, 1).Tile(w, h), w, h)
+	}
+}
+
+// TestEveryTileShown checks the brief's promise: at 80×24 (a body of 20 lines) every tile of
+// the checklist shows, each with 1–3 lines; at 200×50 there are two or three columns and the
+// tiles get more lines.
+func TestEveryTileShown(t *testing.T) {
+	t.Parallel()
+	ps := checklist()
+	m := newModel(ps, 80, 20)
+	v := m.View()
+	for i, p := range ps {
+		f := p.(*fake)
+		if !strings.Contains(v, tileKey(i)+" "+f.title) {
+			t.Errorf("80×20: title %q missing:\n%s", f.title, v)
+		}
+		if !strings.Contains(v, strings.ToLower(f.title)+" line 1") {
+			t.Errorf("80×20: tile %q missing:\n%s", f.title, v)
+		}
+		if f.tileH < 1 || f.tileH > 3 {
+			t.Errorf("80×20: tile %q got %d lines, want 1–3", f.title, f.tileH)
+		}
+	}
+	if len(m.plan.hidden) > 0 || m.plan.more {
+		t.Errorf("80×20: tiles hidden: %v", m.plan.hidden)
+	}
+	m = newModel(ps, 200, 46)
+	if m.plan.cols < 2 || m.plan.cols > 3 {
+		t.Errorf("200×46: %d columns, want 2 or 3", m.plan.cols)
+	}
+	if m.plan.mode != titleLine {
+		t.Errorf("200×46: titles in the gutter, want title lines")
+	}
+	for _, p := range ps {
+		f := p.(*fake)
+		if f.tileH < min(f.most, 4) {
+			t.Errorf("200×46: tile %q got %d lines of %d wanted", f.title, f.tileH, f.most)
+		}
+		if f.tileW < 60 {
+			t.Errorf("200×46: tile %q only %d wide", f.title, f.tileW)
+		}
+	}
+}
+
+// TestTooSmall lays the checklist out in fewer lines than the tiles need: the tiles that fit
+// come first, in order, and the last line names the others with their digits.
+func TestTooSmall(t *testing.T) {
+	t.Parallel()
+	ps := checklist()
+	m := newModel(ps, 60, 8)
+	v := m.View()
+	checkBlock(t, v, 60, 8)
+	ls := strings.Split(v, "\n")
+	last := ls[len(ls)-1]
+	if !strings.HasPrefix(last, "not shown: ") || !strings.Contains(last, "0 Kernel log") {
+		t.Errorf("last line does not name the hidden tiles: %q", last)
+	}
+	if !strings.Contains(v, "2 CPU") {
+		t.Errorf("first tile not shown:\n%s", v)
+	}
+	// The focus follows to a visible tile when the one it was on no longer fits.
+	big := newModel(ps, 80, 20)
+	big.Update(keyMsg("end"))
+	if want, have := len(ps)-1, big.focus; want != have {
+		t.Fatalf("end: focus %d, want %d", have, want)
+	}
+	big.SetSize(60, 8)
+	if big.plan.index(big.focus) < 0 {
+		t.Errorf("focus %d is on a hidden tile", big.focus)
+	}
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// TestFocusKeys moves the focus around a three-column grid and a one-column one.
+func TestFocusKeys(t *testing.T) {
+	t.Parallel()
+	// Three columns of three equal tiles: 0 1 2 | 3 4 5 | 6 7 8.
+	grid := func() []views.Panel {
+		var ps []views.Panel
+		for i := range 9 {
+			ps = append(ps, &fake{title: fmt.Sprint("T", i), lines: lines("t", 10), least: 10, most: 10})
+		}
+		return ps
+	}
+	tests := []struct {
+		w, h int
+		keys []string
+		want int
+	}{
+		{200, 33, nil, 0},
+		{200, 33, []string{"down"}, 1},
+		{200, 33, []string{"down", "down", "down"}, 2}, // stops at the column's bottom
+		{200, 33, []string{"up"}, 0},
+		{200, 33, []string{"right"}, 3},
+		{200, 33, []string{"down", "right", "right"}, 7},
+		{200, 33, []string{"right", "right", "right"}, 6},
+		{200, 33, []string{"left"}, 0},
+		{200, 33, []string{"end"}, 8},
+		{200, 33, []string{"end", "home"}, 0},
+		{200, 33, []string{"x"}, 0},
+		{80, 100, []string{"down", "down"}, 2}, // one column: down walks the list
+		{80, 100, []string{"right"}, 0},
+	}
+	for _, tc := range tests {
+		m := newModel(grid(), tc.w, tc.h)
+		for _, k := range tc.keys {
+			m.Update(keyMsg(k))
+		}
+		if have := m.focus; have != tc.want {
+			t.Errorf("%d×%d %v: focus %d, want %d", tc.w, tc.h, tc.keys, have, tc.want)
+		}
+		if m.Focused() != m.panels[tc.want] {
+			t.Errorf("%v: Focused is not tile %d", tc.keys, tc.want)
+		}
+	}
+	// Help never lies: left and right only where there are columns to move to.
+	one, three := newModel(grid(), 80, 100), newModel(grid(), 200, 33)
+	if one.keys.Left.Enabled() || !three.keys.Left.Enabled() {
+		t.Errorf("left enabled: one column %v, three columns %v", one.keys.Left.Enabled(), three.keys.Left.Enabled())
+	}
+	if v := newModel(nil, 80, 20); v.keys.Expand.Enabled() || v.keys.Up.Enabled() {
+		t.Error("keys enabled without tiles")
+	}
+}
+
+// TestExpand checks that e and enter ask the root for the focused tile's panel.
+func TestExpand(t *testing.T) {
+	t.Parallel()
+	ps := checklist()
+	m := newModel(ps, 200, 46)
+	m.Update(keyMsg("right"))
+	for _, k := range []string{"e", "enter"} {
+		cmd := m.Update(keyMsg(k))
+		if cmd == nil {
+			t.Fatalf("%s: no command", k)
+		}
+		msg, ok := cmd().(ExpandMsg)
+		if !ok || msg.Panel != m.Focused() || msg.Panel == ps[0] {
+			t.Errorf("%s: %#v, want the focused panel %q", k, msg, m.Focused().Title())
+		}
+	}
+	if got := m.Defs(); len(got) != 1 || got[0].Name != m.Focused().Title()+"-col" {
+		t.Errorf("Defs are not the focused panel's: %v", got)
+	}
+}
+
+// TestFocusMark checks that focus shows without colour.
+func TestFocusMark(t *testing.T) {
+	t.Parallel()
+	for _, sz := range [][2]int{{80, 20}, {200, 46}} {
+		m := newModel(checklist(), sz[0], sz[1])
+		m.Update(keyMsg("down"))
+		v := m.View()
+		if want, have := 1, strings.Count(v, focusMark); want != have {
+			t.Errorf("%v: %d focus marks, want %d", sz, have, want)
+		}
+		if !strings.Contains(v, focusMark+"3 Run queue") && !strings.Contains(v, focusMark+" 3 Run queue") {
+			t.Errorf("%v: the focus mark is not on Run queue:\n%s", sz, v)
+		}
+	}
+}
+
+// TestLayoutFillsAndBalances checks the planner on its own: places never overlap or leave the
+// block, and wider screens do not give a tile fewer lines.
+func TestLayoutFillsAndBalances(t *testing.T) {
+	t.Parallel()
+	ps := checklist()
+	hf := func(i, _ int) (int, int) { return ps[i].TileHeight(0) }
+	for _, sz := range [][2]int{{60, 10}, {80, 20}, {120, 36}, {200, 46}, {300, 70}} {
+		w, h := sz[0], sz[1]
+		p := layout(len(ps), w, h, 13, hf)
+		used := map[[2]int]int{}
+		for _, pl := range p.places {
+			if pl.x < 0 || pl.y < 0 || pl.x+pl.w > w || pl.y+pl.h > h {
+				t.Errorf("%d×%d: tile %d at %+v leaves the block", w, h, pl.tile, pl)
+			}
+			for y := pl.y; y < pl.y+pl.h; y++ {
+				for x := pl.x; x < pl.x+pl.w; x++ {
+					if o, ok := used[[2]int{x, y}]; ok {
+						t.Fatalf("%d×%d: tiles %d and %d overlap at %d,%d", w, h, o, pl.tile, x, y)
+					}
+					used[[2]int{x, y}] = pl.tile
+				}
+			}
+		}
+		if want, have := len(ps), len(p.places)+len(p.hidden); want != have {
+			t.Errorf("%d×%d: %d tiles placed or hidden, want %d", w, h, have, want)
+		}
+	}
+}
+
+// fixtureFrames derives the two real 16-CPU samples, read with collect's parsers.
+func fixtureFrames(t *testing.T) []*derive.Frame {
+	t.Helper()
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	var prev *sources.Snapshot
+	var out []*derive.Frame
+	for i, d := range []string{"a", "b"} {
+		root := filepath.Join("../../sources/collect/testdata/16cpu", d)
+		at := t0.Add(time.Duration(i) * time.Second)
+		s := &sources.Snapshot{Seq: uint64(i + 1), Time: at}
+		read := func(src, path string, parse func([]byte) error) {
+			b, err := collect.ReadFile(filepath.Join(root, path))
+			if err == nil {
+				err = parse(b)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.SetStatus(src, sources.StatusOf(err))
+		}
+		read(sources.SrcStat, "proc/stat", func(b []byte) error {
+			st, err := collect.ParseStat(b)
+			if err == nil {
+				st.At = at
+				s.Stat = st
+			}
+			return err
+		})
+		read(sources.SrcLoadavg, "proc/loadavg", func(b []byte) (err error) { s.Load, err = collect.ParseLoadavg(b); return err })
+		read(sources.SrcMeminfo, "proc/meminfo", func(b []byte) (err error) { s.Mem, err = collect.ParseMeminfo(b); return err })
+		read(sources.SrcCPUOnline, "sys/devices/system/cpu/online", func(b []byte) error {
+			on, err := collect.ParseCPUList(b)
+			if err == nil {
+				s.Online = &sources.CPUSet{Online: on}
+			}
+			return err
+		})
+		out = append(out, derive.Derive(prev, s))
+		prev = s
+	}
+	return out
+}
+
+// withCPU is the real CPU panel fed the fixture, then the checklist's other fakes.
+func withCPU(t *testing.T) []views.Panel {
+	cpu := cpupanel.New(asciiTheme(), time.Second)
+	cpu.Update(views.FrameMsg{Frames: fixtureFrames(t)})
+	return append([]views.Panel{cpu}, checklist()[1:]...)
+}
+
+// TestRealCPUTile checks the real CPU panel as a tile: at 80×20 it shows the legend and "all",
+// at 200×46 every one of the 16 CPUs.
+func TestRealCPUTile(t *testing.T) {
+	t.Parallel()
+	v := newModel(withCPU(t), 80, 20).View()
+	if !strings.Contains(v, "all ") || !strings.Contains(v, "CPU u=usr") {
+		t.Errorf("80×20: CPU tile lacks legend or all:\n%s", v)
+	}
+	v = newModel(withCPU(t), 200, 46).View()
+	if want, have := 17, strings.Count(v, " st "); want != have {
+		t.Errorf("200×46: %d CPU rows, want %d (all + 16):\n%s", have, want, v)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// TestGolden compares whole Overview screens with the ASCII profile, with test doubles and with
+// the real CPU tile, at 80×20 and 200×46 (the bodies of 80×24 and 200×50), and with too few
+// lines. go test ./views/overview -update rewrites them.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		ps   func() []views.Panel
+		w, h int
+	}{
+		{"fakes-80x20", checklist, 80, 20},
+		{"fakes-200x46", checklist, 200, 46},
+		{"cpu-80x20", func() []views.Panel { return withCPU(t) }, 80, 20},
+		{"cpu-200x46", func() []views.Panel { return withCPU(t) }, 200, 46},
+		{"fakes-60x8", checklist, 60, 8},
+	} {
+		have := newModel(tc.ps(), tc.w, tc.h).View()
+		checkBlock(t, have, tc.w, tc.h)
+		path := filepath.Join("testdata", tc.name+".golden")
+		if *update {
+			if err := os.MkdirAll("testdata", 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(have), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (go test -update writes it)", err)
+		}
+		if string(want) != have {
+			t.Errorf("%s differs:\nwant:\n%s\nhave:\n%s", path, want, have)
+		}
+	}
+}
