@@ -143,6 +143,9 @@ type Theme struct {
 	Selected                            lipgloss.Style // the cursor row of a list
 	HelpKey, HelpDesc, HelpSep          lipgloss.Style
 	Axis, AxisLabel, Line               lipgloss.Style // chart
+	// Paused labels the status line while the cursor is not live; Cursor marks the cursor's
+	// column on the charts. Both in the warning colour: what is shown is not now.
+	Paused, Cursor lipgloss.Style
 
 	Seg       [NSeg]lipgloss.Style
 	SegGlyph  [NSeg]rune
@@ -189,6 +192,8 @@ func NewVariant(r *lipgloss.Renderer, v Variant) *Theme {
 	t.Warn = fg(p.warn).Bold(true)
 	t.Bad = fg(p.bad).Bold(true)
 	t.Live = fg(p.live).Reverse(true).Bold(true)
+	t.Paused = fg(p.warn).Reverse(true).Bold(true)
+	t.Cursor = fg(p.warn)
 	t.Selected = s().Reverse(true)
 	t.HelpKey = s().Bold(true)
 	t.HelpDesc = fg(p.label)

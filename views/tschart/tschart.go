@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,12 @@ type Model struct {
 	lo, hi float64 // the Y range of the last draw, kept when the chart is rebuilt
 	events []Event // in the window, oldest first
 	view   string
+
+	// spanD is the time shown (FrameMsg.Span), 0 for two samples per column; paused marks the
+	// cursor. start and end are the last draw's time range, for TimeAt.
+	spanD      time.Duration
+	paused     bool
+	start, end time.Time
 }
 
 // New returns a chart of spec for samples taken every interval.
@@ -181,13 +188,32 @@ func (m Model) Window() int {
 	return max(2*m.chart.GraphWidth(), 1)
 }
 
-// Update takes a new frame window; the chart has no keys.
+// Update takes a new frame window, with its span and whether the cursor is live; the chart
+// has no keys.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if fm, ok := msg.(views.FrameMsg); ok {
-		m.frames = fm.Frames
+		m.frames, m.spanD, m.paused = fm.Frames, fm.Span, fm.Paused
 		m.render()
 	}
 	return m, nil
+}
+
+// TimeAt is the time shown at cell (x, y) of the chart's block: the time of the plot column
+// under x, on any line of the plot, its axis or its labels. ok is false outside the plot or
+// before anything was drawn.
+func (m Model) TimeAt(x, y int) (time.Time, bool) {
+	c := m.chart
+	if c == nil || len(m.frames) == 0 || m.end.IsZero() || y < 1 || y > c.Canvas.Height() {
+		return time.Time{}, false
+	}
+	gw := c.GraphWidth()
+	col := x - (c.Origin().X + 1)
+	if gw < 2 || col < 0 || col >= gw {
+		return time.Time{}, false
+	}
+	// The inverse of markEvents' mapping: column k of gw shows start + k/(gw-1) of the span.
+	off := time.Duration(float64(m.end.Sub(m.start)) * float64(col) / float64(gw-1))
+	return m.start.Add(off), true
 }
 
 // View returns the cached rendering.
@@ -242,10 +268,25 @@ func (m *Model) render() {
 	m.view = views.Block(lines, m.width, m.height)
 }
 
-// span is the time range the chart shows: Window() samples ending at the newest frame.
+// span is the time range the chart shows, ending at the last frame (the cursor): the span the
+// window came with, or Window() samples.
 func (m *Model) span() (start, end time.Time) {
 	end = m.frames[len(m.frames)-1].Time
-	return end.Add(-time.Duration(m.Window()-1) * m.interval), end
+	return end.Add(-m.spanDur()), end
+}
+
+// spanDur is the length of the time range shown.
+func (m *Model) spanDur() time.Duration {
+	if m.spanD > 0 {
+		return m.spanD
+	}
+	return time.Duration(m.Window()-1) * m.interval
+}
+
+// inSpan is the frames at or after start (frames are oldest first).
+func inSpan(frames []*derive.Frame, start time.Time) []*derive.Frame {
+	i := sort.Search(len(frames), func(i int) bool { return !frames[i].Time.Before(start) })
+	return frames[i:]
 }
 
 // eventsIn collects the notable kernel log records of frames logged between start and end,
@@ -318,12 +359,14 @@ func (m *Model) draw(start, end time.Time) {
 	}
 	c.SetTimeRange(start, end)
 	c.SetViewTimeRange(start, end)
+	m.start, m.end = start, end
+	shown := inSpan(m.frames, start)
 	lo, hi := m.spec.Min, m.spec.Max
 	if hi <= lo {
 		peak := lo
-		for _, f := range m.frames {
+		for _, f := range shown {
 			for _, s := range m.spec.Series {
-				if v, ok := s.Value(f); ok && !f.Time.Before(start) {
+				if v, ok := s.Value(f); ok {
 					peak = max(peak, v)
 				}
 			}
@@ -331,6 +374,7 @@ func (m *Model) draw(start, end time.Time) {
 		hi = lo + niceCeil(peak-lo)
 	}
 	m.setYRange(lo, hi)
+	slots := 2 * c.GraphWidth() // braille dot columns
 	for i, s := range m.spec.Series {
 		name := s.Name
 		if i == 0 {
@@ -342,10 +386,9 @@ func (m *Model) draw(start, end time.Time) {
 			}
 			c.SetDataSetStyle(name, st)
 		}
-		for _, f := range m.frames {
-			if v, ok := s.Value(f); ok && !f.Time.Before(start) {
-				c.PushDataSet(name, timeserieslinechart.TimePoint{Time: f.Time, Value: min(max(v, lo), hi)})
-			}
+		for _, p := range points(shown, s.Value, start, end, slots) {
+			p.Value = min(max(p.Value, lo), hi)
+			c.PushDataSet(name, p)
 		}
 	}
 	if len(m.spec.Series) > 1 {
@@ -353,7 +396,62 @@ func (m *Model) draw(start, end time.Time) {
 	} else {
 		c.DrawBraille()
 	}
+	if m.paused {
+		m.markCursor()
+	}
 	m.markEvents(start, end)
+}
+
+// points are the values of one series over frames (all within [start, end]): one per frame
+// while they fit the plot's dot columns, else the largest of each column's frames, at its
+// own time. The largest, not the mean, so that a zoomed-out chart still shows a one-sample
+// spike: the spikes are what a long window is searched for.
+func points(frames []*derive.Frame, value func(*derive.Frame) (float64, bool), start, end time.Time, slots int) []timeserieslinechart.TimePoint {
+	out := make([]timeserieslinechart.TimePoint, 0, min(len(frames), max(slots, 1)))
+	span := end.Sub(start)
+	if len(frames) <= slots || slots < 1 || span <= 0 {
+		for _, f := range frames {
+			if v, ok := value(f); ok {
+				out = append(out, timeserieslinechart.TimePoint{Time: f.Time, Value: v})
+			}
+		}
+		return out
+	}
+	slot := -1
+	for _, f := range frames {
+		v, ok := value(f)
+		if !ok {
+			continue
+		}
+		k := min(int(float64(f.Time.Sub(start))/float64(span)*float64(slots)), slots-1)
+		switch {
+		case k != slot:
+			out = append(out, timeserieslinechart.TimePoint{Time: f.Time, Value: v})
+			slot = k
+		case v > out[len(out)-1].Value:
+			out[len(out)-1] = timeserieslinechart.TimePoint{Time: f.Time, Value: v}
+		}
+	}
+	return out
+}
+
+// markCursor draws the cursor's column, the last one (the window ends at the cursor): a rule
+// through the plot's empty cells and a tick on the time axis, so the line itself stays seen.
+func (m *Model) markCursor() {
+	c := m.chart
+	gw := c.GraphWidth()
+	if gw <= 0 {
+		return
+	}
+	o := c.Origin()
+	x := o.X + gw
+	for y := range o.Y {
+		p := canvas.Point{X: x, Y: y}
+		if r := c.Canvas.Cell(p).Rune; r == 0 || r == ' ' {
+			c.Canvas.SetCell(p, canvas.NewCellWithStyle('│', m.th.Cursor))
+		}
+	}
+	c.Canvas.SetCell(canvas.Point{X: x, Y: o.Y}, canvas.NewCellWithStyle('┴', m.th.Cursor))
 }
 
 // markEvents puts the event glyph on the time axis at each event's column.
@@ -377,7 +475,12 @@ func (m *Model) title() string {
 	th := m.th
 	var sum, peak float64
 	n := 0
-	for _, f := range m.frames {
+	shown := m.frames
+	if len(m.frames) > 0 {
+		start, _ := m.span()
+		shown = inSpan(m.frames, start)
+	}
+	for _, f := range shown {
 		if v, ok := m.value(f); ok {
 			sum += v
 			peak = max(peak, v)
@@ -392,26 +495,33 @@ func (m *Model) title() string {
 	if v, ok := m.value(m.current()); ok {
 		now = num(v)
 	}
+	nowName := "now"
+	if m.paused {
+		nowName = "at" // the value at the cursor, which is not now
+	}
 	if n > 0 {
 		mean = num(sum / float64(n))
 		top = num(peak)
 	}
 	span := time.Duration(m.Window()) * m.interval
+	if m.spanD > 0 {
+		span = m.spanD
+	}
 	head := th.Title.Render(m.spec.Title)
-	sub := th.Label.Render(" last " + span.String())
+	sub := th.Label.Render(" last " + FormatSpan(span))
 	if m.spec.Subtitle != "" {
-		sub = th.Label.Render(" " + m.spec.Subtitle + ", last " + span.String())
+		sub = th.Label.Render(" " + m.spec.Subtitle + ", last " + FormatSpan(span))
 	}
 	stat := func(name, v string) string { return "  " + th.Label.Render(name+" ") + th.Value.Render(v) }
 	// What goes when the chart is narrow: the subtitle first, then the window, the peak and
 	// the mean; the current value stays.
-	parts := []string{head, sub, stat("now", now), stat("mean", mean), stat("max", top)}
+	parts := []string{head, sub, stat(nowName, now), stat("mean", mean), stat("max", top)}
 	for _, drop := range []int{1, 4, 3} {
 		if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
 			break
 		}
 		if drop == 1 && m.spec.Subtitle != "" {
-			parts[1] = th.Label.Render(" last " + span.String())
+			parts[1] = th.Label.Render(" last " + FormatSpan(span))
 			if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
 				break
 			}
@@ -481,3 +591,47 @@ func isNoColor(c lipgloss.TerminalColor) bool {
 	_, ok := c.(lipgloss.NoColor)
 	return ok || c == nil
 }
+
+// FormatSpan writes a duration without its zero tail: 1h, 1h30m, 5m, 3m40s, 45s; below a
+// second as time.Duration does.
+func FormatSpan(d time.Duration) string {
+	if d < time.Second {
+		return d.String()
+	}
+	d = d.Round(time.Second)
+	h, mi, s := d/time.Hour, (d%time.Hour)/time.Minute, (d%time.Minute)/time.Second
+	out := ""
+	if h > 0 {
+		out += strconv.Itoa(int(h)) + "h"
+	}
+	if mi > 0 || (h > 0 && s > 0) {
+		out += strconv.Itoa(int(mi)) + "m"
+	}
+	if s > 0 {
+		out += strconv.Itoa(int(s)) + "s"
+	}
+	return out
+}
+
+// Placed is a chart at column X, line Y of a panel's view.
+type Placed struct {
+	Chart *Model
+	X, Y  int
+}
+
+// TimeIn is the time under cell (x, y) of a panel's view, on whichever of the placed charts
+// has its plot there; panels implement views.TimeLocator with it.
+func TimeIn(x, y int, charts ...Placed) (time.Time, bool) {
+	for _, p := range charts {
+		if p.Chart == nil {
+			continue
+		}
+		if t, ok := p.Chart.TimeAt(x-p.X, y-p.Y); ok {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Height is the chart's block height, as last set.
+func (m Model) Height() int { return m.height }

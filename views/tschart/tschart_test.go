@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -374,6 +375,144 @@ func TestNarrowTitle(t *testing.T) {
 			if strings.Contains(title, s) {
 				t.Errorf("%d wide: title %q still has %q", tc.w, title, s)
 			}
+		}
+	}
+}
+
+// flatWithSpike is n frames one second apart at 0 % busy but for one sample at 100 %.
+func flatWithSpike(n, spike int) []*derive.Frame {
+	fs := ramp(n)
+	for i, f := range fs {
+		idle := 100.0
+		if i == spike {
+			idle = 0
+		}
+		f.CPU[0].Idle = derive.Some(idle)
+	}
+	return fs
+}
+
+// TestZoomKeepsSpikes zooms an 80-column chart out to an hour of one-second samples, twenty
+// samples to a dot column: the one-second spike must still reach the top row, and the title
+// must name the span and sum up only the frames in it.
+func TestZoomKeepsSpikes(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	frames := flatWithSpike(3600, 1800)
+	m, _ = m.Update(views.FrameMsg{Frames: frames, Span: time.Hour})
+	v := m.View()
+	lines := strings.Split(v, "\n")
+	if !strings.ContainsAny(lines[1], "⠁⠂⠄⠈⠐⠠⡀⢀⣀⠉⠒⠤⡠⢄⠊⠑⡐⢁⠔⡈⡇⢸⠃⠘⠇⠸") {
+		t.Errorf("the spike does not reach the top row:\n%s", v)
+	}
+	if !strings.Contains(v, "last 1h") || !strings.Contains(v, "max 100.0%") || !strings.Contains(v, "now 0.0%") {
+		t.Errorf("title does not name the hour or its peak:\n%s", v)
+	}
+	// Twice as many frames as the span holds: the title's mean covers the span only.
+	m, _ = m.Update(views.FrameMsg{Frames: flatWithSpike(7200, 10), Span: time.Hour})
+	if v := m.View(); !strings.Contains(v, "max 0.0%") {
+		t.Errorf("a spike before the span counted in the title:\n%s", v)
+	}
+	// points keeps one value per dot column, the largest, at its own time.
+	slots := 2 * m.chart.GraphWidth()
+	start, end := frames[0].Time, frames[len(frames)-1].Time
+	pts := points(frames, busySpec.Series[0].Value, start, end, slots)
+	if len(pts) > slots || len(pts) < slots-1 {
+		t.Errorf("%d points for %d dot columns", len(pts), slots)
+	}
+	peak := 0
+	for i, p := range pts {
+		if p.Value > pts[peak].Value {
+			peak = i
+		}
+	}
+	if want, have := frames[1800].Time, pts[peak].Time; pts[peak].Value != 100 || !have.Equal(want) {
+		t.Errorf("peak point %v at %v, want 100 at %v", pts[peak].Value, have, want)
+	}
+	if fewer := points(frames[:50], busySpec.Series[0].Value, start, frames[49].Time, slots); len(fewer) != 50 {
+		t.Errorf("50 frames in %d columns gave %d points, want one each", slots, len(fewer))
+	}
+}
+
+// TestCursorMark checks the paused chart: the cursor's column ruled through empty cells and
+// ticked on the axis, the title's value named "at" instead of "now"; live charts have neither.
+func TestCursorMark(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	frames := flatWithSpike(100, -1)
+	m, _ = m.Update(views.FrameMsg{Frames: frames})
+	if v := m.View(); strings.Contains(v, "┴") || strings.Contains(v, "│\n") || !strings.Contains(v, "now ") {
+		t.Errorf("a live chart is marked:\n%s", v)
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: frames, Paused: true})
+	v := m.View()
+	lines := strings.Split(v, "\n")
+	axis := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "└") })
+	if !strings.HasSuffix(lines[axis], "┴") || !strings.Contains(v, "  at ") || strings.Contains(v, "now ") {
+		t.Errorf("paused chart lacks the cursor tick or the at value:\n%s", v)
+	}
+	for _, l := range lines[1 : axis-1] { // the bottom plot row holds the 0 % line
+		if !strings.HasSuffix(l, "│") {
+			t.Errorf("cursor column not ruled on %q", l)
+		}
+	}
+}
+
+// TestTimeAt maps cells of the chart to times: the plot's first column is the span's start,
+// its last the cursor, and nothing outside the plot has a time.
+func TestTimeAt(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	if _, ok := m.TimeAt(70, 5); ok {
+		t.Error("a time before any frame")
+	}
+	frames := ramp(600)
+	m, _ = m.Update(views.FrameMsg{Frames: frames, Span: 5 * time.Minute})
+	end := frames[599].Time
+	gw := m.chart.GraphWidth()
+	x0 := m.chart.Origin().X + 1
+	for _, tc := range []struct {
+		x, y int
+		want time.Time
+		ok   bool
+	}{
+		{x0 + gw - 1, 1, end, true},
+		{x0 + gw - 1, 11, end, true}, // the time labels' line
+		{x0, 5, end.Add(-5 * time.Minute), true},
+		{x0 + (gw-1)/2, 5, end.Add(-time.Duration(float64(5*time.Minute) * float64(gw-1-(gw-1)/2) / float64(gw-1))), true},
+		{x0 - 1, 5, time.Time{}, false}, // the Y labels
+		{x0 + gw, 5, time.Time{}, false},
+		{x0, 0, time.Time{}, false}, // the title
+		{x0, 12, time.Time{}, false},
+	} {
+		have, ok := m.TimeAt(tc.x, tc.y)
+		if ok != tc.ok || have.Sub(tc.want).Abs() > time.Millisecond {
+			t.Errorf("TimeAt(%d, %d) = %v, %v; want %v, %v", tc.x, tc.y, have, ok, tc.want, tc.ok)
+		}
+	}
+	// Placed charts: the second of two side by side answers for its own cells.
+	other := sized(40, 12)
+	other, _ = other.Update(views.FrameMsg{Frames: frames})
+	if _, ok := TimeIn(x0+gw-1, 1, Placed{Chart: &other, X: 0, Y: 20}, Placed{Chart: &m}); !ok {
+		t.Error("TimeIn missed the chart under the cell")
+	}
+	if _, ok := TimeIn(x0, 5, Placed{Chart: nil}, Placed{Chart: &m, Y: 10}); ok {
+		t.Error("TimeIn found a time above a placed chart")
+	}
+}
+
+func TestFormatSpan(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{500 * time.Millisecond, "500ms"}, {time.Second, "1s"}, {220 * time.Second, "3m40s"},
+		{5 * time.Minute, "5m"}, {time.Hour, "1h"}, {90 * time.Minute, "1h30m"},
+		{time.Hour + 5*time.Second, "1h0m5s"}, {59*time.Minute + 59*time.Second + 600*time.Millisecond, "1h"},
+	} {
+		if have := FormatSpan(tc.d); have != tc.want {
+			t.Errorf("FormatSpan(%v) = %q, want %q", tc.d, have, tc.want)
 		}
 	}
 }
