@@ -48,6 +48,7 @@ type Model struct {
 
 	width, height int
 	frames        []*derive.Frame
+	win           views.FrameMsg // the last window, handed whole to a new detail view's charts
 	cur           *derive.Frame
 
 	v      view
@@ -127,7 +128,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case views.FrameMsg:
-		m.frames, m.cur = msg.Frames, msg.Current()
+		m.frames, m.cur, m.win = msg.Frames, msg.Current(), msg
 		if m.statusTTL > 0 {
 			m.statusTTL--
 			if m.statusTTL == 0 {
@@ -371,7 +372,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		if p := m.selected(); p != nil {
 			m.detail = newDetail(m.th, m.interval, idOf(p))
 			m.detail.setSize(m.width, m.height-1)
-			m.detail.frames(views.FrameMsg{Frames: m.frames})
+			m.detail.frames(m.win)
 			return m.startPoll()
 		}
 	case key.Matches(msg, k.Back):

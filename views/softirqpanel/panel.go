@@ -33,6 +33,7 @@ type Model struct {
 	keys     KeyMap
 	interval time.Duration
 	frames   []*derive.Frame
+	win      views.FrameMsg // the last window, handed whole to a rebuilt chart (span, cursor)
 
 	// sel is the charted type: the busiest one when the panel first had rates, then whatever
 	// the user picks, kept by name so that it survives rows coming and going.
@@ -95,7 +96,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case views.FrameMsg:
-		m.frames = msg.Frames
+		m.frames, m.win = msg.Frames, msg
 		if m.sel == "" {
 			m.sel = busiest(m.current())
 		}
@@ -283,7 +284,7 @@ func (m *Model) setKeys(types, scroll bool) {
 func (m *Model) placeChart(h int) {
 	if m.chartFor != m.sel {
 		m.chart = tschart.New(m.th, m.interval, m.spec())
-		m.chart, _ = m.chart.Update(views.FrameMsg{Frames: m.frames})
+		m.chart, _ = m.chart.Update(m.win)
 		m.chartFor, m.chartW, m.chartH = m.sel, 0, 0
 	}
 	if m.chartW != m.width || m.chartH != h {
