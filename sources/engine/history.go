@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"sort"
 	"sync"
+	"time"
 
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
@@ -81,4 +83,38 @@ func (h *History) Frames(end, n int) []*derive.Frame {
 		out = append(out, h.buf[(h.start+i)%len(h.buf)].Frame)
 	}
 	return out
+}
+
+// at is sample i; the caller holds the lock and has checked the range.
+func (h *History) at(i int) *Sample { return h.buf[(h.start+i)%len(h.buf)] }
+
+// Index is the index of the sample with sequence number seq, and whether it is held. Sequence
+// numbers grow by one per sample, so a dropped one is older than every index.
+func (h *History) Index(seq uint64) (int, bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	i := sort.Search(h.n, func(i int) bool { return h.at(i).Frame.Seq >= seq })
+	return i, i < h.n && h.at(i).Frame.Seq == seq
+}
+
+// IndexAt is the index of the last sample taken at or before t: 0 when t is older than the
+// oldest, -1 when the history is empty.
+func (h *History) IndexAt(t time.Time) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	i := sort.Search(h.n, func(i int) bool { return h.at(i).Frame.Time.After(t) })
+	if h.n == 0 {
+		return -1
+	}
+	return max(i-1, 0)
+}
+
+// Reach is how far back the history goes: the time from the oldest sample to the newest.
+func (h *History) Reach() time.Duration {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if h.n == 0 {
+		return 0
+	}
+	return h.at(h.n - 1).Frame.Time.Sub(h.at(0).Frame.Time)
 }

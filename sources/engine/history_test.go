@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ktop-dev/ktop/sources/derive"
 )
@@ -102,5 +103,47 @@ func TestHistoryConcurrent(t *testing.T) {
 	wg.Wait()
 	if h.Latest().Frame.Seq != 2000 {
 		t.Errorf("latest %d", h.Latest().Frame.Seq)
+	}
+}
+
+// TestHistoryLookups finds samples by sequence number and by time, and measures the reach,
+// before and after the ring wraps.
+func TestHistoryLookups(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	timed := func(capacity, n int) *History {
+		h := NewHistory(capacity)
+		for i := 1; i <= n; i++ {
+			h.Append(&Sample{Frame: &derive.Frame{Seq: uint64(i), Time: t0.Add(time.Duration(i) * time.Second)}})
+		}
+		return h
+	}
+	h := timed(4, 7) // 4…7 at t0+4s…t0+7s
+	for _, tc := range []struct {
+		seq  uint64
+		want int
+		ok   bool
+	}{{4, 0, true}, {7, 3, true}, {5, 1, true}, {3, 0, false}, {1, 0, false}, {8, 4, false}} {
+		if i, ok := h.Index(tc.seq); i != tc.want || ok != tc.ok {
+			t.Errorf("Index(%d) = %d, %v; want %d, %v", tc.seq, i, ok, tc.want, tc.ok)
+		}
+	}
+	for _, tc := range []struct {
+		at   time.Duration
+		want int
+	}{{4 * time.Second, 0}, {4500 * time.Millisecond, 0}, {5 * time.Second, 1}, {time.Second, 0}, {7 * time.Second, 3}, {time.Hour, 3}} {
+		if i := h.IndexAt(t0.Add(tc.at)); i != tc.want {
+			t.Errorf("IndexAt(t0+%v) = %d, want %d", tc.at, i, tc.want)
+		}
+	}
+	if want, have := 3*time.Second, h.Reach(); want != have {
+		t.Errorf("Reach = %v, want %v", have, want)
+	}
+	empty := NewHistory(4)
+	if i := empty.IndexAt(t0); i != -1 || empty.Reach() != 0 {
+		t.Errorf("empty: IndexAt %d, Reach %v", i, empty.Reach())
+	}
+	if _, ok := empty.Index(1); ok {
+		t.Error("empty: Index found a sample")
 	}
 }
