@@ -20,6 +20,12 @@ type KeyMap struct {
 	// Scrolling the help and definitions screens; enabled while one is open and too long.
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 
+	// The cursor (cursor.go). Freeze, go-to and zoom work on every panel (go-to and zoom
+	// yield to a panel's own enabled binding of the same key); the steps, home and end are
+	// enabled only while paused, and then win over the panel's arrows, home and end.
+	Freeze, StepBack, StepFwd, MinBack, MinFwd, Oldest, Live key.Binding
+	Goto, ZoomIn, ZoomOut                                    key.Binding
+
 	// Vim keys, enabled by the vim option: the root turns each into the key it stands for
 	// (h into ←, g into home, ctrl+d into pgdown …) before anything else sees it, so every
 	// panel that binds arrows, home/end and pgup/pgdown gets vim keys without knowing.
@@ -52,12 +58,26 @@ func DefaultKeyMap() KeyMap {
 		Top:      key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "top")),
 		Bottom:   key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "bottom")),
 
+		Freeze:   key.NewBinding(key.WithKeys(" ", "Z"), key.WithHelp("space/Z", "pause")),
+		StepBack: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "a sample back (paused)")),
+		StepFwd:  key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "a sample on (paused)")),
+		MinBack:  key.NewBinding(key.WithKeys("shift+left"), key.WithHelp("shift+←", "a minute back")),
+		MinFwd:   key.NewBinding(key.WithKeys("shift+right"), key.WithHelp("shift+→", "a minute on (paused)")),
+		Oldest:   key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "oldest sample (paused)")),
+		Live:     key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "back to live")),
+		Goto:     key.NewBinding(key.WithKeys("g", ":"), key.WithHelp("g/:", "go to a time (HH:MM[:SS], -5m)")),
+		ZoomIn:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "zoom in: charts show less time")),
+		ZoomOut:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom out: 1m 5m 15m 1h all")),
+
 		VimMove: key.NewBinding(key.WithKeys("h", "j", "k", "l"), key.WithHelp("h/j/k/l", "← ↓ ↑ → (vim)")),
 		VimEnds: key.NewBinding(key.WithKeys("g", "G"), key.WithHelp("g/G", "home/end (vim)")),
 		VimPage: key.NewBinding(key.WithKeys("ctrl+d", "ctrl+u"), key.WithHelp("ctrl+d/u", "page down/up (vim)")),
 	}
 	k.setVim(false)
 	k.setScroll(false)
+	for _, b := range []*key.Binding{&k.StepBack, &k.StepFwd, &k.MinFwd, &k.Oldest, &k.Live} {
+		b.SetEnabled(false) // live: these keys are the panel's
+	}
 	return k
 }
 
@@ -110,6 +130,16 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{short(k.Close, "esc", "close"), short(k.Back, "esc", "back"), short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
 }
 
+// cursorHelp is the cursor's keys for the status line: how to pause while live; how to step
+// and get back while paused.
+func (k KeyMap) cursorHelp() []key.Binding {
+	if k.Live.Enabled() {
+		step := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "step"))
+		return []key.Binding{step, short(k.Live, "end", "live")}
+	}
+	return []key.Binding{short(k.Freeze, "space", "pause")}
+}
+
 // shortDefs is the definitions key for the status line, after the panel's own keys.
 func (k KeyMap) shortDefs() key.Binding { return short(k.Defs, "D", "defs") }
 
@@ -130,6 +160,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Help, k.Defs, k.Close, k.Back, k.Quit},
 		{k.Panel, k.Next, k.Prev},
+		{k.Freeze, k.StepBack, k.StepFwd, k.MinBack, k.MinFwd, k.Oldest, k.Live, k.Goto, k.ZoomIn, k.ZoomOut},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.VimMove, k.VimEnds, k.VimPage},
 	}

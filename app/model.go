@@ -57,6 +57,11 @@ type Model struct {
 	pager         pager         // the overlay's lines and scroll offset
 	frame         *derive.Frame // the frame at the cursor (newest while live)
 
+	cur    cursor        // the instant every panel shows (cursor.go)
+	zoom   time.Duration // the time the charts show: fitZoom, allZoom or a span
+	prompt *prompt       // the go-to time being typed, or nil
+	note   string        // a go-to's complaint, shown until the next key
+
 	header header.Model
 	// panels are switched with digits and Tab; active is the one shown and focused.
 	panels []views.Panel
@@ -136,7 +141,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.route() // the chart's window follows its width
 		m.fillOverlay()
 		return m, nil
+	case tea.MouseMsg:
+		m.click(msg) // only a left click on a chart means something
+		return m, nil
 	case tea.KeyMsg:
+		m.note = ""
+		if m.prompt != nil && msg.Type != tea.KeyCtrlC {
+			m.promptKey(msg)
+			return m, nil
+		}
 		// A panel reading text or a choice gets every key but ctrl+c: "q" or "2" typed into
 		// a filter are text, not quit or a panel switch (and vim keys are not translated).
 		if c, ok := m.panels[m.active].(views.Capturer); ok && c.Capturing() && m.overlay == noOverlay && msg.Type != tea.KeyCtrlC {
@@ -164,6 +177,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.focus(panelIndex(msg.String()))
 		case m.overlay != noOverlay:
 			m.scrollOverlay(msg)
+		case m.timeKey(msg):
 		default:
 			return m, m.panels[m.active].Update(msg)
 		}
@@ -176,11 +190,23 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case SampleMsg:
-		if msg.Sample != nil {
-			m.frame = msg.Sample.Frame
+		if msg.Sample == nil {
+			return m, waitSample(m.updates)
+		}
+		switch {
+		case m.cur.mode == live || m.hist == nil:
+			if m.cur.mode == live {
+				m.frame = msg.Sample.Frame
+			}
+			m.route()
+			m.fillOverlay()
+		case !m.held():
+			// The paused sample fell out of the history: the cursor is now on the oldest.
 			m.route()
 			m.fillOverlay()
 		}
+		// Otherwise the screen stays as it is; only the status line's distance to live and
+		// the history's reach move.
 		return m, waitSample(m.updates)
 	case views.ActionMsg:
 		// A panel asks for what only the system can do (signal, renice, an on-demand read):
@@ -275,23 +301,17 @@ func (m *Model) scrollOverlay(msg tea.KeyMsg) {
 // overlayHeight is the overlay's height: the panel bar and the panel.
 func (m *Model) overlayHeight() int { return m.bodyHeight() + barHeight }
 
-// window is the frames the views show: enough History, ending at the newest sample, for the
-// widest chart (two samples per column with braille).
-func (m *Model) window() []*derive.Frame {
-	if m.hist != nil && m.hist.Len() > 0 {
-		return m.hist.Frames(m.hist.Len()-1, max(2*m.width, 2))
-	}
-	if m.frame != nil {
-		return []*derive.Frame{m.frame}
-	}
-	return nil
+// held reports whether the paused cursor's sample is still in the history.
+func (m *Model) held() bool {
+	_, ok := m.hist.Index(m.cur.seq)
+	return ok
 }
 
-// route hands the current window to the header and every panel, shown or not, so that a
-// switch shows current data at once. Panels hear of it last to first: the Overview (first)
-// draws the others' tiles, so it must come after them.
+// route hands the window ending at the cursor to the header and every panel, shown or not, so
+// that a switch shows the same instant at once. Panels hear of it last to first: the Overview
+// (first) draws the others' tiles, so it must come after them.
 func (m *Model) route() {
-	fm := views.FrameMsg{Frames: m.window()}
+	fm := m.window()
 	if f := fm.Current(); f != nil {
 		m.frame = f
 	}
@@ -359,25 +379,22 @@ func (m Model) tooSmallView() string {
 	return views.Block(out, m.width, m.height)
 }
 
-// statusLine is LIVE, the sample time, the interval, the history depth, then key hints.
+// statusLine is the cursor (LIVE, PAUSED or REPLAY, its time, how far behind live), the
+// history's reach, then key hints; while the go-to time is typed, the prompt; after a go-to
+// that could not be followed, why, in place of the hints.
 func (m Model) statusLine() string {
-	th := m.th
-	ts := views.Missing
-	if m.frame != nil {
-		ts = m.frame.Time.Format("15:04:05")
+	if m.prompt != nil {
+		return views.Fit(m.promptStatus(), m.width)
 	}
-	depth := views.Missing
-	if m.hist != nil {
-		depth = fmt.Sprintf("%d/%d", m.hist.Len(), m.hist.Cap())
-	}
-	left := th.Live.Render(" LIVE ") + " " + th.Value.Render(ts) +
-		"  " + th.Label.Render("every ") + th.Value.Render(m.interval.String()) +
-		"  " + th.Label.Render("hist ") + th.Value.Render(depth)
+	left := m.cursorStatus()
 	room := m.width - ansi.StringWidth(left) - 2
 	h := m.help
 	h.Width = max(room, 0)
 	hints := ""
-	if room > 0 {
+	switch {
+	case room > 0 && m.note != "":
+		hints = views.Fit(m.th.Warn.Render(m.note), room)
+	case room > 0:
 		hints = h.ShortHelpView(m.shortHelp())
 	}
 	gap := max(m.width-ansi.StringWidth(left)-ansi.StringWidth(hints), 1)
@@ -393,7 +410,13 @@ func (m Model) shortHelp() []key.Binding {
 		g := m.keys.ShortHelp()
 		return append([]key.Binding{g[0], m.keys.scrollHelp()}, append(g[1:], m.keys.shortDefs())...)
 	}
-	return append(append(m.keys.ShortHelp(), m.panels[m.active].ShortHelp()...), m.keys.shortDefs())
+	// While paused, how to step and get back comes before the panel's keys; while live, how to
+	// pause comes after them.
+	g, panel := m.keys.ShortHelp(), m.panels[m.active].ShortHelp()
+	if m.cur.mode != live {
+		return append(append(append(g, m.keys.cursorHelp()...), panel...), m.keys.shortDefs())
+	}
+	return append(append(append(g, panel...), m.keys.cursorHelp()...), m.keys.shortDefs())
 }
 
 // panelBar names every panel with its key, the active one highlighted; when the titles do not

@@ -123,12 +123,18 @@ func TestGolden(t *testing.T) {
 		{"defs-cpu-80x24", f16, 80, 24, "2D"},
 		{"defs-cpu-scrolled-80x24", f16, 80, 24, "2D  "},
 		{"too-small-40x12", f16, 40, 12, ""},
+		// Paused three samples back, zoomed out to 5 minutes: the status line and the marks.
+		{"paused-2cpu-120x40", f2, 120, 40, "2 \x1b\x1b\x1b-"},
 	}
 	for _, tc := range cases {
 		m := feed(t, tc.ss, tc.w, tc.h)
 		m.keys.setVim(strings.Contains(tc.name, "vim"))
 		for _, r := range tc.keys {
-			m = update(m, keyMsg(string(r)))
+			k := keyMsg(string(r))
+			if r == '\x1b' { // stands for ← in the keys above
+				k = keyMsg("left")
+			}
+			m = update(m, k)
 		}
 		have := m.View()
 		checkFrame(t, have, tc.w, tc.h)

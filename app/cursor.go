@@ -1,0 +1,428 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
+	"github.com/ktop-dev/ktop/views/header"
+	"github.com/ktop-dev/ktop/views/tschart"
+)
+
+// mode is what the cursor follows.
+type mode int
+
+const (
+	live   mode = iota // the newest sample, moving with each new one
+	paused             // one sample, held while sampling and history go on behind it
+	replay             // a sample of a recording being played back
+)
+
+func (m mode) String() string { return [...]string{"LIVE", "PAUSED", "REPLAY"}[m] }
+
+// cursor is the one instant the whole screen shows: every panel's tables and bars are the
+// sample under it, and every chart the window that ends there.
+type cursor struct {
+	mode mode
+	// seq is the sample under the cursor while it is not live. A sequence number rather than
+	// an index, because indices shift as the history drops its oldest samples.
+	seq uint64
+}
+
+// Zoom: the time the charts show. fitZoom is each chart's own span (two samples per plot
+// column, nothing merged); allZoom is the whole history before the cursor.
+const (
+	fitZoom time.Duration = 0
+	allZoom time.Duration = -1
+)
+
+// zoomLevels are the spans + and − step through besides fit and all.
+var zoomLevels = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour}
+
+// minuteStep is what shift+← and shift+→ move.
+const minuteStep = time.Minute
+
+// zoomSteps orders the zoom levels by the span they show: fit at its span (a level of the
+// same span is fit, which merges nothing), all last.
+func zoomSteps(fit time.Duration) []time.Duration {
+	out := make([]time.Duration, 0, len(zoomLevels)+2)
+	for _, z := range zoomLevels {
+		if z < fit {
+			out = append(out, z)
+		}
+	}
+	out = append(out, fitZoom)
+	for _, z := range zoomLevels {
+		if z > fit {
+			out = append(out, z)
+		}
+	}
+	return append(out, allZoom)
+}
+
+// nextZoom is the zoom one step in (dir < 0: a shorter span) or out (dir > 0) from z, among
+// zoomSteps(fit). A level that is not among them (fit's span moved with the width onto it)
+// steps to its neighbours by span.
+func nextZoom(z time.Duration, dir int, fit time.Duration) time.Duration {
+	steps := zoomSteps(fit)
+	span := func(z time.Duration) time.Duration {
+		switch z {
+		case fitZoom:
+			return fit
+		case allZoom:
+			return 1<<63 - 1
+		}
+		return z
+	}
+	for i, s := range steps {
+		if s == z {
+			return steps[min(max(i+dir, 0), len(steps)-1)]
+		}
+	}
+	if dir < 0 {
+		out := steps[0]
+		for _, s := range steps {
+			if span(s) < span(z) {
+				out = s
+			}
+		}
+		return out
+	}
+	for _, s := range steps {
+		if span(s) > span(z) {
+			return s
+		}
+	}
+	return allZoom
+}
+
+// zoomName is the zoom as the status line shows it.
+func zoomName(z time.Duration) string {
+	switch z {
+	case fitZoom:
+		return "fit"
+	case allZoom:
+		return "all"
+	}
+	return tschart.FormatSpan(z)
+}
+
+// fitSpan is about what a full-width chart shows at fit: two samples per column.
+func (m *Model) fitSpan() time.Duration { return time.Duration(2*max(m.width, 1)) * m.interval }
+
+// cursorIndex is the history index under the cursor (the newest while live), or -1 without
+// history. A paused sample that fell out of the history is replaced by the oldest.
+func (m *Model) cursorIndex() int {
+	if m.hist == nil || m.hist.Len() == 0 {
+		return -1
+	}
+	if m.cur.mode == live {
+		return m.hist.Len() - 1
+	}
+	i, ok := m.hist.Index(m.cur.seq)
+	if !ok {
+		i = min(i, m.hist.Len()-1)
+		m.cur.seq = m.hist.At(i).Frame.Seq
+	}
+	return i
+}
+
+// pauseAt holds the cursor on history index i (clamped to what is held).
+func (m *Model) pauseAt(i int) {
+	if m.hist == nil || m.hist.Len() == 0 {
+		if m.frame != nil {
+			m.cur = cursor{mode: paused, seq: m.frame.Seq}
+		}
+		return
+	}
+	i = min(max(i, 0), m.hist.Len()-1)
+	m.cur = cursor{mode: paused, seq: m.hist.At(i).Frame.Seq}
+}
+
+// shownIndex is the history index of the frame on the screen.
+func (m *Model) shownIndex() (int, bool) {
+	if m.hist == nil || m.frame == nil {
+		return 0, false
+	}
+	return m.hist.Index(m.frame.Seq)
+}
+
+// jump pauses on the sample nearest t.
+func (m *Model) jump(t time.Time) {
+	if m.hist == nil || m.hist.Len() == 0 {
+		return
+	}
+	i := m.hist.IndexAt(t)
+	if next := m.hist.At(i + 1); next != nil && next.Frame.Time.Sub(t) < t.Sub(m.hist.At(i).Frame.Time) {
+		i++
+	}
+	m.pauseAt(i)
+}
+
+// newest is the newest sample's frame, or the frame shown when there is no history.
+func (m *Model) newest() *derive.Frame {
+	if m.hist != nil {
+		if s := m.hist.Latest(); s != nil {
+			return s.Frame
+		}
+	}
+	return m.frame
+}
+
+// samplesIn is how many samples cover d, at least one.
+func (m *Model) samplesIn(d time.Duration) int { return max(int(d/m.interval), 1) }
+
+// window is what every view is handed: the frames of the zoom's span ending at the cursor
+// (at fit, enough for the widest chart: two samples per column).
+func (m *Model) window() views.FrameMsg {
+	fm := views.FrameMsg{Paused: m.cur.mode != live}
+	end := m.cursorIndex()
+	if end < 0 {
+		if m.frame != nil {
+			fm.Frames = []*derive.Frame{m.frame}
+		}
+		return fm
+	}
+	switch m.zoom {
+	case fitZoom:
+		fm.Frames = m.hist.Frames(end, max(2*m.width, 2))
+	case allZoom:
+		fm.Frames = m.hist.Frames(end, end+1)
+		fm.Span = fm.Frames[len(fm.Frames)-1].Time.Sub(fm.Frames[0].Time)
+	default:
+		fm.Frames = m.hist.Frames(end, m.samplesIn(m.zoom)+1)
+		fm.Span = m.zoom
+	}
+	return fm
+}
+
+// timeKey handles the cursor's keys; it reports false for a key that is not one of them now,
+// which then goes to the panel. Freeze works everywhere; the steps, home and end only while
+// paused, where they win over the panel's own; go-to and zoom unless the panel has an enabled
+// binding of its own for the key (the process tree's + and -).
+func (m *Model) timeKey(msg tea.KeyMsg) bool {
+	k := &m.keys
+	if !key.Matches(msg, k.Freeze, k.StepBack, k.StepFwd, k.MinBack, k.MinFwd, k.Oldest, k.Live, k.Goto, k.ZoomIn, k.ZoomOut) {
+		return false
+	}
+	if key.Matches(msg, k.Goto, k.ZoomIn, k.ZoomOut) && m.panelBinds(msg) {
+		return false
+	}
+	i := m.cursorIndex()
+	minute := m.samplesIn(minuteStep)
+	switch {
+	case key.Matches(msg, k.Freeze):
+		if m.cur.mode == live {
+			// What is on the screen: the history may already hold a sample not yet shown.
+			if j, ok := m.shownIndex(); ok {
+				i = j
+			}
+			m.pauseAt(i)
+		} else {
+			m.cur = cursor{}
+		}
+	case key.Matches(msg, k.StepBack):
+		m.pauseAt(i - 1)
+	case key.Matches(msg, k.StepFwd):
+		m.pauseAt(i + 1)
+	case key.Matches(msg, k.MinBack):
+		m.pauseAt(i - minute)
+	case key.Matches(msg, k.MinFwd):
+		m.pauseAt(i + minute)
+	case key.Matches(msg, k.Oldest):
+		m.pauseAt(0)
+	case key.Matches(msg, k.Live):
+		m.cur = cursor{}
+	case key.Matches(msg, k.Goto):
+		m.prompt = &prompt{}
+	case key.Matches(msg, k.ZoomIn):
+		m.zoom = nextZoom(m.zoom, -1, m.fitSpan())
+	case key.Matches(msg, k.ZoomOut):
+		m.zoom = nextZoom(m.zoom, 1, m.fitSpan())
+	}
+	m.setCursorKeys()
+	m.route()
+	m.fillOverlay()
+	return true
+}
+
+// panelBinds reports whether the focused panel has an enabled binding for msg.
+func (m *Model) panelBinds(msg tea.KeyMsg) bool {
+	for _, g := range m.panels[m.active].FullHelp() {
+		if key.Matches(msg, g...) {
+			return true
+		}
+	}
+	return false
+}
+
+// setCursorKeys enables the keys that move a paused cursor, and words freeze for the mode.
+func (m *Model) setCursorKeys() {
+	k := &m.keys
+	held := m.cur.mode != live
+	for _, b := range []*key.Binding{&k.StepBack, &k.StepFwd, &k.MinFwd, &k.Oldest, &k.Live} {
+		b.SetEnabled(held)
+	}
+	if held {
+		k.Freeze.SetHelp("space/Z", "resume live")
+	} else {
+		k.Freeze.SetHelp("space/Z", "pause")
+	}
+}
+
+// prompt is the go-to line being typed.
+type prompt struct {
+	text string
+}
+
+// promptKey edits the go-to line: text, backspace, ctrl+u, enter to go, esc to cancel.
+func (m *Model) promptKey(msg tea.KeyMsg) {
+	p := m.prompt
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.prompt = nil
+		t, err := parseGoto(p.text, m.newestTime())
+		if err != nil {
+			m.note = err.Error()
+			return
+		}
+		m.jump(t)
+		if s := m.hist; s != nil && s.Len() > 0 && t.Before(s.At(0).Frame.Time) {
+			m.note = "history starts at " + s.At(0).Frame.Time.Format("15:04:05")
+		}
+		m.setCursorKeys()
+		m.route()
+		m.fillOverlay()
+	case tea.KeyEsc:
+		m.prompt = nil
+	case tea.KeyBackspace:
+		if r := []rune(p.text); len(r) > 0 {
+			p.text = string(r[:len(r)-1])
+		}
+	case tea.KeyCtrlU:
+		p.text = ""
+	case tea.KeyRunes, tea.KeySpace:
+		if len(p.text) < 16 {
+			p.text += string(msg.Runes)
+		}
+	}
+}
+
+func (m *Model) newestTime() time.Time {
+	if f := m.newest(); f != nil {
+		return f.Time
+	}
+	return time.Now()
+}
+
+// parseGoto reads a time typed at the go-to prompt: HH:MM or HH:MM:SS (the latest such time
+// at or before now, so 23:50 typed after midnight is yesterday's), or an offset back from
+// now: -5m, -90s, -1h30m.
+func parseGoto(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "−", "-"))
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		d, err := time.ParseDuration(rest)
+		if err != nil || d < 0 {
+			return time.Time{}, fmt.Errorf("%q: want an offset such as -5m or -90s", s)
+		}
+		return now.Add(-d), nil
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return time.Time{}, fmt.Errorf("%q: want HH:MM[:SS] or an offset such as -5m", s)
+	}
+	var hms [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v < 0 || len(p) > 2 || (i == 0 && v > 23) || (i > 0 && v > 59) {
+			return time.Time{}, fmt.Errorf("%q: want HH:MM[:SS] or an offset such as -5m", s)
+		}
+		hms[i] = v
+	}
+	y, mo, d := now.Date()
+	t := time.Date(y, mo, d, hms[0], hms[1], hms[2], 0, now.Location())
+	if t.After(now) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t, nil
+}
+
+// errNoTime is what a click outside any chart's plot means: nothing.
+var errNoTime = errors.New("no time there")
+
+// click moves the cursor to the time under a left click on the focused panel's chart, or
+// under the pointer while the left button is held and dragged along it.
+func (m *Model) click(msg tea.MouseMsg) error {
+	press := msg.Action == tea.MouseActionPress || msg.Action == tea.MouseActionMotion
+	if !press || msg.Button != tea.MouseButtonLeft || m.overlay != noOverlay || m.prompt != nil {
+		return errNoTime
+	}
+	tl, ok := m.panels[m.active].(views.TimeLocator)
+	if !ok {
+		return errNoTime
+	}
+	t, ok := tl.TimeAt(msg.X, msg.Y-header.Height-barHeight)
+	if !ok {
+		return errNoTime
+	}
+	m.jump(t)
+	m.setCursorKeys()
+	m.route()
+	m.fillOverlay()
+	return nil
+}
+
+// fmtDur writes a duration for the status line: 45s, 2m05s, 1h00m.
+func fmtDur(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", d/time.Second)
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", d/time.Minute, d%time.Minute/time.Second)
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", d/time.Hour, d%time.Hour/time.Minute)
+}
+
+// cursorStatus is the status line's left part: the mode, the cursor's wall-clock time, how
+// far behind live it is when not live (else the interval), and how far back history reaches.
+func (m *Model) cursorStatus() string {
+	th := m.th
+	ts := views.Missing
+	if m.frame != nil {
+		ts = m.frame.Time.Format("15:04:05")
+	}
+	label := th.Live.Render(" " + m.cur.mode.String() + " ")
+	if m.cur.mode != live {
+		label = th.Paused.Render(" " + m.cur.mode.String() + " ")
+	}
+	out := label + " " + th.Value.Render(ts)
+	if m.cur.mode == live {
+		out += "  " + th.Label.Render("every ") + th.Value.Render(m.interval.String())
+	} else if n := m.newest(); n != nil && m.frame != nil {
+		out += "  " + th.Warn.Render("−"+fmtDur(n.Time.Sub(m.frame.Time))) + th.Label.Render(" behind live")
+	}
+	if m.hist != nil {
+		out += "  " + th.Label.Render("history ") + th.Value.Render(fmtDur(m.hist.Reach()))
+	}
+	if m.zoom != fitZoom {
+		out += "  " + th.Label.Render("zoom ") + th.Value.Render(zoomName(m.zoom))
+	}
+	return out
+}
+
+// promptStatus is the status line while the go-to time is typed.
+func (m *Model) promptStatus() string {
+	th := m.th
+	return th.Paused.Render(" GO TO ") + " " + th.Label.Render("time (HH:MM[:SS] or -5m): ") +
+		th.Value.Render(m.prompt.text) + th.Selected.Render(" ") + "  " +
+		th.HelpKey.Render("enter") + " " + th.HelpDesc.Render("go") + "  " +
+		th.HelpKey.Render("esc") + " " + th.HelpDesc.Render("cancel")
+}
