@@ -128,7 +128,7 @@ func (m *Model) cursorIndex() int {
 	i, ok := m.hist.Index(m.cur.seq)
 	if !ok {
 		i = min(i, m.hist.Len()-1)
-		m.cur.seq = m.hist.At(i).Frame.Seq
+		m.cur.seq, _ = m.hist.SeqAt(i)
 	}
 	return i
 }
@@ -142,7 +142,8 @@ func (m *Model) pauseAt(i int) {
 		return
 	}
 	i = min(max(i, 0), m.hist.Len()-1)
-	m.cur = cursor{mode: paused, seq: m.hist.At(i).Frame.Seq}
+	seq, _ := m.hist.SeqAt(i)
+	m.cur = cursor{mode: paused, seq: seq}
 }
 
 // shownIndex is the history index of the frame on the screen.
@@ -158,11 +159,7 @@ func (m *Model) jump(t time.Time) {
 	if m.hist == nil || m.hist.Len() == 0 {
 		return
 	}
-	i := m.hist.IndexAt(t)
-	if next := m.hist.At(i + 1); next != nil && next.Frame.Time.Sub(t) < t.Sub(m.hist.At(i).Frame.Time) {
-		i++
-	}
-	m.pauseAt(i)
+	m.pauseAt(m.hist.IndexAt(t))
 }
 
 // newest is the newest sample's frame, or the frame shown when there is no history.
@@ -178,8 +175,10 @@ func (m *Model) newest() *derive.Frame {
 // samplesIn is how many samples cover d, at least one.
 func (m *Model) samplesIn(d time.Duration) int { return max(int(d/m.interval), 1) }
 
-// window is what every view is handed: the frames of the zoom's span ending at the cursor
-// (at fit, enough for the widest chart: two samples per column).
+// window is what every view is handed: the frames of the zoom's span ending at the cursor.
+// At fit, one a sample, enough for the widest chart (two samples per column); zoomed out, no
+// more than two a column either: each then covers several samples (engine.History.FramesAt),
+// and the charts keep each column's largest of them.
 func (m *Model) window() views.FrameMsg {
 	fm := views.FrameMsg{Paused: m.cur.mode != live}
 	end := m.cursorIndex()
@@ -189,16 +188,29 @@ func (m *Model) window() views.FrameMsg {
 		}
 		return fm
 	}
+	if f, ok := m.panels[m.active].(views.ProcFollower); ok {
+		m.hist.Follow(f.FollowedProcs())
+	} else {
+		m.hist.Follow(nil)
+	}
+	cols := max(2*m.width, 2)
+	samples := 0 // the samples the span covers
 	switch m.zoom {
 	case fitZoom:
-		fm.Frames = m.hist.Frames(end, max(2*m.width, 2))
+		fm.Frames = m.hist.FramesAt(end, cols, 1)
+		return fm
 	case allZoom:
-		fm.Frames = m.hist.Frames(end, end+1)
-		fm.Span = fm.Frames[len(fm.Frames)-1].Time.Sub(fm.Frames[0].Time)
+		samples = end
+		if t0, ok := m.hist.TimeAt(0); ok {
+			t1, _ := m.hist.TimeAt(end)
+			fm.Span = t1.Sub(t0)
+		}
 	default:
-		fm.Frames = m.hist.Frames(end, m.samplesIn(m.zoom)+1)
+		samples = min(m.samplesIn(m.zoom), end) // no more than the history holds
 		fm.Span = m.zoom
 	}
+	step := max((samples+cols-1)/cols, 1)
+	fm.Frames = m.hist.FramesAt(end, samples/step+1, step)
 	return fm
 }
 
@@ -293,8 +305,8 @@ func (m *Model) promptKey(msg tea.KeyMsg) {
 			return
 		}
 		m.jump(t)
-		if s := m.hist; s != nil && s.Len() > 0 && t.Before(s.At(0).Frame.Time) {
-			m.note = "history starts at " + s.At(0).Frame.Time.Format("15:04:05")
+		if t0, ok := m.hist.TimeAt(0); ok && t.Before(t0) {
+			m.note = "history starts at " + t0.Format("15:04:05")
 		}
 		m.setCursorKeys()
 		m.route()

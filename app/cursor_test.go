@@ -382,7 +382,7 @@ func TestProcsAtCursor(t *testing.T) {
 			m = press(m, "left")
 		}
 		i := n - 1 - back
-		want := derive.Derive(hist.At(i-1).Snap, hist.At(i).Snap).Procs
+		want := derive.Derive(hist.SampleAt(i-1).Snap, hist.SampleAt(i).Snap).Procs
 		rows := procRows(t, m.panels[m.active].View())
 		if len(rows) != nprocs {
 			t.Fatalf("%d back: %d rows, want %d:\n%s", back, len(rows), nprocs, m.View())

@@ -230,6 +230,7 @@ func (m *Model) focus(i int) {
 	m.active = i
 	m.keys.Back.SetEnabled(i != 0)
 	m.setOverlay(noOverlay)
+	m.route() // its charts put off drawing while it was hidden
 }
 
 // panelIndex maps "1"…"9", "0" to panels 0…9.
@@ -317,7 +318,9 @@ func (m *Model) route() {
 	}
 	m.header, _ = m.header.Update(fm)
 	for i := len(m.panels) - 1; i >= 0; i-- {
-		m.panels[i].Update(fm)
+		pm := fm
+		pm.Hidden = i != m.active
+		m.panels[i].Update(pm)
 	}
 }
 

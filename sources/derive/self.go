@@ -8,8 +8,8 @@ func init() { register(func(prev, cur *sources.Snapshot, f *Frame) { f.Self = Se
 // computes a process's %CPU. The engine calls it again once the tick's own cost is known.
 func SelfOf(prev, cur *sources.Snapshot) Self {
 	s := Self{RSSKB: cur.Self.RSSKB, TickMs: float64(cur.Self.TickTime.Microseconds()) / 1000}
-	if prev == nil {
-		return s
+	if prev == nil || cur.Self.CPUNs == 0 {
+		return s // no CPU time measured (a snapshot not taken by the engine): no figure
 	}
 	dt := cur.Time.Sub(prev.Time).Seconds()
 	if d, ok := sources.Delta(prev.Self.CPUNs, cur.Self.CPUNs, sources.W64); ok && dt > 0 {

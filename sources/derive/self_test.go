@@ -24,4 +24,10 @@ func TestSelfOf(t *testing.T) {
 	if s := SelfOf(cur, prev); s.CPUPct.OK {
 		t.Errorf("time going backwards: want missing, have %+v", s.CPUPct)
 	}
+	// Snapshots the engine did not take (fixtures, derived again from a store without the
+	// measurement) carry no CPU time: no figure, rather than 0 %.
+	unmeasured := &sources.Snapshot{Time: t0.Add(3 * time.Second)}
+	if s := SelfOf(&sources.Snapshot{Time: t0}, unmeasured); s.CPUPct.OK {
+		t.Errorf("unmeasured: want missing, have %+v", s.CPUPct)
+	}
 }

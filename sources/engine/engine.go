@@ -18,6 +18,11 @@ type Options struct {
 	FS       collect.FS
 	Interval time.Duration // sampling period
 	History  time.Duration // how much history to keep
+	// HistoryMem bounds the history's memory (HistoryOptions.Budget); 0 is DefaultBudget.
+	// When it is spent the oldest samples go, so less than History may be kept.
+	HistoryMem int64
+	// Codec packs the history's older samples (HistoryOptions.Codec).
+	Codec BlockCodec
 }
 
 // Engine samples on one clock and publishes each sample to History and to Updates.
@@ -47,7 +52,7 @@ func New(opts Options) *Engine {
 	return &Engine{
 		opts:    opts,
 		set:     collect.NewSet(opts.FS),
-		hist:    NewHistory(n),
+		hist:    NewHistoryWith(HistoryOptions{MaxSamples: n, Budget: opts.HistoryMem, Codec: opts.Codec}),
 		updates: make(chan *Sample, 1),
 	}
 }

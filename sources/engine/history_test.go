@@ -6,10 +6,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 )
 
-func sample(seq uint64) *Sample { return &Sample{Frame: &derive.Frame{Seq: seq}} }
+// t0 stamps the synthetic samples: sample seq is taken at t0 + seq seconds.
+var t0 = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+
+// sample is an empty sample with its frame derived as the engine would (no previous one).
+func sample(seq uint64) *Sample {
+	s := &sources.Snapshot{Seq: seq, Time: t0.Add(time.Duration(seq) * time.Second)}
+	return &Sample{Snap: s, Frame: derive.Derive(nil, s)}
+}
 
 func seqs(frames []*derive.Frame) []uint64 {
 	var out []uint64
@@ -35,15 +43,15 @@ func TestHistoryWrap(t *testing.T) {
 	}
 	var have []uint64
 	for i := range h.Len() {
-		have = append(have, h.At(i).Frame.Seq)
+		have = append(have, h.SampleAt(i).Frame.Seq)
 	}
 	if !slices.Equal(have, []uint64{3, 4, 5}) {
 		t.Errorf("oldest first: want [3 4 5], have %v", have)
 	}
-	if h.Latest().Frame.Seq != 5 || h.At(-1) != nil || h.At(3) != nil {
-		t.Errorf("latest %d, At(-1) %v, At(3) %v", h.Latest().Frame.Seq, h.At(-1), h.At(3))
+	if h.Latest().Frame.Seq != 5 || h.SampleAt(-1) != nil || h.SampleAt(3) != nil {
+		t.Errorf("latest %d, SampleAt(-1) %v, SampleAt(3) %v", h.Latest().Frame.Seq, h.SampleAt(-1), h.SampleAt(3))
 	}
-	if NewHistory(0).Cap() != 2 || NewHistory(0).Latest() != nil {
+	if NewHistory(0).Cap() != 2 || NewHistory(0).Latest() != nil || NewHistory(0).SampleAt(0) != nil {
 		t.Error("a history keeps at least 2 samples and starts empty")
 	}
 }
@@ -107,18 +115,10 @@ func TestHistoryConcurrent(t *testing.T) {
 }
 
 // TestHistoryLookups finds samples by sequence number and by time, and measures the reach,
-// before and after the ring wraps.
+// before and after the oldest are dropped.
 func TestHistoryLookups(t *testing.T) {
 	t.Parallel()
-	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
-	timed := func(capacity, n int) *History {
-		h := NewHistory(capacity)
-		for i := 1; i <= n; i++ {
-			h.Append(&Sample{Frame: &derive.Frame{Seq: uint64(i), Time: t0.Add(time.Duration(i) * time.Second)}})
-		}
-		return h
-	}
-	h := timed(4, 7) // 4…7 at t0+4s…t0+7s
+	h := historyOf(4, 7) // 4…7 at t0+4s…t0+7s
 	for _, tc := range []struct {
 		seq  uint64
 		want int
@@ -131,13 +131,28 @@ func TestHistoryLookups(t *testing.T) {
 	for _, tc := range []struct {
 		at   time.Duration
 		want int
-	}{{4 * time.Second, 0}, {4500 * time.Millisecond, 0}, {5 * time.Second, 1}, {time.Second, 0}, {7 * time.Second, 3}, {time.Hour, 3}} {
+	}{
+		{4 * time.Second, 0}, {4500 * time.Millisecond, 0}, {4600 * time.Millisecond, 1},
+		{5 * time.Second, 1}, {time.Second, 0}, {7 * time.Second, 3}, {time.Hour, 3},
+	} {
 		if i := h.IndexAt(t0.Add(tc.at)); i != tc.want {
-			t.Errorf("IndexAt(t0+%v) = %d, want %d", tc.at, i, tc.want)
+			t.Errorf("IndexAt(t0+%v) = %d, want %d (the nearest)", tc.at, i, tc.want)
 		}
 	}
 	if want, have := 3*time.Second, h.Reach(); want != have {
 		t.Errorf("Reach = %v, want %v", have, want)
+	}
+	if seq, ok := h.SeqAt(1); seq != 5 || !ok {
+		t.Errorf("SeqAt(1) = %d, %v", seq, ok)
+	}
+	if at, ok := h.TimeAt(3); !at.Equal(t0.Add(7*time.Second)) || !ok {
+		t.Errorf("TimeAt(3) = %v, %v", at, ok)
+	}
+	if _, ok := h.SeqAt(4); ok {
+		t.Error("SeqAt past the newest")
+	}
+	if _, ok := h.TimeAt(-1); ok {
+		t.Error("TimeAt(-1)")
 	}
 	empty := NewHistory(4)
 	if i := empty.IndexAt(t0); i != -1 || empty.Reach() != 0 {

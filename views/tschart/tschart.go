@@ -67,10 +67,14 @@ type Model struct {
 	frames   []*derive.Frame
 	width    int
 	height   int
-	// chart is a pointer because ntcharts models hold maps (copies alias anyway); only the
-	// latest copy of Model ever draws into it, from Update and SetSize. Its canvas is the
-	// block less the title line, and less the legend line while the window holds events.
+	// chart is the ntcharts chart while a draw is under way, nil otherwise: its canvas is the
+	// block less the title line (and the legend line while the window holds events), one
+	// 560-byte cell (a rune and a lipgloss.Style) a character, 5 MB at 200×45. Kept for each
+	// chart of each panel, canvases were most of ktop's memory; ntcharts reallocates the cells
+	// on every draw anyway, so building the chart for each draw costs little more. geo keeps
+	// what is needed of it between draws.
 	chart  *timeserieslinechart.Model
+	geo    geometry
 	lo, hi float64 // the Y range of the last draw, kept when the chart is rebuilt
 	events []Event // in the window, oldest first
 	view   string
@@ -92,12 +96,27 @@ func New(th *theme.Theme, interval time.Duration, spec Spec) Model {
 	return m
 }
 
+// geometry is the plot's place in the chart's block, from the last chart built.
+type geometry struct {
+	ok      bool // a chart fits the block
+	gw      int  // plot columns
+	originX int  // the column of the Y axis
+	canvasH int  // the lines of the canvas: the plot, the time axis and its labels
+}
+
 // SetSize sets the block the chart draws into and redraws it.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.build(h - 1)
+	m.geo = geometry{}
+	if m.fits(h - 1) {
+		m.build(h - 1) // measures the plot, for Window() before the first frame
+		m.chart = nil
+	}
 	m.render()
 }
+
+// fits reports whether a chart with a canvas of rows lines fits the block.
+func (m *Model) fits(rows int) bool { return m.width >= minPlotW && rows >= minPlotH }
 
 // SetSpec replaces what the chart shows (a panel's selection changed) and redraws it.
 func (m *Model) SetSpec(spec Spec) {
@@ -109,7 +128,7 @@ func (m *Model) SetSpec(spec Spec) {
 // small for one.
 func (m *Model) build(rows int) {
 	m.chart = nil
-	if m.width >= minPlotW && rows >= minPlotH {
+	if m.fits(rows) {
 		c := timeserieslinechart.New(m.width, rows,
 			timeserieslinechart.WithAxesStyles(m.th.Axis, m.th.AxisLabel),
 			timeserieslinechart.WithStyle(m.th.Line),
@@ -130,6 +149,8 @@ func (m *Model) setYRange(lo, hi float64) {
 	c.YLabelFormatter = yLabels(c.Canvas.Height()-2, lo, hi) // less the axis and its labels
 	c.SetYRange(lo, hi)
 	c.SetViewYRange(lo, hi)
+	// The labels' width moves the Y axis, and with it the plot's columns.
+	m.geo = geometry{ok: true, gw: c.GraphWidth(), originX: c.Origin().X, canvasH: c.Canvas.Height()}
 }
 
 // yLabels labels the rows nearest to round values of [lo, hi] (every quarter of the range when
@@ -182,10 +203,10 @@ func niceCeil(v float64) float64 {
 // Window is how many samples the chart can show: two per column of the plot area (braille
 // has two dot columns per cell). The app asks History for this many frames.
 func (m Model) Window() int {
-	if m.chart == nil {
+	if !m.geo.ok {
 		return 1
 	}
-	return max(2*m.chart.GraphWidth(), 1)
+	return max(2*m.geo.gw, 1)
 }
 
 // Update takes a new frame window, with its span and whether the cursor is live; the chart
@@ -193,7 +214,9 @@ func (m Model) Window() int {
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if fm, ok := msg.(views.FrameMsg); ok {
 		m.frames, m.spanD, m.paused = fm.Frames, fm.Span, fm.Paused
-		m.render()
+		if !fm.Hidden {
+			m.render()
+		}
 	}
 	return m, nil
 }
@@ -202,12 +225,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 // under x, on any line of the plot, its axis or its labels. ok is false outside the plot or
 // before anything was drawn.
 func (m Model) TimeAt(x, y int) (time.Time, bool) {
-	c := m.chart
-	if c == nil || len(m.frames) == 0 || m.end.IsZero() || y < 1 || y > c.Canvas.Height() {
+	g := m.geo
+	if !g.ok || len(m.frames) == 0 || m.end.IsZero() || y < 1 || y > g.canvasH {
 		return time.Time{}, false
 	}
-	gw := c.GraphWidth()
-	col := x - (c.Origin().X + 1)
+	gw := g.gw
+	col := x - (g.originX + 1)
 	if gw < 2 || col < 0 || col >= gw {
 		return time.Time{}, false
 	}
@@ -240,7 +263,7 @@ func (m *Model) render() {
 	}
 	lines := []string{m.title()}
 	switch {
-	case m.chart == nil:
+	case !m.fits(m.height - 1):
 		lines = append(lines, m.th.Dim.Render("(no room for the chart)"))
 		m.view = views.Block(lines, m.width, m.height)
 		return
@@ -257,11 +280,10 @@ func (m *Model) render() {
 	if len(m.events) > 0 && rows-1 >= minPlotH {
 		rows--
 	}
-	if m.chart.Canvas.Height() != rows {
-		m.build(rows)
-	}
+	m.build(rows)
 	m.draw(start, end)
 	lines = append(lines, canvasLines(&m.chart.Canvas)...)
+	m.chart = nil // see the field
 	if rows < m.height-1 {
 		lines = append(lines, m.legend())
 	}

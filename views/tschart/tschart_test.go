@@ -80,7 +80,7 @@ func TestSizes(t *testing.T) {
 func TestWindowAndLine(t *testing.T) {
 	t.Parallel()
 	m := sized(80, 12)
-	if want, have := 2*m.chart.GraphWidth(), m.Window(); want != have || have < 140 {
+	if want, have := 2*m.geo.gw, m.Window(); want != have || have < 140 {
 		t.Fatalf("Window = %d, want %d (two samples per plot column)", have, want)
 	}
 	m, _ = m.Update(views.FrameMsg{Frames: ramp(m.Window())})
@@ -254,10 +254,10 @@ func TestEventMarkers(t *testing.T) {
 	}
 	// The window ends at frame Window()-1; the event at 23.276 s lies that fraction along the
 	// plot columns, which start right of the "└".
-	c := m.chart
+	g := m.geo
 	start, end := m.span()
 	frac := t0.Add(23276001*time.Microsecond).Sub(start).Seconds() / end.Sub(start).Seconds()
-	wantCol := c.Origin().X + 1 + int(math.Round(frac*float64(c.GraphWidth()-1)))
+	wantCol := g.originX + 1 + int(math.Round(frac*float64(g.gw-1)))
 	if have := runeIndex(axis, EventGlyph); have != wantCol {
 		t.Errorf("marker at column %d, want %d: %q", have, wantCol, axis)
 	}
@@ -414,7 +414,7 @@ func TestZoomKeepsSpikes(t *testing.T) {
 		t.Errorf("a spike before the span counted in the title:\n%s", v)
 	}
 	// points keeps one value per dot column, the largest, at its own time.
-	slots := 2 * m.chart.GraphWidth()
+	slots := 2 * m.geo.gw
 	start, end := frames[0].Time, frames[len(frames)-1].Time
 	pts := points(frames, busySpec.Series[0].Value, start, end, slots)
 	if len(pts) > slots || len(pts) < slots-1 {
@@ -469,8 +469,8 @@ func TestTimeAt(t *testing.T) {
 	frames := ramp(600)
 	m, _ = m.Update(views.FrameMsg{Frames: frames, Span: 5 * time.Minute})
 	end := frames[599].Time
-	gw := m.chart.GraphWidth()
-	x0 := m.chart.Origin().X + 1
+	gw := m.geo.gw
+	x0 := m.geo.originX + 1
 	for _, tc := range []struct {
 		x, y int
 		want time.Time
@@ -514,5 +514,37 @@ func TestFormatSpan(t *testing.T) {
 		if have := FormatSpan(tc.d); have != tc.want {
 			t.Errorf("FormatSpan(%v) = %q, want %q", tc.d, have, tc.want)
 		}
+	}
+}
+
+// TestNoCanvasKept checks that a chart keeps no ntcharts canvas between draws: one cell is a
+// rune and a 552-byte lipgloss.Style, so a kept 200×45 canvas is 5 MB, for each chart of each
+// panel.
+func TestNoCanvasKept(t *testing.T) {
+	t.Parallel()
+	m := sized(200, 46)
+	if m.chart != nil || m.Window() < 300 {
+		t.Fatalf("after SetSize: chart kept %v, Window %d", m.chart != nil, m.Window())
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(100)})
+	if m.chart != nil || !strings.Contains(m.View(), "100│") {
+		t.Errorf("after a draw: chart kept %v:\n%s", m.chart != nil, m.View())
+	}
+}
+
+// TestHiddenPutsOffDrawing keeps a hidden panel's window without drawing it, and draws it with
+// the next window shown.
+func TestHiddenPutsOffDrawing(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(10)})
+	before := m.View()
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(60), Hidden: true})
+	if m.View() != before || len(m.frames) != 60 {
+		t.Errorf("a hidden window was drawn, or not kept (%d frames)", len(m.frames))
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: ramp(60)})
+	if m.View() == before {
+		t.Error("the window shown was not drawn")
 	}
 }
