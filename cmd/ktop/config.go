@@ -20,11 +20,12 @@ import (
 // configKeys maps each key of the file to the flag it sets a default for. A flag given on the
 // command line wins over the file.
 var configKeys = map[string]string{
-	"interval": "interval",
-	"history":  "history",
-	"theme":    "theme",
-	"panel":    "panel",
-	"vim_keys": "vim",
+	"interval":    "interval",
+	"history":     "history",
+	"history_mem": "history-mem",
+	"theme":       "theme",
+	"panel":       "panel",
+	"vim_keys":    "vim",
 }
 
 // configLine is one setting read from the file.
@@ -154,6 +155,8 @@ func applyConfig(o *options, lines []configLine, name string, panel func(string)
 			}
 		case "history":
 			o.history, err = parseDuration(l.value)
+		case "history_mem":
+			o.historyMem, err = parseSize(l.value)
 		case "theme":
 			err = checkTheme(l.value)
 			o.theme = l.value

@@ -34,7 +34,8 @@ func TestConfigGood(t *testing.T) {
 		"   history=30m\n" +
 		"theme = \"light\"  # quoted\n" +
 		"panel = cpu\n" +
-		"vim_keys = true\n"
+		"vim_keys = true\n" +
+		"history_mem = 48M\n"
 	o, err := parseFlags(nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +44,7 @@ func TestConfigGood(t *testing.T) {
 	if err := loadConfig(o, env(map[string]string{"HOME": "/home/u"}), read, knownPanels); err != nil {
 		t.Fatal(err)
 	}
-	if o.interval != 2*time.Second || o.history != 30*time.Minute || o.theme != "light" || o.panel != "cpu" || !o.vim {
+	if o.interval != 2*time.Second || o.history != 30*time.Minute || o.theme != "light" || o.panel != "cpu" || !o.vim || o.historyMem != 48<<20 {
 		t.Errorf("have %+v", o)
 	}
 }
@@ -65,6 +66,7 @@ func TestConfigErrors(t *testing.T) {
 		{"interval = soon\n", `~/.config/ktop/config:1: interval: "soon": want a duration`},
 		{"\ninterval = 5ms\n", `~/.config/ktop/config:2: interval: 5ms: want at least 10ms`},
 		{"history = -1h\n", `~/.config/ktop/config:1: history: "-1h": must be positive`},
+		{"history_mem = lots\n", `~/.config/ktop/config:1: history_mem: "lots": want a size from 1M to 1T`},
 		{"theme = blue\n", `~/.config/ktop/config:1: theme: "blue": want dark, light or auto`},
 		{"panel = disks\n", `~/.config/ktop/config:1: panel: unknown panel "disks"`},
 		{"vim_keys = yes\n", `~/.config/ktop/config:1: vim_keys: "yes": want true or false`},

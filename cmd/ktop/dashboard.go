@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"runtime/debug"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -26,6 +27,9 @@ func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 			return err
 		}
 		defer f.Close()
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memLimit(o.historyMem))
 	}
 	th := newTheme(lipgloss.NewRenderer(os.Stdout), o.theme, os.Getenv)
 	panel, err := app.PanelIndex(o.panel)
@@ -90,4 +94,19 @@ func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started fu
 		return final, nil
 	}
 	return final, err
+}
+
+// memSlack is what ktop needs beside its history: the collectors' state, the frames on screen,
+// the UI, and room for each tick's garbage (docs/perf.md).
+const memSlack = 32 << 20
+
+// memLimit is the Go runtime's soft memory limit for a history budget (0: the default one).
+// Without it the heap grows to twice what is live before each collection, and ktop would
+// take twice the memory it holds; with it, collections come sooner once the heap nears the
+// limit. GOMEMLIMIT, when set, wins.
+func memLimit(historyMem int64) int64 {
+	if historyMem <= 0 {
+		historyMem = engine.DefaultBudget
+	}
+	return historyMem + memSlack
 }

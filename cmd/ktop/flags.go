@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,55 @@ func parseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// sizeFlag accepts a size in bytes with an optional binary suffix: "64M", "512MiB", "1G".
+type sizeFlag struct{ n *int64 }
+
+func (f sizeFlag) String() string {
+	if f.n == nil || *f.n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(*f.n>>20, 10) + "MiB"
+}
+
+func (f sizeFlag) Set(s string) error {
+	n, err := parseSize(s)
+	if err != nil {
+		return err
+	}
+	*f.n = n
+	return nil
+}
+
+// minHistoryMem is the smallest history budget accepted: below it not even one block of a busy
+// machine's samples fits.
+const minHistoryMem = 1 << 20
+
+// parseSize reads a size: a number of bytes, or a number with K, M or G (powers of 1024, with
+// or without "iB" or "B").
+func parseSize(s string) (int64, error) {
+	num := strings.TrimRight(strings.TrimSpace(s), "iBb")
+	mult := int64(1)
+	if k := len(num); k > 0 {
+		switch num[k-1] {
+		case 'k', 'K':
+			mult = 1 << 10
+		case 'm', 'M':
+			mult = 1 << 20
+		case 'g', 'G':
+			mult = 1 << 30
+		}
+		if mult > 1 {
+			num = num[:k-1]
+		}
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	// Written as a negated range so that NaN, which compares false, is refused too.
+	if err != nil || !(v*float64(mult) >= minHistoryMem && v*float64(mult) <= 1<<40) {
+		return 0, fmt.Errorf("%q: want a size from 1M to 1T, such as 64M or 512MiB", s)
+	}
+	return int64(v * float64(mult)), nil
+}
+
 // minInterval is the shortest sampling interval accepted.
 const minInterval = 10 * time.Millisecond
 
@@ -53,6 +103,7 @@ const minInterval = 10 * time.Millisecond
 type options struct {
 	interval   time.Duration
 	history    time.Duration
+	historyMem int64 // bytes; 0: the engine's default budget
 	batch      bool
 	iterations int
 	json       bool
@@ -78,6 +129,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Var(durationFlag{&o.interval}, "d", "sampling interval (a bare number is seconds)")
 	fs.Var(durationFlag{&o.interval}, "interval", "sampling interval (a bare number is seconds)")
 	fs.Var(durationFlag{&o.history}, "history", "how much history to keep in memory")
+	fs.Var(sizeFlag{&o.historyMem}, "history-mem", "most memory the history may take, such as 64M (default 24MiB); the oldest samples go first")
 	fs.BoolVar(&o.batch, "b", false, "batch mode: one text report per interval on stdout")
 	fs.BoolVar(&o.batch, "batch", false, "batch mode: one text report per interval on stdout")
 	fs.IntVar(&o.iterations, "n", 0, "with -b: stop after N reports (0: run until interrupted)")
@@ -150,7 +202,7 @@ Usage:
   ktop version
 
 The dashboard reads its defaults from $XDG_CONFIG_HOME/ktop/config (or ~/.config/ktop/config):
-"key = value" lines for interval, history, theme, panel and vim_keys; flags win. Batch mode
+"key = value" lines for interval, history, history_mem, theme, panel and vim_keys; flags win. Batch mode
 ignores the file. See docs/config.md.
 
 Flags:

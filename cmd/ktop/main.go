@@ -51,9 +51,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	e := engine.New(engine.Options{
-		FS:       collect.FS{Proc: o.proc, Sys: o.sys, Dev: o.dev},
-		Interval: o.interval,
-		History:  o.history,
+		FS:         collect.FS{Proc: o.proc, Sys: o.sys, Dev: o.dev},
+		Interval:   o.interval,
+		History:    o.history,
+		HistoryMem: o.historyMem,
 	})
 	defer e.Close()
 	if o.batch {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ktop-dev/ktop/sources/engine"
 )
 
 // fixtureRoot is a tree of ../../sources/collect/testdata.
@@ -188,6 +190,28 @@ func TestFlagsImplied(t *testing.T) {
 	}
 }
 
+// TestParseSize reads --history-mem's sizes.
+func TestParseSize(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		{"64M", 64 << 20}, {"64MiB", 64 << 20}, {"64mb", 64 << 20}, {"1G", 1 << 30}, {"1.5G", 3 << 29},
+		{"2048K", 2 << 20}, {"1048576", 1 << 20}, {" 8M ", 8 << 20},
+		{"", 0}, {"M", 0}, {"100K", 0}, {"-64M", 0}, {"2T", 0}, {"NaN", 0}, {"64X", 0}, {"1e400", 0},
+	} {
+		have, err := parseSize(tc.in)
+		if have != tc.want || (err != nil) != (tc.want == 0) {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", tc.in, have, err, tc.want)
+		}
+	}
+	o, err := parseFlags([]string{"--history-mem", "32M"}, io.Discard)
+	if err != nil || o.historyMem != 32<<20 {
+		t.Errorf("--history-mem 32M: %v, %v", o, err)
+	}
+}
+
 func TestRunExitCodes(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -205,5 +229,15 @@ func TestRunExitCodes(t *testing.T) {
 		if code != tc.wantCode || !strings.Contains(stdout.String(), tc.wantOut) || !strings.Contains(stderr.String(), tc.wantErrSt) {
 			t.Errorf("%q: exit %d stdout %q stderr %q; want %d, %q, %q", tc.args, code, stdout.String(), stderr.String(), tc.wantCode, tc.wantOut, tc.wantErrSt)
 		}
+	}
+}
+
+func TestMemLimit(t *testing.T) {
+	t.Parallel()
+	if want, have := int64(engine.DefaultBudget+memSlack), memLimit(0); want != have {
+		t.Errorf("memLimit(0) = %d, want %d", have, want)
+	}
+	if want, have := int64(64<<20+memSlack), memLimit(64<<20); want != have {
+		t.Errorf("memLimit(64M) = %d, want %d", have, want)
 	}
 }
