@@ -1,7 +1,9 @@
 package record
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"fmt"
 	"reflect"
 	"sync"
@@ -120,15 +122,40 @@ var (
 		}
 		return e
 	})
-	zDecoder = sync.OnceValue(func() *zstd.Decoder {
-		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxBlockRaw),
-			zstd.WithDecoderMaxWindow(maxBlockRaw))
+	// Stream decoders, one per inflate at a time: the stream API is what lets inflate stop at
+	// a limit instead of trusting the data's own idea of its size.
+	zDecoders = sync.Pool{New: func() any {
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxBlockRaw),
+			zstd.WithDecoderMaxWindow(8<<20))
 		if err != nil {
-			panic(err)
+			panic(err) // only bad options fail, and these are constants
 		}
 		return d
-	})
+	}}
 )
+
+// inflate decompresses a block's zstd stream. A block written sample by sample is a zstd
+// frame that was never closed, so the stream ends with io.ErrUnexpectedEOF after everything
+// there is; that is not an error here. Output beyond 512 times the input (and 4 MiB) is
+// refused: real blocks compress about 10-100 times, and a few hostile bytes must not make a
+// reader inflate gigabytes.
+func inflate(z []byte) ([]byte, error) {
+	limit := int64(min(max(4<<20, 512*len(z)), maxBlockRaw))
+	d := zDecoders.Get().(*zstd.Decoder)
+	defer zDecoders.Put(d)
+	if err := d.Reset(bytes.NewReader(z)); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	n, err := io.Copy(&out, io.LimitReader(d, limit+1))
+	if n > limit {
+		return out.Bytes()[:limit], fmt.Errorf("block inflates beyond %d bytes", limit)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil
+	}
+	return out.Bytes(), err
+}
 
 const memMagic = "KTB\x01"
 
@@ -167,7 +194,7 @@ func DecodeBlock(b []byte) ([]*sources.Snapshot, error) {
 	if r.err != nil {
 		return nil, errors.New("record: block header cut short")
 	}
-	raw, err := zDecoder().DecodeAll(r.b[r.pos:], nil)
+	raw, err := inflate(r.b[r.pos:])
 	if err != nil {
 		return nil, fmt.Errorf("record: block: %w", err)
 	}

@@ -22,6 +22,7 @@ type plan struct {
 	t      reflect.Type
 	kind   kind
 	minLen int // fewest bytes one value encodes to; bounds the counts a decoder accepts
+	work   int // decoding steps one value takes, not counting slice and map elements
 	enc    encFunc
 	dec    decFunc
 
@@ -69,7 +70,7 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{t: t, kind: k, minLen: 1}
+	p := &plan{t: t, kind: k, minLen: 1, work: 1}
 	switch k {
 	case kBool:
 		p.enc, p.dec = encBool, decBool
@@ -114,12 +115,14 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 			}
 			p.fields = append(p.fields, fieldPlan{name: f.Name, off: f.Offset, p: fp, key: key})
 			p.minLen += fp.minLen
+			p.work = addWork(p.work, fp.work)
 		}
 		p.enc, p.dec = structOps(p)
 	case kPointer:
 		if p.elem, err = compile(t.Elem(), busy); err != nil {
 			return nil, err
 		}
+		p.work = addWork(1, p.elem.work)
 		p.enc, p.dec = pointerOps(p)
 	case kSlice:
 		if p.elem, err = compile(t.Elem(), busy); err != nil {
@@ -135,6 +138,7 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 			return nil, err
 		}
 		p.minLen = t.Len() * p.elem.minLen
+		p.work = addWork(1, mulWork(t.Len(), p.elem.work))
 		p.enc, p.dec = arrayOps(p)
 	case kMap:
 		if p.key, err = compile(t.Key(), busy); err != nil {
@@ -150,6 +154,18 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 	}
 	planCache[t] = p
 	return p, nil
+}
+
+// Work counts saturate, so that a hostile schema's nested arrays cannot overflow them.
+const maxWork = 1 << 40
+
+func addWork(a, b int) int { return min(a+b, maxWork) }
+
+func mulWork(n, w int) int {
+	if n != 0 && w > maxWork/n {
+		return maxWork
+	}
+	return n * w
 }
 
 // encoder holds the per-block state of the writer side: the output, the block's string table
@@ -218,9 +234,10 @@ type decoder struct {
 	keys     map[unsafe.Pointer][]string
 	prevKeys map[unsafe.Pointer][]string
 	budget   int // bytes this sample may still allocate
+	steps    int // decoding steps this sample may still take
 }
 
-var errBudget = errors.New("sample would allocate too much memory")
+var errBudget = errors.New("sample would take too much memory or time to decode")
 
 func newDecoder() *decoder {
 	return &decoder{keys: map[unsafe.Pointer][]string{}, prevKeys: map[unsafe.Pointer][]string{}}
@@ -240,7 +257,12 @@ func (d *decoder) decode(pl *plan, b []byte, p, r unsafe.Pointer) error {
 	// A sample may allocate many times its encoded size (an unchanged value is one byte), but
 	// not without bound: 64× plus 1 MiB covers real samples with a wide margin.
 	d.budget = 64*len(b) + 1<<20
-	pl.dec(d, p, r)
+	// Likewise steps: a schema can make values that take many steps for few bytes (arrays of
+	// empty structs); real samples take well under 256 steps per byte.
+	d.steps = 256*len(b) + 1<<16
+	if d.chargeSteps(pl.work) {
+		pl.dec(d, p, r)
+	}
 	if d.err == nil && d.left() != 0 {
 		d.err = fmt.Errorf("%d bytes left after the sample", d.left())
 	}
@@ -285,9 +307,19 @@ func (d *decoder) charge(n int) bool {
 	return true
 }
 
+func (d *decoder) chargeSteps(n int) bool {
+	d.steps -= n
+	if d.steps < 0 {
+		d.fail(errBudget)
+		return false
+	}
+	return true
+}
+
 // count reads a length code (0 nil, n+1 for n elements) as a delta against the reference's,
-// and checks that n elements of at least minLen bytes each can still follow.
-func (d *decoder) count(ref, minLen int) (n int, isNil bool) {
+// and checks that n elements of at least minLen bytes each can still follow, and that their
+// work steps each fit in the budget.
+func (d *decoder) count(ref, minLen, work int) (n int, isNil bool) {
 	c := int64(ref) + d.varint()
 	if d.err != nil || c <= 0 {
 		if c < 0 {
@@ -302,6 +334,9 @@ func (d *decoder) count(ref, minLen int) (n int, isNil bool) {
 	}
 	if n64 > limit {
 		d.fail(fmt.Errorf("length %d exceeds what the data can hold", n64))
+		return 0, true
+	}
+	if !d.chargeSteps(mulWork(int(n64), work)) {
 		return 0, true
 	}
 	return int(n64), false
@@ -638,7 +673,7 @@ func sliceOps(p *plan) (encFunc, decFunc) {
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		rh := (*sliceHeader)(r)
-		n, isNil := d.count(sliceLenCode(rh), el.minLen)
+		n, isNil := d.count(sliceLenCode(rh), el.minLen, el.work)
 		if isNil {
 			return
 		}

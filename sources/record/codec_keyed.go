@@ -64,8 +64,7 @@ func keyedSliceOps(p *plan) (encFunc, decFunc) {
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		rh := (*sliceHeader)(r)
-		min := nonKeyMin
-		n, isNil := d.count(sliceLenCode(rh), min)
+		n, isNil := d.count(sliceLenCode(rh), nonKeyMin, el.work)
 		if isNil {
 			return
 		}

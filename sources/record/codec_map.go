@@ -86,7 +86,7 @@ func decStrU64Map(d *decoder, v, r unsafe.Pointer) {
 	if r != nil {
 		rm = *(*map[string]uint64)(r)
 	}
-	n, isNil := d.count(mapLenCode(rm), 1)
+	n, isNil := d.count(mapLenCode(rm), 1, 2)
 	if isNil || !d.charge(48*n+48) {
 		return
 	}
@@ -186,7 +186,7 @@ func genericMapOps(p *plan) (encFunc, decFunc) {
 		if r != nil {
 			rm = reflect.NewAt(p.t, r).Elem()
 		}
-		n, isNil := d.count(reflectLenCode(rm), vp.minLen)
+		n, isNil := d.count(reflectLenCode(rm), vp.minLen, addWork(kp.work, vp.work))
 		if isNil || !d.charge(n*int(p.t.Key().Size()+p.t.Elem().Size()+16)+48) {
 			return
 		}

@@ -337,10 +337,8 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 	st := r.state(bi)
 	if st.dec == nil {
 		st.dec = newBlockDecoder(r.rp)
-		// The block's zstd frame is never closed (each sample was flushed on its own), so
-		// the decoder reports an unexpected end after giving back everything there is.
-		raw, err := zDecoder().DecodeAll(st.z, nil)
-		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		raw, err := inflate(st.z)
+		if err != nil {
 			r.warn(fmt.Sprintf("block %d: decompression: %v", r.blocks[bi].num, err))
 		}
 		st.z = nil
