@@ -3,8 +3,8 @@ package record
 import (
 	"bytes"
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"reflect"
 	"sync"
 	"unsafe"
