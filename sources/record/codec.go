@@ -1,6 +1,7 @@
 package record
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -15,9 +16,10 @@ import (
 // plus field offsets) with no per-value reflection, as encoding/gob's engines do.
 //
 // Every value is encoded against a reference: the value at the same place in the previous
-// sample of the block, or nil for "no previous value" (the zero value). Unchanged data then
-// encodes as runs of zero bytes, which zstd shrinks to almost nothing. The delta rules per kind
-// are specified in docs/file-format.md ("Values").
+// sample of the block, or nil for "no previous value" (the zero value). A struct starts with a
+// mask of its fields that differ from the reference, and only those follow; an unchanged
+// field costs nothing and decodes as the reference's value (shared, not copied: decoded
+// values are immutable). The delta rules per kind are in docs/file-format.md ("Values").
 type plan struct {
 	t      reflect.Type
 	kind   kind
@@ -25,6 +27,7 @@ type plan struct {
 	work   int // decoding steps one value takes, not counting slice and map elements
 	enc    encFunc
 	dec    decFunc
+	cp     copyFunc // copies an unchanged value from the reference
 
 	fields []fieldPlan // struct
 	keys   []int       // struct: indexes of key fields in fields
@@ -39,8 +42,12 @@ type fieldPlan struct {
 	key  bool
 }
 
-// encFunc appends the encoding of *p against reference *r (r nil: the zero value).
-type encFunc func(e *encoder, p, r unsafe.Pointer)
+// encFunc appends the encoding of *p against reference *r (r nil: the zero value) and
+// reports whether *p differs from the reference (if not, a struct drops what it wrote).
+type encFunc func(e *encoder, p, r unsafe.Pointer) bool
+
+// copyFunc sets *dst to *src, sharing what *src points to.
+type copyFunc func(d *decoder, dst, src unsafe.Pointer)
 
 // decFunc decodes into *p, which is zeroed memory, against reference *r (r nil: zero value).
 type decFunc func(d *decoder, p, r unsafe.Pointer)
@@ -114,10 +121,10 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 				p.keys = append(p.keys, len(p.fields))
 			}
 			p.fields = append(p.fields, fieldPlan{name: f.Name, off: f.Offset, p: fp, key: key})
-			p.minLen += fp.minLen
+			p.minLen = 1 // the change mask
 			p.work = addWork(p.work, fp.work)
 		}
-		p.enc, p.dec = structOps(p)
+		p.enc, p.dec, p.cp = structOps(p)
 	case kPointer:
 		if p.elem, err = compile(t.Elem(), busy); err != nil {
 			return nil, err
@@ -152,8 +159,45 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 		}
 		p.enc, p.dec = mapOps(p)
 	}
+	if p.cp == nil {
+		p.cp = copyOp(p)
+	}
 	planCache[t] = p
 	return p, nil
+}
+
+// copyOp makes the copy function of a non-struct plan.
+func copyOp(p *plan) copyFunc {
+	switch {
+	case p.kind == kString:
+		return func(_ *decoder, dst, src unsafe.Pointer) { *(*string)(dst) = *(*string)(src) }
+	case p.kind == kTime:
+		return func(_ *decoder, dst, src unsafe.Pointer) { *(*time.Time)(dst) = *(*time.Time)(src) }
+	case p.kind == kPointer:
+		return func(_ *decoder, dst, src unsafe.Pointer) { *(*unsafe.Pointer)(dst) = *(*unsafe.Pointer)(src) }
+	case p.kind == kMap:
+		return func(d *decoder, dst, src unsafe.Pointer) {
+			m := *(*unsafe.Pointer)(src)
+			*(*unsafe.Pointer)(dst) = m
+			// The map is the same in this sample: so is its key order.
+			if k, ok := d.prevKeys[m]; ok {
+				d.keys[m] = k
+			}
+		}
+	case p.kind == kSlice:
+		return func(_ *decoder, dst, src unsafe.Pointer) { *(*sliceHeader)(dst) = *(*sliceHeader)(src) }
+	case p.kind == kArray && hasPointers(p.t):
+		el, size, n := p.elem, p.elem.t.Size(), p.t.Len()
+		return func(d *decoder, dst, src unsafe.Pointer) {
+			for i := range n {
+				el.cp(d, unsafe.Add(dst, uintptr(i)*size), unsafe.Add(src, uintptr(i)*size))
+			}
+		}
+	}
+	size := p.t.Size()
+	return func(_ *decoder, dst, src unsafe.Pointer) {
+		copy(unsafe.Slice((*byte)(dst), size), unsafe.Slice((*byte)(src), size))
+	}
 }
 
 // Work counts saturate, so that a hostile schema's nested arrays cannot overflow them.
@@ -344,7 +388,7 @@ func (d *decoder) count(ref, minLen, work int) (n int, isNil bool) {
 
 // --- scalars ---
 
-func encBool(e *encoder, p, r unsafe.Pointer) {
+func encBool(e *encoder, p, r unsafe.Pointer) bool {
 	var v, rv byte
 	if *(*bool)(p) {
 		v = 1
@@ -353,6 +397,7 @@ func encBool(e *encoder, p, r unsafe.Pointer) {
 		rv = 1
 	}
 	e.buf = append(e.buf, v^rv)
+	return v != rv
 }
 
 func decBool(d *decoder, p, r unsafe.Pointer) {
@@ -375,13 +420,14 @@ type integer interface {
 // at the integer's own width: a 32-bit counter that wraps makes a small delta, not a huge one.
 func intOps[T integer]() (encFunc, decFunc) {
 	shift := 64 - 8*unsafe.Sizeof(T(0))
-	enc := func(e *encoder, p, r unsafe.Pointer) {
+	enc := func(e *encoder, p, r unsafe.Pointer) bool {
 		v := *(*T)(p)
 		var rv T
 		if r != nil {
 			rv = *(*T)(r)
 		}
 		e.varint(int64(uint64(v-rv)<<shift) >> shift)
+		return v != rv
 	}
 	dec := func(d *decoder, p, r unsafe.Pointer) {
 		var rv T
@@ -421,7 +467,7 @@ func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
 
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 
-func encFloat64(e *encoder, p, r unsafe.Pointer) {
+func encFloat64(e *encoder, p, r unsafe.Pointer) bool {
 	v := *(*float64)(p)
 	var rv float64
 	if r != nil {
@@ -431,10 +477,11 @@ func encFloat64(e *encoder, p, r unsafe.Pointer) {
 	rc, rok := cents64(rv)
 	if ok && rok {
 		encCents(e, c, rc)
-		return
+	} else {
+		e.buf = append(e.buf, 1)
+		e.buf = appendU64(e.buf, math.Float64bits(v)^math.Float64bits(rv))
 	}
-	e.buf = append(e.buf, 1)
-	e.buf = appendU64(e.buf, math.Float64bits(v)^math.Float64bits(rv))
+	return math.Float64bits(v) != math.Float64bits(rv)
 }
 
 func decFloat64(d *decoder, p, r unsafe.Pointer) {
@@ -459,7 +506,7 @@ func decFloat64(d *decoder, p, r unsafe.Pointer) {
 	}
 }
 
-func encFloat32(e *encoder, p, r unsafe.Pointer) {
+func encFloat32(e *encoder, p, r unsafe.Pointer) bool {
 	v := *(*float32)(p)
 	var rv float32
 	if r != nil {
@@ -469,10 +516,11 @@ func encFloat32(e *encoder, p, r unsafe.Pointer) {
 	rc, rok := cents32(rv)
 	if ok && rok {
 		encCents(e, c, rc)
-		return
+	} else {
+		e.buf = append(e.buf, 1)
+		e.buf = appendU64(e.buf, uint64(math.Float32bits(v)^math.Float32bits(rv)))
 	}
-	e.buf = append(e.buf, 1)
-	e.buf = appendU64(e.buf, uint64(math.Float32bits(v)^math.Float32bits(rv)))
+	return math.Float32bits(v) != math.Float32bits(rv)
 }
 
 func decFloat32(d *decoder, p, r unsafe.Pointer) {
@@ -506,12 +554,14 @@ func appendU64(b []byte, v uint64) []byte {
 	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24), byte(v>>32), byte(v>>40), byte(v>>48), byte(v>>56))
 }
 
-func encString(e *encoder, p, r unsafe.Pointer) {
+func encString(e *encoder, p, r unsafe.Pointer) bool {
 	var rs string
 	if r != nil {
 		rs = *(*string)(r)
 	}
-	e.str(*(*string)(p), rs)
+	s := *(*string)(p)
+	e.str(s, rs)
+	return s != rs
 }
 
 func decString(d *decoder, p, r unsafe.Pointer) {
@@ -528,15 +578,17 @@ var zeroUnix = time.Time{}.Unix()
 
 // Times are written as two deltas, of Unix seconds and of nanoseconds. They decode in the
 // local zone (the instant is exact; the zone and the monotonic reading are not recorded).
-func encTime(e *encoder, p, r unsafe.Pointer) {
+func encTime(e *encoder, p, r unsafe.Pointer) bool {
 	t := (*time.Time)(p)
 	rs, rn := zeroUnix, int64(0)
 	if r != nil {
 		rt := (*time.Time)(r)
 		rs, rn = rt.Unix(), int64(rt.Nanosecond())
 	}
-	e.varint(t.Unix() - rs)
-	e.varint(int64(t.Nanosecond()) - rn)
+	ds, dn := t.Unix()-rs, int64(t.Nanosecond())-rn
+	e.varint(ds)
+	e.varint(dn)
+	return ds != 0 || dn != 0
 }
 
 func decTime(d *decoder, p, r unsafe.Pointer) {
@@ -560,49 +612,162 @@ func decTime(d *decoder, p, r unsafe.Pointer) {
 
 // --- composites ---
 
-func structOps(p *plan) (encFunc, decFunc) {
-	fs := p.fields
-	enc := func(e *encoder, v, r unsafe.Pointer) {
-		for i := range fs {
-			f := &fs[i]
-			var rf unsafe.Pointer
-			if r != nil {
-				rf = unsafe.Add(r, f.off)
-			}
-			f.p.enc(e, unsafe.Add(v, f.off), rf)
+func structOps(p *plan) (encFunc, decFunc, copyFunc) {
+	enc := func(e *encoder, v, r unsafe.Pointer) bool { return encGroup(e, p, v, r, groupAll) }
+	dec := func(d *decoder, v, r unsafe.Pointer) { decGroup(d, p, v, r, groupAll) }
+	if !hasPointers(p.t) {
+		size := p.t.Size()
+		return enc, dec, func(_ *decoder, dst, src unsafe.Pointer) {
+			copy(unsafe.Slice((*byte)(dst), size), unsafe.Slice((*byte)(src), size))
 		}
 	}
-	dec := func(d *decoder, v, r unsafe.Pointer) {
-		for i := range fs {
-			f := &fs[i]
-			var rf unsafe.Pointer
-			if r != nil {
-				rf = unsafe.Add(r, f.off)
-			}
-			f.p.dec(d, unsafe.Add(v, f.off), rf)
-			if d.err != nil {
-				return
+	t := p.t
+	cp := func(d *decoder, dst, src unsafe.Pointer) {
+		// One typed copy: faster than field by field, and it keeps the garbage collector's
+		// write barriers. Maps inside keep their key order for the next sample.
+		reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())
+		for i := range p.fields {
+			if f := &p.fields[i]; f.p.kind == kMap {
+				m := *(*unsafe.Pointer)(unsafe.Add(src, f.off))
+				if k, ok := d.prevKeys[m]; ok {
+					d.keys[m] = k
+				}
 			}
 		}
 	}
-	return enc, dec
+	return enc, dec, cp
+}
+
+// Field groups a mask covers: all fields, or only the non-key ones (elements of a keyed
+// slice, whose keys are written apart).
+const (
+	groupAll = iota
+	groupNonKey
+)
+
+// encGroup writes a struct's fields of a group as a change mask followed by the changed
+// fields. The mask is one uvarint per 64 fields (bit i: field i of the group changed); it is
+// written after the fields are tried and then moved in front of them.
+func encGroup(e *encoder, st *plan, v, r unsafe.Pointer, group int) bool {
+	start := len(e.buf)
+	var small [4]uint64
+	masks := small[:0]
+	k := 0
+	for i := range st.fields {
+		f := &st.fields[i]
+		if group == groupNonKey && f.key {
+			continue
+		}
+		if k%64 == 0 {
+			masks = append(masks, 0)
+		}
+		var rf unsafe.Pointer
+		if r != nil {
+			rf = unsafe.Add(r, f.off)
+		}
+		before := len(e.buf)
+		if f.p.enc(e, unsafe.Add(v, f.off), rf) {
+			masks[k/64] |= 1 << (k % 64)
+		} else {
+			e.buf = e.buf[:before]
+		}
+		k++
+	}
+	if k == 0 {
+		return false // no fields in the group: no mask
+	}
+	changed := false
+	var head [binary.MaxVarintLen64 * 4]byte
+	h := head[:0]
+	for _, m := range masks {
+		h = appendUvarint(h, m)
+		changed = changed || m != 0
+	}
+	body := len(e.buf) - start
+	e.buf = append(e.buf, h...)
+	copy(e.buf[start+len(h):], e.buf[start:start+body])
+	copy(e.buf[start:], h)
+	return changed
+}
+
+func decGroup(d *decoder, st *plan, v, r unsafe.Pointer, group int) {
+	n := len(st.fields)
+	if group == groupNonKey {
+		n -= len(st.keys)
+	}
+	if n == 0 {
+		return
+	}
+	// An unchanged struct of up to 64 fields is one zero byte: copy it whole. (In a keyed
+	// slice the reference element has the same key, so copying the keys too is harmless.)
+	if r != nil && n <= 64 && d.pos < len(d.b) && d.b[d.pos] == 0 {
+		d.pos++
+		st.cp(d, v, r)
+		return
+	}
+	// The mask words come first, one per 64 fields.
+	var small [4]uint64
+	masks := small[:0]
+	for range (n + 63) / 64 {
+		masks = append(masks, d.uvarint())
+	}
+	k := 0
+	for i := range st.fields {
+		f := &st.fields[i]
+		if group == groupNonKey && f.key {
+			continue
+		}
+		fv := unsafe.Add(v, f.off)
+		var rf unsafe.Pointer
+		if r != nil {
+			rf = unsafe.Add(r, f.off)
+		}
+		switch {
+		case masks[k/64]&(1<<(k%64)) != 0:
+			f.p.dec(d, fv, rf)
+		case rf != nil:
+			f.p.cp(d, fv, rf)
+		}
+		if d.err != nil {
+			return
+		}
+		k++
+	}
+}
+
+// hasPointers reports whether values of t hold pointers (then copying them must go through
+// typed stores, which the garbage collector sees).
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.String, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	}
+	return false
 }
 
 // Pointers: a presence byte (0 nil, 1 set), then the pointee against the reference's pointee.
 func pointerOps(p *plan) (encFunc, decFunc) {
 	el := p.elem
-	enc := func(e *encoder, v, r unsafe.Pointer) {
+	enc := func(e *encoder, v, r unsafe.Pointer) bool {
 		q := *(*unsafe.Pointer)(v)
-		if q == nil {
-			e.buf = append(e.buf, 0)
-			return
-		}
-		e.buf = append(e.buf, 1)
 		var rq unsafe.Pointer
 		if r != nil {
 			rq = *(*unsafe.Pointer)(r)
 		}
-		el.enc(e, q, rq)
+		if q == nil {
+			e.buf = append(e.buf, 0)
+			return rq != nil
+		}
+		e.buf = append(e.buf, 1)
+		return el.enc(e, q, rq) || rq == nil
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		switch d.byte() {
@@ -660,16 +825,21 @@ func (d *decoder) makeSlice(t reflect.Type, v unsafe.Pointer, n int) *sliceHeade
 // reference's element i (positional).
 func sliceOps(p *plan) (encFunc, decFunc) {
 	el, size := p.elem, p.elem.t.Size()
-	enc := func(e *encoder, v, r unsafe.Pointer) {
+	enc := func(e *encoder, v, r unsafe.Pointer) bool {
 		h, rh := (*sliceHeader)(v), (*sliceHeader)(r)
-		e.varint(int64(sliceLenCode(h) - sliceLenCode(rh)))
+		dl := sliceLenCode(h) - sliceLenCode(rh)
+		e.varint(int64(dl))
+		changed := dl != 0
 		for i := range h.len {
 			var rp unsafe.Pointer
 			if rh != nil && i < rh.len {
 				rp = at(rh, i, size)
 			}
-			el.enc(e, at(h, i, size), rp)
+			if el.enc(e, at(h, i, size), rp) {
+				changed = true
+			}
 		}
+		return changed
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		rh := (*sliceHeader)(r)
@@ -691,14 +861,18 @@ func sliceOps(p *plan) (encFunc, decFunc) {
 
 func arrayOps(p *plan) (encFunc, decFunc) {
 	el, size, n := p.elem, p.elem.t.Size(), p.t.Len()
-	enc := func(e *encoder, v, r unsafe.Pointer) {
+	enc := func(e *encoder, v, r unsafe.Pointer) bool {
+		changed := false
 		for i := range n {
 			var rp unsafe.Pointer
 			if r != nil {
 				rp = unsafe.Add(r, uintptr(i)*size)
 			}
-			el.enc(e, unsafe.Add(v, uintptr(i)*size), rp)
+			if el.enc(e, unsafe.Add(v, uintptr(i)*size), rp) {
+				changed = true
+			}
 		}
+		return changed
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		for i := 0; i < n && d.err == nil; i++ {

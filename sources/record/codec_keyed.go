@@ -3,6 +3,7 @@ package record
 import (
 	"encoding/binary"
 	"errors"
+	"reflect"
 	"unsafe"
 )
 
@@ -12,33 +13,44 @@ import (
 //
 //	0: same keys in the same order as the reference: each element's non-key fields follow,
 //	   against the reference element at the same index;
-//	1: per element a match code — 0: the element has the key of the reference element after
-//	   the previously matched one (the usual case after an insertion or removal); 1: the key
-//	   fields follow (against zero), and the element matches the first reference element with
-//	   that key, if any — then the non-key fields against the matched element (or zero).
+//	1: each element starts with a match code, then its non-key fields against the matched
+//	   reference element (or against zero):
+//	     0    the reference element after the previous match (the cursor);
+//	     1    no match, a new element: its key fields follow, against zero;
+//	     2    the reference element whose index follows (a uvarint);
+//	     3+s  the reference element s+1 after the cursor (s+1 elements were removed).
 //
-// Additions are elements that match nothing; removals are reference keys no element matches.
+// The cursor starts at 0 and moves after each match. The writer finds the match; the reader
+// only follows the codes, so it never builds a lookup table.
+
+// lookahead is how far after the cursor the writer looks for a match before it searches the
+// whole reference: removals seldom come in longer runs between two samples.
+const lookahead = 16
 
 func keyedSliceOps(p *plan) (encFunc, decFunc) {
 	el, size := p.elem, p.elem.t.Size()
-	nonKeyMin := 0
-	for _, f := range el.fields {
-		if !f.key {
-			nonKeyMin += f.p.minLen
-		}
+	nonKeyMin := 0 // an element in same-keys mode is its change mask, if it has non-key fields
+	if len(el.keys) < len(el.fields) {
+		nonKeyMin = 1
 	}
-	enc := func(e *encoder, v, r unsafe.Pointer) {
+	// An unchanged element is then a single zero byte (a one-word mask).
+	oneByteMask := nonKeyMin == 1 && len(el.fields)-len(el.keys) <= 64
+	enc := func(e *encoder, v, r unsafe.Pointer) bool {
 		h, rh := (*sliceHeader)(v), (*sliceHeader)(r)
-		e.varint(int64(sliceLenCode(h) - sliceLenCode(rh)))
+		dl := sliceLenCode(h) - sliceLenCode(rh)
+		e.varint(int64(dl))
 		if h.len == 0 {
-			return
+			return dl != 0
 		}
 		if rh != nil && rh.len == h.len && allKeysEqual(el, h, rh, size) {
 			e.buf = append(e.buf, 0)
+			changed := dl != 0
 			for i := range h.len {
-				encFields(e, el, at(h, i, size), at(rh, i, size), false)
+				if encGroup(e, el, at(h, i, size), at(rh, i, size), groupNonKey) {
+					changed = true
+				}
 			}
-			return
+			return changed
 		}
 		e.buf = append(e.buf, 1)
 		var idx keyIndex
@@ -46,21 +58,36 @@ func keyedSliceOps(p *plan) (encFunc, decFunc) {
 		for i := range h.len {
 			cur := at(h, i, size)
 			m := -1
-			if rh != nil && cursor < rh.len && keysEqual(el, cur, at(rh, cursor, size)) {
+			if rh != nil {
+				for j := cursor; j < min(cursor+lookahead, rh.len); j++ {
+					if keysEqual(el, cur, at(rh, j, size)) {
+						m = j
+						break
+					}
+				}
+			}
+			switch {
+			case m == cursor:
 				e.buf = append(e.buf, 0)
-				m = cursor
-			} else {
-				e.buf = append(e.buf, 1)
-				encFields(e, el, cur, nil, true)
-				m = idx.find(e, el, rh, size, cur)
+			case m > cursor:
+				e.uvarint(uint64(3 + m - cursor - 1))
+			default:
+				if m = idx.find(e, el, rh, size, cur); m >= 0 {
+					e.buf = append(e.buf, 2)
+					e.uvarint(uint64(m))
+				} else {
+					e.buf = append(e.buf, 1)
+					encKeys(e, el, cur)
+				}
 			}
 			var rp unsafe.Pointer
 			if m >= 0 {
 				rp = at(rh, m, size)
 				cursor = m + 1
 			}
-			encFields(e, el, cur, rp, false)
+			encGroup(e, el, cur, rp, groupNonKey)
 		}
+		return true
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		rh := (*sliceHeader)(r)
@@ -72,45 +99,61 @@ func keyedSliceOps(p *plan) (encFunc, decFunc) {
 		if n == 0 || d.err != nil {
 			return
 		}
+		rlen := 0
+		if rh != nil {
+			rlen = rh.len
+		}
 		switch d.byte() {
 		case 0:
-			if rh == nil || rh.len != n {
+			if rlen != n {
 				d.fail(errors.New("keyed slice: same-keys mode without a matching reference"))
 				return
 			}
-			for i := 0; i < n && d.err == nil; i++ {
+			for i := 0; i < n && d.err == nil; {
+				if k := unchangedRun(d, oneByteMask, n-i); k > 0 {
+					copyRun(d, p.t, v, i, r, i, k)
+					i += k
+					continue
+				}
 				cur, ref := at(h, i, size), at(rh, i, size)
 				copyKeys(el, cur, ref)
-				decFields(d, el, cur, ref, false)
+				decGroup(d, el, cur, ref, groupNonKey)
+				i++
 			}
 		case 1:
-			var idx keyIndex
-			var scratch encoder
 			cursor := 0
 			for i := 0; i < n && d.err == nil; i++ {
+				// A run of elements that each match the cursor and are unchanged: code 0,
+				// mask 0, code 0, mask 0, ...
+				if k := matchedRun(d, oneByteMask, min(n-i, rlen-cursor)); k > 0 {
+					copyRun(d, p.t, v, i, r, cursor, k)
+					i += k - 1
+					cursor += k
+					continue
+				}
 				cur := at(h, i, size)
 				m := -1
-				switch d.byte() {
-				case 0:
-					if rh == nil || cursor >= rh.len {
-						d.fail(errors.New("keyed slice: match beyond the reference"))
-						return
-					}
+				switch c := d.uvarint(); {
+				case c == 0:
 					m = cursor
-					copyKeys(el, cur, at(rh, m, size))
-				case 1:
-					decFields(d, el, cur, nil, true)
-					m = idx.find(&scratch, el, rh, size, cur)
+				case c == 1:
+					decKeys(d, el, cur)
+				case c == 2:
+					m = int(min(d.uvarint(), uint64(rlen)))
 				default:
-					d.fail(errors.New("keyed slice: bad match code"))
-					return
+					m = int(min(c-3+1, uint64(rlen))) + cursor
 				}
 				var rp unsafe.Pointer
 				if m >= 0 {
+					if m >= rlen {
+						d.fail(errors.New("keyed slice: match beyond the reference"))
+						return
+					}
 					rp = at(rh, m, size)
+					copyKeys(el, cur, rp)
 					cursor = m + 1
 				}
-				decFields(d, el, cur, rp, false)
+				decGroup(d, el, cur, rp, groupNonKey)
 			}
 		default:
 			d.fail(errors.New("keyed slice: bad mode"))
@@ -119,35 +162,54 @@ func keyedSliceOps(p *plan) (encFunc, decFunc) {
 	return enc, dec
 }
 
-// encFields encodes the key fields (keys true) or the other fields of a struct.
-func encFields(e *encoder, st *plan, v, r unsafe.Pointer, keys bool) {
-	for i := range st.fields {
-		f := &st.fields[i]
-		if f.key != keys {
-			continue
-		}
-		var rf unsafe.Pointer
-		if r != nil {
-			rf = unsafe.Add(r, f.off)
-		}
-		f.p.enc(e, unsafe.Add(v, f.off), rf)
+// unchangedRun counts the zero bytes ahead (up to limit) and consumes them: elements that are
+// unchanged copies of their reference elements.
+func unchangedRun(d *decoder, ok bool, limit int) int {
+	if !ok {
+		return 0
+	}
+	k := 0
+	for k < limit && d.pos+k < len(d.b) && d.b[d.pos+k] == 0 {
+		k++
+	}
+	d.pos += k
+	return k
+}
+
+// matchedRun counts the "0 0" pairs ahead (match code 0, empty mask), up to limit, and
+// consumes them.
+func matchedRun(d *decoder, ok bool, limit int) int {
+	if !ok {
+		return 0
+	}
+	k := 0
+	for k < limit && d.pos+2*k+1 < len(d.b) && d.b[d.pos+2*k] == 0 && d.b[d.pos+2*k+1] == 0 {
+		k++
+	}
+	d.pos += 2 * k
+	return k
+}
+
+// copyRun copies k elements from the reference slice (from index j) into the new one (from
+// index i) with one typed copy.
+func copyRun(_ *decoder, t reflect.Type, v unsafe.Pointer, i int, r unsafe.Pointer, j, k int) {
+	dst := reflect.NewAt(t, v).Elem().Slice(i, i+k)
+	src := reflect.NewAt(t, r).Elem().Slice(j, j+k)
+	reflect.Copy(dst, src)
+}
+
+// encKeys writes an element's key fields, each against zero.
+func encKeys(e *encoder, st *plan, v unsafe.Pointer) {
+	for _, k := range st.keys {
+		f := &st.fields[k]
+		f.p.enc(e, unsafe.Add(v, f.off), nil)
 	}
 }
 
-func decFields(d *decoder, st *plan, v, r unsafe.Pointer, keys bool) {
-	for i := range st.fields {
-		f := &st.fields[i]
-		if f.key != keys {
-			continue
-		}
-		var rf unsafe.Pointer
-		if r != nil {
-			rf = unsafe.Add(r, f.off)
-		}
-		f.p.dec(d, unsafe.Add(v, f.off), rf)
-		if d.err != nil {
-			return
-		}
+func decKeys(d *decoder, st *plan, v unsafe.Pointer) {
+	for _, k := range st.keys {
+		f := &st.fields[k]
+		f.p.dec(d, unsafe.Add(v, f.off), nil)
 	}
 }
 

@@ -40,22 +40,29 @@ func mapLenCode(m map[string]uint64) int {
 
 // encStrU64Map treats a map[string]int64 as map[string]uint64: same layout and hashing, and
 // the delta is taken modulo 2^64 either way.
-func encStrU64Map(e *encoder, v, r unsafe.Pointer) {
+func encStrU64Map(e *encoder, v, r unsafe.Pointer) bool {
 	m := *(*map[string]uint64)(v)
 	var rm map[string]uint64
 	if r != nil {
 		rm = *(*map[string]uint64)(r)
 	}
-	e.varint(int64(mapLenCode(m) - mapLenCode(rm)))
+	dl := mapLenCode(m) - mapLenCode(rm)
+	e.varint(int64(dl))
 	if len(m) == 0 {
-		return
+		return dl != 0
 	}
+	changed := true
 	var keys []string
-	if rk, ok := e.prevKeys[mapPtr(rm)]; ok && rm != nil && len(rm) == len(m) && hasAll(m, rk) {
+	// The cached key list is checked against both maps, so that it is their key set whatever
+	// the cache holds.
+	if rk, ok := e.prevKeys[mapPtr(rm)]; ok && rm != nil && len(rm) == len(m) && len(rk) == len(m) && hasAll(m, rk) && hasAll(rm, rk) {
 		keys = rk
 		e.buf = append(e.buf, 0)
+		changed = dl != 0
 		for _, k := range keys {
-			e.varint(int64(m[k] - rm[k]))
+			d := m[k] - rm[k]
+			e.varint(int64(d))
+			changed = changed || d != 0
 		}
 	} else {
 		keys = make([]string, 0, len(m))
@@ -70,6 +77,7 @@ func encStrU64Map(e *encoder, v, r unsafe.Pointer) {
 		}
 	}
 	e.keys[mapPtr(m)] = keys
+	return changed
 }
 
 func hasAll(m map[string]uint64, keys []string) bool {
@@ -142,15 +150,16 @@ func sortedKeys(m map[string]uint64) []string {
 func genericMapOps(p *plan) (encFunc, decFunc) {
 	kp, vp := p.key, p.elem
 	cmpKeys := keyCompare(kp.kind)
-	enc := func(e *encoder, v, r unsafe.Pointer) {
+	enc := func(e *encoder, v, r unsafe.Pointer) bool {
 		m := reflect.NewAt(p.t, v).Elem()
 		var rm reflect.Value
 		if r != nil {
 			rm = reflect.NewAt(p.t, r).Elem()
 		}
-		e.varint(int64(reflectLenCode(m) - reflectLenCode(rm)))
+		dl := reflectLenCode(m) - reflectLenCode(rm)
+		e.varint(int64(dl))
 		if m.Len() == 0 {
-			return
+			return dl != 0
 		}
 		keys := m.MapKeys()
 		slices.SortFunc(keys, cmpKeys)
@@ -158,6 +167,7 @@ func genericMapOps(p *plan) (encFunc, decFunc) {
 		for i := 0; same && i < len(keys); i++ {
 			same = rm.MapIndex(keys[i]).IsValid()
 		}
+		changed := !same || dl != 0
 		if same {
 			e.buf = append(e.buf, 0)
 		} else {
@@ -178,8 +188,11 @@ func genericMapOps(p *plan) (encFunc, decFunc) {
 					rp = rt.Addr().UnsafePointer()
 				}
 			}
-			vp.enc(e, vt.Addr().UnsafePointer(), rp)
+			if vp.enc(e, vt.Addr().UnsafePointer(), rp) {
+				changed = true
+			}
 		}
+		return changed
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		var rm reflect.Value

@@ -20,7 +20,7 @@ import (
 // (docs/file-format.md, "Blocks").
 const (
 	DefaultBlockSamples = 60
-	DefaultBlockBytes   = 64 << 10
+	DefaultBlockBytes   = 1 << 20
 )
 
 // Writer appends snapshots to a recording. Every Append writes one complete frame with one
@@ -111,14 +111,23 @@ func newWriter(t reflect.Type) (*Writer, error) {
 	}
 	w := &Writer{plan: pl, be: newBlockEncoder(pl), timeAt: timeField(pl),
 		blockSamples: DefaultBlockSamples, blockBytes: DefaultBlockBytes}
-	// One encoder per writer, reset at each block: its window is the block so far, which is
-	// what lets a sample compressed on its own still use the samples before it.
-	w.zenc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithEncoderCRC(false),
-		zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20))
-	if err != nil {
+	if err := w.setLevel(zstdLevel); err != nil {
 		return nil, err
 	}
 	return w, nil
+}
+
+// setLevel (re)makes the compressor; only before the first Append (benchmarks compare levels).
+func (w *Writer) setLevel(l zstd.EncoderLevel) error {
+	// One encoder per writer, reset at each block: its window is the block so far, which is
+	// what lets a sample compressed on its own still use the samples before it.
+	z, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(l), zstd.WithEncoderCRC(false),
+		zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20))
+	if err != nil {
+		return err
+	}
+	w.zenc = z
+	return nil
 }
 
 // timeField finds the sample's time: a top-level field named Time of type time.Time.
