@@ -298,9 +298,10 @@ func (d *decoder) decode(pl *plan, b []byte, p, r unsafe.Pointer) error {
 	d.prevKeys, d.keys = d.keys, d.prevKeys
 	clear(d.keys)
 	d.byteReader = byteReader{b: b}
-	// A sample may allocate many times its encoded size (an unchanged value is one byte), but
-	// not without bound: 64× plus 1 MiB covers real samples with a wide margin.
-	d.budget = 64*len(b) + 1<<20
+	// A sample may allocate many times its encoded size (an unchanged element of a slice is
+	// one byte, its copy a few hundred), but not without bound: elements are at least a byte
+	// each, so 512× plus 16 MiB covers any real sample (tens of thousands of processes).
+	d.budget = 512*len(b) + 16<<20
 	// Likewise steps: a schema can make values that take many steps for few bytes (arrays of
 	// empty structs); real samples take well under 256 steps per byte.
 	d.steps = 256*len(b) + 1<<16

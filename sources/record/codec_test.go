@@ -299,3 +299,29 @@ func TestWideStruct(t *testing.T) {
 		}
 	}
 }
+
+// A large machine's sample must stay within the decoder's budgets: 10,000 processes, every
+// one unchanged (one byte each, the cheapest encoding for the most allocation).
+func TestLargeSampleWithinBudget(t *testing.T) {
+	t.Parallel()
+	type big struct {
+		Procs []benchProc
+	}
+	a := &big{}
+	for i := range 10000 {
+		a.Procs = append(a.Procs, benchProc{PID: i, StartTime: uint64(i), Comm: "worker", Cmdline: "/usr/bin/worker --id " + strconv.Itoa(i), UTime: uint64(i)})
+	}
+	b := &big{Procs: append([]benchProc(nil), a.Procs...)}
+	b.Procs[7].UTime++
+	path := filepath.Join(t.TempDir(), "big.ktop")
+	writeFile(t, path, []*big{a, b, b}, 0)
+	have, warns, err := readAll[big](t, mustRead(t, path))
+	if err != nil || len(warns) > 0 || len(have) != 3 {
+		t.Fatalf("read: %v %q, %d samples", err, warns, len(have))
+	}
+	for i, want := range []*big{a, b, b} {
+		if !reflect.DeepEqual(want, have[i]) {
+			t.Errorf("sample %d differs", i)
+		}
+	}
+}

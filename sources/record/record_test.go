@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/procfs"
+
 	"github.com/ktop-dev/ktop/sources"
 )
 
@@ -127,5 +129,40 @@ func TestCreateModeAndExclusive(t *testing.T) {
 	w2.Close()
 	if err := w.Append(&sources.Snapshot{}); err == nil {
 		t.Error("Append after Close: want an error")
+	}
+}
+
+// Every source filled (the sources of other branches by the benchmarks' stand-in parsers) and
+// a process table, live from this machine: a round trip through a file must be exact.
+func TestRoundTripLiveFull(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	pfs, err := procfs.NewFS("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := map[uint32]string{}
+	var vals []*benchSample
+	for i, s := range liveSnapshots(t, 12, 30*time.Millisecond) {
+		fillStandIns(s)
+		procs := readProcs(pfs, users)
+		if i%3 == 1 && len(procs) > 4 { // make the process table change: exits and a newcomer
+			procs = append(procs[:1], procs[3:]...)
+			procs = append(procs, benchProc{PID: 1 << 30, StartTime: uint64(i), Comm: "new"})
+		}
+		vals = append(vals, &benchSample{Time: s.Time, Snap: s, Procs: procs})
+	}
+	path := filepath.Join(t.TempDir(), "full.ktop")
+	writeFile(t, path, vals, 5)
+	have, warns, err := readAll[benchSample](t, mustRead(t, path))
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("read: %v, %q", err, warns)
+	}
+	for i, want := range vals {
+		if !equalNormalized(want, have[i]) {
+			t.Errorf("sample %d differs after a round trip", i)
+		}
 	}
 }

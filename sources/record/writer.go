@@ -64,6 +64,9 @@ func OpenAppend(path string) (*Writer, error) {
 // Append records one snapshot. s must not be modified afterwards (it is the reference for the
 // next sample's deltas), which snapshots never are once published.
 func (w *Writer) Append(s *sources.Snapshot) error {
+	if s == nil {
+		return errors.New("record: nil snapshot")
+	}
 	return w.append(unsafe.Pointer(s))
 }
 
