@@ -25,9 +25,16 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "version" {
-		fmt.Fprintln(stdout, "ktop", version)
-		return 0
+	if len(args) > 0 {
+		switch args[0] {
+		case "version":
+			fmt.Fprintln(stdout, "ktop", version)
+			return 0
+		case "record":
+			return runRecordCmd(args[1:], stdout, stderr)
+		case "export":
+			return runExportCmd(args[1:], stdout, stderr)
+		}
 	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -56,6 +63,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		History:  o.history,
 	})
 	defer e.Close()
+	if o.record != "" {
+		if err := startRecording(e, o.record, nil, o.interval); err != nil {
+			fmt.Fprintln(stderr, "ktop:", err)
+			return 1
+		}
+	}
+	defer func() {
+		if st := e.Recording(); st.Err != nil {
+			fmt.Fprintf(stderr, "ktop: recording to %s stopped after %d samples: %v (the file is readable up to there)\n", st.Name, st.Samples, st.Err)
+		}
+	}()
 	if o.batch {
 		if err := runBatch(ctx, e, o, stdout); err != nil {
 			fmt.Fprintln(stderr, "ktop:", err)
