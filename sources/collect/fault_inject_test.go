@@ -235,6 +235,7 @@ func runFaultMatrix(t *testing.T, root collect.FS, files []string) {
 	}
 	deriveChecked(t, prev, want, "healthy")
 	cases := 0
+	outcome := map[string]*[3]int{} // fault → cases where the file's first reader was ok, unavailable, failed
 	for _, rel := range files {
 		path := filepath.Join(base, filepath.FromSlash(rel))
 		orig, err := os.ReadFile(path)
@@ -255,6 +256,10 @@ func runFaultMatrix(t *testing.T, root collect.FS, files []string) {
 			restore(t, path, orig)
 			cases++
 
+			if outcome[f.name] == nil {
+				outcome[f.name] = new([3]int)
+			}
+			outcome[f.name][cur.StatusFor(readers[0]).State]++
 			for name, w := range want.Status {
 				have := cur.StatusFor(name)
 				if !slices.Contains(readers, name) {
@@ -278,7 +283,12 @@ func runFaultMatrix(t *testing.T, root collect.FS, files []string) {
 			deriveChecked(t, cur, want, what+" (before healthy)")
 		}
 	}
-	t.Logf("%d files, %d fault cases", len(files), cases)
+	t.Logf("%d files, %d fault cases; the file's source was ok / unavailable / failed:", len(files), cases)
+	for _, f := range faults {
+		if o := outcome[f.name]; o != nil {
+			t.Logf("  %-20s %3d %3d %3d", f.name, o[0], o[1], o[2])
+		}
+	}
 }
 
 // applyFault damages path. It reports whether a denied fault really denies reading (false as
