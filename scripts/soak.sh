@@ -8,14 +8,15 @@
 #   -t  run length in minutes (default 10; fractions allowed, e.g. 0.5)
 #   -r  processes to create per second (default 1000)
 #   -d  ktop sampling interval (default 10ms)
-#   -H  ktop --history (default 1m): the ring fills during warm-up, after which RSS must be flat
-#   -w  warm-up in seconds before the baseline is taken (default: history + 30 s, at most half
-#       the run)
+#   -H  ktop --history (default 2s). The history ring holds HISTORY/INTERVAL+1 samples and
+#       grows until it is full, so RSS is compared only after it has filled twice over: keep
+#       it short, or a slow machine never gets there.
+#   -w  least warm-up in seconds before the baseline is taken (default 60, at most half the run)
 # Needs Go, awk and a Linux /proc. Run it as a normal user to soak the unprivileged path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-minutes=10 rate=1000 interval=10ms history=1m warmup=
+minutes=10 rate=1000 interval=10ms history=2s warmup=
 while getopts "t:r:d:H:w:h" opt; do
   case $opt in
   t) minutes=$OPTARG ;;
@@ -23,13 +24,16 @@ while getopts "t:r:d:H:w:h" opt; do
   d) interval=$OPTARG ;;
   H) history=$OPTARG ;;
   w) warmup=$OPTARG ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,16p' "$0"; exit 2 ;;
   esac
 done
 secs=$(awk -v m="$minutes" 'BEGIN { printf "%d", m * 60 }')
-hist_s=$(awk -v h="$history" 'BEGIN { v = h + 0; if (h ~ /ms$/) v /= 1000; else if (h ~ /m$/) v *= 60; else if (h ~ /h$/) v *= 3600; printf "%d", v }')
+# Seconds of a duration as Go or ktop take it: 10ms, 2s, 1m, 1h or a bare number of seconds.
+seconds() { awk -v d="$1" 'BEGIN { v = d + 0; if (d ~ /ms$/) v /= 1000; else if (d ~ /us$|µs$/) v /= 1e6; else if (d ~ /m$/) v *= 60; else if (d ~ /h$/) v *= 3600; print v }'; }
+# The engine's ring capacity: min(history/interval, 2^17-1) + 1 samples.
+ring=$(awk -v h="$(seconds "$history")" -v i="$(seconds "$interval")" 'BEGIN { n = int(h / i + 1e-9); if (n > 131071) n = 131071; print n + 1 }')
 if [ -z "$warmup" ]; then
-  warmup=$((hist_s + 30))
+  warmup=60
   [ "$warmup" -gt $((secs / 2)) ] && warmup=$((secs / 2))
 fi
 [ "$secs" -ge 20 ] || { echo "soak: -t must give at least 20 s"; exit 2; }
@@ -91,7 +95,7 @@ churn_pid=$!
 f0=$(forks)
 t0=$(date +%s.%N)
 
-echo "soak: ktop -b --json -d $interval --history $history for ${secs}s, churn ${rate}/s, warm-up ${warmup}s"
+echo "soak: ktop -b --json -d $interval --history $history ($ring samples) for ${secs}s, churn ${rate}/s, warm-up ${warmup}s and until the ring filled twice"
 # Every JSON line is reduced to: elapsed seconds, seq, rss_kB, goroutines, tick_ms and the
 # sources that were not ok. Frames are ~100 kB, so the lines themselves are not kept; the
 # first frame with a non-ok source is, to show its reasons.
@@ -135,17 +139,22 @@ awk -v f0="$f0" -v f1="$f1" -v t0="$t0" -v t1="$t1" -v w="$work/series" 'BEGIN {
 
 # Report and verdict. RSS and goroutines are taken as the maximum over a 30 s window (GC
 # makes single samples noisy): right after warm-up, in the middle, and at the end.
-awk -v warm="$warmup" -v secs="$secs" -v stderr="$work/stderr" '
-  { t[NR] = $1; rss[NR] = $3; gor[NR] = $4; tick[NR] = $5; n = NR
+awk -v warm="$warmup" -v secs="$secs" -v ring="$ring" '
+  { t[NR] = $1; seq[NR] = $2; rss[NR] = $3; gor[NR] = $4; tick[NR] = $5; n = NR
     if ($6 != "-") { split($6, a, ","); for (i in a) notok[a[i]]++; bad++ } }
   function win(from, to, arr,   i, m) { m = 0; for (i = 1; i <= n; i++) if (t[i] >= from && t[i] < to && arr[i] + 0 > m) m = arr[i] + 0; return m }
   END {
     if (n == 0) { print "soak: FAIL: ktop printed nothing"; exit 1 }
+    # Batch mode takes a baseline sample first, so the ring holds seq+1 samples.
+    full = -1; for (i = 1; i <= n; i++) if (seq[i] + 1 >= 2 * ring) { full = t[i]; break }
+    if (full < 0) { printf "soak: FAIL: the %d-sample history ring never filled twice (%d samples): shorten -H\n", ring, seq[n] + 1; exit 1 }
+    if (full > warm) warm = full
     last = t[n]; mid = warm + (last - warm) / 2
+    if (last - warm < 60) { printf "soak: FAIL: only %.0f s left after warm-up (%.0f s): run longer\n", last - warm, warm; exit 1 }
     printf "soak: %d JSON lines over %.0f s (%.1f/s)\n", n, last, n / last
     printf "soak: %-22s %10s %11s\n", "window", "rss_kB", "goroutines"
     printf "soak: %-22s %10d %11d\n", "start (first sample)", rss[1], gor[1]
-    printf "soak: %-22s %10d %11d\n", sprintf("after warm-up %ds", warm), r0 = win(warm, warm + 30, rss), g0 = win(warm, warm + 30, gor)
+    printf "soak: %-22s %10d %11d\n", sprintf("after warm-up %.0fs", warm), r0 = win(warm, warm + 30, rss), g0 = win(warm, warm + 30, gor)
     printf "soak: %-22s %10d %11d\n", sprintf("middle %.0fs", mid), win(mid - 15, mid + 15, rss), win(mid - 15, mid + 15, gor)
     printf "soak: %-22s %10d %11d\n", sprintf("end %.0fs", last), r1 = win(last - 30, last + 1, rss), g1 = win(last - 30, last + 1, gor)
     maxtick = 0; for (i = 1; i <= n; i++) if (tick[i] + 0 > maxtick) maxtick = tick[i] + 0
