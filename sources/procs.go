@@ -68,7 +68,7 @@ type ProcIOState uint8
 
 const (
 	IOOK      ProcIOState = iota // read
-	IODenied                     // EACCES: another user's process without CAP_SYS_PTRACE
+	IODenied                     // EACCES: another user's process (mode 0400 and a ptrace check: CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)
 	IOMissing                    // no such file (kernel without TASK_IO_ACCOUNTING) or unreadable
 )
 
