@@ -45,10 +45,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if !o.batch {
-		if err := checkTerminal(stdoutFd(), os.Getenv); err != nil {
-			fmt.Fprintln(stderr, "ktop:", err)
-			return 2
-		}
 		panel := func(s string) error { _, err := app.PanelIndex(s); return err }
 		if err := loadConfig(o, os.Getenv, os.ReadFile, panel); err != nil {
 			fmt.Fprintln(stderr, "ktop:", err)
@@ -56,6 +52,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		if _, err := app.PanelIndex(o.panel); err != nil {
 			fmt.Fprintln(stderr, "ktop: --panel", err)
+			return 2
+		}
+		if err := checkTerminal(stdoutFd(), os.Getenv); err != nil {
+			fmt.Fprintln(stderr, "ktop:", err)
 			return 2
 		}
 	}
