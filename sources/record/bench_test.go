@@ -46,8 +46,8 @@ type dataset struct {
 	samples []*benchSample
 }
 
-// datasets are the real samples without processes, with about 100 and with about 500. The
-// smaller tables are a fixed pseudo-random share of the real processes (chosen by a hash of
+// datasets are the real samples without processes, with about 100, with only the processes
+// that live through the whole series (no churn), and with about 500. The smaller tables are a fixed pseudo-random share of the real processes (chosen by a hash of
 // PID and start time, so a process stays in or out for its whole life and newcomers join in
 // the same proportion); a table smaller than wanted is grown with copies (withProcs).
 func datasets(b *testing.B) []dataset {
@@ -62,6 +62,7 @@ func datasets(b *testing.B) []dataset {
 	return []dataset{
 		{"system", withoutProcs(real)},
 		{"procs≈100", sized(100)},
+		{"procs=stable", stableProcs(real)},
 		{"procs≈500", sized(500)},
 	}
 }
@@ -309,7 +310,7 @@ var day = struct {
 // dayFile builds a 24-hour file (86,400 samples at 1 s) from the real samples with about 100
 // processes, repeated with advancing times; once per run, in a temporary directory.
 func dayFile(b *testing.B) (string, int) {
-	real := datasets(b)[1].samples
+	real := datasets(b)[1].samples // procs≈100
 	day.once.Do(func() {
 		dir, err := os.MkdirTemp("", "ktop-bench-day")
 		if err != nil {
@@ -353,8 +354,6 @@ func openDay(b *testing.B) *fileReader {
 // lands in a block not in the reader's cache and decodes up to the sample.
 func BenchmarkSeek(b *testing.B) {
 	fr := openDay(b)
-	st, _ := os.Stat(day.path)
-	b.ReportMetric(float64(st.Size())/1e6, "file-MB")
 	rng := rand.New(rand.NewPCG(1, 1))
 	m, n := meterCPU(b), 0
 	for b.Loop() {
@@ -364,6 +363,9 @@ func BenchmarkSeek(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(m.perOp(n).Microseconds()), "cpu-µs/op")
+	if st, err := os.Stat(day.path); err == nil {
+		b.ReportMetric(float64(st.Size())/1e6, "file-MB")
+	}
 }
 
 // BenchmarkOpenDay opens the 24-hour file (from its index).

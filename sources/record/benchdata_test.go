@@ -143,6 +143,33 @@ func withProcs(real []*benchSample, n int) []*benchSample {
 	return out
 }
 
+// stableProcs keeps the processes that live through the whole series: the process table of
+// a machine without churn (the development VM's churn comes from builds and tests).
+func stableProcs(real []*benchSample) []*benchSample {
+	type key struct {
+		pid   int
+		start uint64
+	}
+	seen := map[key]int{}
+	for _, s := range real {
+		for _, p := range s.Procs {
+			seen[key{p.PID, p.StartTime}]++
+		}
+	}
+	out := make([]*benchSample, len(real))
+	for i, s := range real {
+		c := *s
+		c.Procs = nil
+		for _, p := range s.Procs {
+			if seen[key{p.PID, p.StartTime}] == len(real) {
+				c.Procs = append(c.Procs, p)
+			}
+		}
+		out[i] = &c
+	}
+	return out
+}
+
 // shareOfProcs keeps one process in k.
 func shareOfProcs(real []*benchSample, k int) []*benchSample {
 	out := make([]*benchSample, len(real))

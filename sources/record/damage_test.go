@@ -58,7 +58,11 @@ func TestEveryFlippedByte(t *testing.T) {
 		return -1
 	}
 	bad := make([]byte, len(data))
-	for off := range data {
+	stride := 1
+	if testing.Short() { // -race -short in CI: every third byte still hits every frame part
+		stride = 3
+	}
+	for off := 0; off < len(data); off += stride {
 		copy(bad, data)
 		bad[off] ^= 0x5a
 		have, warns, err := readAll[small](t, bad)

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -165,4 +166,32 @@ func TestRoundTripLiveFull(t *testing.T) {
 			t.Errorf("sample %d differs after a round trip", i)
 		}
 	}
+}
+
+// The UI reads a recording from more than one goroutine (the view and a prefetch).
+func TestReaderConcurrent(t *testing.T) {
+	t.Parallel()
+	path, snaps := realFile(t)
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 50 {
+				i := (g*37 + k*53) % r.Len()
+				s, err := r.At(i)
+				if err != nil || s.Seq != snaps[i].Seq {
+					t.Errorf("At(%d): %v", i, err)
+					return
+				}
+				r.TimeIndex(snaps[i].Time)
+			}
+		}()
+	}
+	wg.Wait()
 }
