@@ -179,6 +179,31 @@ func firstUint(b []byte) (uint64, error) {
 	return parseUint(b[i:j])
 }
 
+// ProcStatm is /proc/PID/statm's resident and shared sizes, in pages: the cheap file that says
+// whether status's memory lines changed (shared = RssFile + RssShmem, resident = VmRSS).
+type ProcStatm struct {
+	Resident, Shared uint64
+}
+
+// ParseProcStatm parses /proc/PID/statm: "size resident shared text lib data dt", in pages.
+func ParseProcStatm(b []byte) (ProcStatm, error) {
+	line, _ := nextLine(b)
+	var buf [8][]byte
+	f := fields(line, buf[:0])
+	if len(f) != 7 {
+		return ProcStatm{}, fmt.Errorf("%d fields, want 7", len(f))
+	}
+	var st ProcStatm
+	var err error
+	if st.Resident, err = parseUint(f[1]); err != nil {
+		return ProcStatm{}, fmt.Errorf("resident: %w", err)
+	}
+	if st.Shared, err = parseUint(f[2]); err != nil {
+		return ProcStatm{}, fmt.Errorf("shared: %w", err)
+	}
+	return st, nil
+}
+
 // ProcIO is /proc/PID/io's block-layer byte counters.
 type ProcIO struct {
 	ReadBytes, WriteBytes, CancelledWriteBytes uint64
