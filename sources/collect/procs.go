@@ -28,6 +28,10 @@ const statusMaxAge = 5 * time.Second
 // run) and the PPID (reparenting, which is caught sooner: see orphans).
 const statMaxAge = 30 * time.Second
 
+// statusBackstop bounds how long status is carried forward for a process that did not run
+// while the kernel reclaimed nothing.
+const statusBackstop = time.Minute
+
 // procCollector makes one pass over /proc/PID per tick (metrics-spec §2.10.1). What it reads
 // of a process depends on whether the process ran since the previous pass:
 //   - schedstat for every process (for a multi-threaded one, task/*/schedstat of every
@@ -38,8 +42,12 @@ const statMaxAge = 30 * time.Second
 //     with this pass);
 //   - status and io for processes that ran or faulted. For one that did not, io cannot have
 //     moved (the kernel charges I/O to the task that does it), and status's memory lines only
-//     through reclaim or swap; so every statusMaxAge statm, the cheaper file, is read instead,
-//     and status only when statm's resident or shared pages changed;
+//     through reclaim or swap (or swapoff). So when a process idle for statusMaxAge is due,
+//     /proc/vmstat's reclaim and swap counters are checked once for the whole pass: if they
+//     did not move since the process's last check, nothing is read; otherwise statm, the
+//     cheaper file, is read, and status only when statm's resident or shared pages changed.
+//     Every statusBackstop it is checked regardless (another process can fault pages into it
+//     through ptrace or userfaultfd);
 //   - cmdline once per process identity, and again when comm changes (exec);
 //   - smaps_rollup for at most one process per pass, under SmapsPolicy.
 //
@@ -62,6 +70,7 @@ const statMaxAge = 30 * time.Second
 type procCollector struct {
 	root      string // the proc root
 	mountinfo string // <root>/self/mountinfo, for hidepid
+	vmstat    string // <root>/vmstat, for the reclaim counters
 	clock     func() time.Time
 	lookup    func(uid uint32) string
 	euid      int
@@ -89,6 +98,13 @@ type procCollector struct {
 	listedPID uint64
 	listedAt  time.Time
 	listed    bool
+	// Reclaim epochs: the epoch is bumped whenever /proc/vmstat's reclaim counters (sum) moved
+	// between two reads; each process remembers the epoch of its last memory check.
+	epoch       uint64
+	reclaimSum  uint64
+	reclaimOK   bool
+	reclaimRead bool // vmstat was read in this pass
+
 	// orphans are PIDs whose parent exited in the last pass: their stat is re-read.
 	orphans map[int]bool
 	gone    []int // PIDs that vanished in this pass
@@ -130,6 +146,7 @@ type procEntry struct {
 	slowAt   time.Time // when status (or statm) was last read
 	statm    ProcStatm // at the last status read of a process that did not run
 	statmOK  bool
+	epoch    uint64 // the collector's reclaim epoch at the last status or statm read
 
 	// Threads, once the process was seen multi-threaded: live threads' last counters plus
 	// what exited threads had accumulated, so the process figure never goes backwards.
@@ -159,6 +176,7 @@ func newProcCollector(fs FS) *procCollector {
 	c := &procCollector{
 		root:      fs.Proc,
 		mountinfo: fs.ProcPath("self", "mountinfo"),
+		vmstat:    fs.ProcPath("vmstat"),
 		clock:     now,
 		lookup:    lookupUser,
 		euid:      os.Geteuid(),
@@ -229,6 +247,7 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		return &os.PathError{Op: "open", Path: c.root, Err: err}
 	}
 	defer syscall.Close(rootfd)
+	c.reclaimRead = false
 
 	c.buf, err = c.readAt(rootfd, 0, "uptime\x00", c.buf)
 	if err != nil {
@@ -406,15 +425,16 @@ func (c *procCollector) readEntry(rootfd, pid int, e *procEntry, at time.Time) (
 
 	switch {
 	case moved:
-		e.slowAt, e.statmOK = at, false
+		e.slowAt, e.statmOK, e.epoch = at, false, c.epoch
 		c.readStatus(dfd, pid, e)
 		c.readIO(dfd, pid, e)
-	case at.Sub(e.slowAt) >= statusMaxAge:
+	case at.Sub(e.slowAt) >= statusMaxAge && (at.Sub(e.slowAt) >= statusBackstop || c.reclaimedSince(e.epoch)):
 		// Did not run: only reclaim or swap changed its memory, and they change statm.
 		e.slowAt = at
 		if c.statmMoved(dfd, pid, e) {
 			c.readStatus(dfd, pid, e)
 		}
+		e.epoch = c.epoch
 	}
 	if e.statusOK {
 		st := e.status
@@ -511,6 +531,27 @@ func (c *procCollector) sinceUs(at time.Time) uint32 {
 		return uint32(off)
 	}
 	return 0
+}
+
+// reclaimedSince reports whether the kernel may have reclaimed or swapped pages since the
+// reclaim epoch epoch. /proc/vmstat is read at most once per pass, before the first memory
+// check that needs it; when it cannot be read, the answer is always yes.
+func (c *procCollector) reclaimedSince(epoch uint64) bool {
+	if !c.reclaimRead {
+		c.reclaimRead = true
+		var err error
+		var sum uint64
+		// readFile, not readAt: vmstat is a multi-record seq file, which may take several
+		// read() calls.
+		if c.buf, err = readFile(c.vmstat, c.buf); err == nil {
+			sum, err = ParseReclaim(c.buf)
+		}
+		if err == nil && (!c.reclaimOK || sum != c.reclaimSum) {
+			c.epoch++
+		}
+		c.reclaimSum, c.reclaimOK = sum, err == nil
+	}
+	return !c.reclaimOK || epoch != c.epoch
 }
 
 // readStatus reads status into e. A failure keeps the previous values.

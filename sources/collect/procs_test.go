@@ -670,6 +670,96 @@ func FuzzParseProcStatus(f *testing.F) {
 	})
 }
 
+// TestProcCollectorReclaimGate: while /proc/vmstat's reclaim and swap counters do not move,
+// processes that did not run get no memory check at all, until statusBackstop.
+func TestProcCollectorReclaimGate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, cpu16A, dir)
+	vmstat := mustRead(t, "testdata/i3b-16cpu/a/proc/vmstat") // same machine and instant
+	if err := os.WriteFile(filepath.Join(dir, "vmstat"), vmstat, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, clk := testCollector(dir)
+	c.smaps.TopK = 0
+	var mu sync.Mutex
+	opened := map[string]int{}
+	c.fault = func(pid int, name string) error {
+		mu.Lock()
+		opened[filepath.Base(name)]++
+		mu.Unlock()
+		return nil
+	}
+	count := func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		m := opened
+		opened = map[string]int{}
+		return m
+	}
+	collectTable(t, c)
+	count()
+	for i, tt := range []struct {
+		advance time.Duration
+		scanned bool // vmstat's pgscan_kswapd moves (hand-modified copy of the real file)
+		statm   int
+	}{
+		{statusMaxAge, false, 4},   // the first check of each process
+		{statusMaxAge, false, 0},   // no reclaim since: nothing read
+		{statusMaxAge, true, 4},    // reclaim: every idle process is checked
+		{statusMaxAge, false, 0},   // quiet again
+		{statusBackstop, false, 4}, // the backstop
+	} {
+		if tt.scanned {
+			b := strings.Replace(string(vmstat), "pgscan_kswapd 0\n", "pgscan_kswapd 1000\n", 1)
+			if err := os.WriteFile(filepath.Join(dir, "vmstat"), []byte(b), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.advance(tt.advance)
+		collectTable(t, c)
+		if have := count(); have["statm"] != tt.statm || have["status"] > have["statm"] {
+			t.Errorf("step %d: want %d statm reads, have %v", i, tt.statm, have)
+		}
+	}
+}
+
+func TestParseReclaim(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		want uint64
+	}{
+		{"testdata/i3b-16cpu/a/proc/vmstat", 0},
+		// Per-zone counters of an older kernel (pgsteal_kswapd_dma …): summed as well
+		// (independently: awk over the file).
+		{"testdata/i3b-old/proc/vmstat", 1870388},
+	}
+	for _, tt := range tests {
+		have, err := ParseReclaim(mustRead(t, tt.file))
+		if err != nil {
+			t.Errorf("%s: %v", tt.file, err)
+			continue
+		}
+		if have != tt.want {
+			t.Errorf("%s: want %d, have %d", tt.file, tt.want, have)
+		}
+	}
+	for _, bad := range []string{"", "nr_free_pages 1\n", "pgscan_kswapd x\n", "pgscan_kswapd 1 2\n"} {
+		if _, err := ParseReclaim([]byte(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+func FuzzParseReclaim(f *testing.F) {
+	f.Add(mustRead(f, "testdata/i3b-16cpu/a/proc/vmstat"))
+	f.Add(mustRead(f, "testdata/i3b-old/proc/vmstat"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = ParseReclaim(b)
+	})
+}
+
 func TestParseProcStatm(t *testing.T) {
 	t.Parallel()
 	have, err := ParseProcStatm(mustRead(t, cpu16A+"/409/statm"))
