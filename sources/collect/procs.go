@@ -98,6 +98,7 @@ type procCollector struct {
 	listedPID uint64
 	listedAt  time.Time
 	listed    bool
+	listedNow bool // /proc was listed in this pass
 	// Reclaim epochs: the epoch is bumped whenever /proc/vmstat's reclaim counters (sum) moved
 	// between two reads; each process remembers the epoch of its last memory check.
 	epoch       uint64
@@ -153,6 +154,7 @@ type procEntry struct {
 	threads             map[int]*threadEntry
 	deadRun, deadDelay  uint64
 	threadsGen          uint64
+	listedTasks         bool // the task directory was listed at least once
 	multi               bool
 	schedRun, schedWait uint64
 }
@@ -247,7 +249,7 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		return &os.PathError{Op: "open", Path: c.root, Err: err}
 	}
 	defer syscall.Close(rootfd)
-	c.reclaimRead = false
+	c.reclaimRead, c.listedNow = false, false
 
 	c.buf, err = c.readAt(rootfd, 0, "uptime\x00", c.buf)
 	if err != nil {
@@ -265,6 +267,7 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 			return &os.PathError{Op: "readdir", Path: c.root, Err: err}
 		}
 		slices.Sort(c.pids)
+		c.listedNow = true
 		c.listed, c.listedAt = s.Load != nil, at
 		if s.Load != nil {
 			c.listedPID = s.Load.LastPID
@@ -611,6 +614,16 @@ func (c *procCollector) statmMoved(dfd, pid int, e *procEntry) bool {
 // keep contributing their last values, so the sum is cumulative like stat's utime; a thread
 // whose counters went backwards is a reused TID and starts over.
 func (c *procCollector) threadSched(dfd, pid int, e *procEntry) (moved bool) {
+	// Without a new PID since the last listing there is no new thread either (TIDs come from
+	// the same allocator), and exited ones show as ESRCH on their kept descriptors: the task
+	// directory need not be listed again.
+	if !c.listedNow && e.listedTasks && c.keptThreads(e) {
+		c.tids = c.tids[:0]
+		for tid := range e.threads {
+			c.tids = append(c.tids, tid)
+		}
+		return c.threadCounters(-1, pid, e)
+	}
 	tfd := e.taskFd
 	if tfd >= 0 {
 		if _, err := syscall.Seek(tfd, 0, 0); err != nil {
@@ -633,6 +646,23 @@ func (c *procCollector) threadSched(dfd, pid int, e *procEntry) (moved bool) {
 		e.schedOK = false
 		return true
 	}
+	e.listedTasks = true
+	return c.threadCounters(tfd, pid, e)
+}
+
+// keptThreads reports whether every known thread of e has its schedstat kept open.
+func (c *procCollector) keptThreads(e *procEntry) bool {
+	for _, t := range e.threads {
+		if t.schedFd < 0 {
+			return false
+		}
+	}
+	return len(e.threads) > 0
+}
+
+// threadCounters reads the schedstat of the threads c.tids of e (through the task directory
+// tfd, or their kept descriptors when tfd is -1); see threadSched.
+func (c *procCollector) threadCounters(tfd, pid int, e *procEntry) (moved bool) {
 	if e.threads == nil {
 		e.threads = make(map[int]*threadEntry, len(c.tids))
 	}

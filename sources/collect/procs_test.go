@@ -494,6 +494,52 @@ func TestProcCollectorStatm(t *testing.T) {
 	}
 }
 
+// TestProcCollectorListing: /proc is listed again only when loadavg's last PID moved, or
+// after statusMaxAge; between listings exited processes drop out as their files vanish.
+func TestProcCollectorListing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, liveA, dir)
+	c, clk := testCollector(dir)
+	c.smaps.TopK = 0
+	pass := func(lastPID uint64) int {
+		t.Helper()
+		clk.advance(time.Second)
+		s := sources.Snapshot{Load: &sources.LoadAvg{LastPID: lastPID}}
+		if err := c.Collect(&s); err != nil {
+			t.Fatal(err)
+		}
+		return len(s.Procs.Procs)
+	}
+	if have := pass(14192); have != 6 {
+		t.Fatalf("first pass: want 6 processes, have %d", have)
+	}
+	// A process started later (real files of 14435 from b/).
+	newProc := func() { copyTree(t, filepath.Join(liveB, "14435"), filepath.Join(dir, "14435")) }
+	newProc()
+	for i, tt := range []struct {
+		lastPID uint64
+		change  func()
+		want    int
+	}{
+		{14192, nil, 6}, // no PID allocated: not listed, 14435 unseen
+		{14435, nil, 7}, // allocated: listed
+		{14435, func() { os.RemoveAll(filepath.Join(dir, "14435")) }, 6}, // exited: drops out unlisted
+		{14435, newProc, 6}, // back, but no PID allocated
+	} {
+		if tt.change != nil {
+			tt.change()
+		}
+		if have := pass(tt.lastPID); have != tt.want {
+			t.Errorf("step %d: want %d processes, have %d", i, tt.want, have)
+		}
+	}
+	clk.advance(statusMaxAge)
+	if have := pass(14435); have != 7 {
+		t.Errorf("after %v: want the periodic listing to find 7 processes, have %d", statusMaxAge, have)
+	}
+}
+
 // TestProcCollectorPIDReuse: the same PID with another starttime is a new process, whose
 // strings are read again.
 func TestProcCollectorPIDReuse(t *testing.T) {
