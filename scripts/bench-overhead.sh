@@ -11,7 +11,7 @@
 #
 # Usage: scripts/bench-overhead.sh [-n N] [-m proc|thread] [-d SECS] [-w SECS] [-r REPS]
 #                                  [-t tool,tool,...] [-g WxH] [-o CSV] [-K KTOP]
-#                                  [-c 'name=command line' ...] [-F] [-k]
+#                                  [-c 'name=command line' ...] [-F] [-S] [-k]
 #   -n N     extra idle tasks to spawn (default 0 = whatever is running)
 #   -m MODE  proc: N `sleep` processes; thread: one python3 process with N threads
 #   -d SECS  measured window (default 60)
@@ -25,9 +25,12 @@
 #   -K PATH  the ktop binary (default: built from this checkout into the temp dir)
 #   -g WxH   tmux pane size (default 200x50)
 #   -o CSV   append one CSV row per run to this file
-#   -F       measure time to first frame instead: exec to the first screen that shows the
-#            tool's marker (ktop: "ktop", top: "PID", htop: "PID", btop: "cpu"), polled every
-#            5 ms; -r repetitions, no -d window
+#   -F       measure time to first frame instead: from exec to the first output that shows
+#            the tool's marker (ktop: "tick <digit>", the header once a sample is on screen;
+#            top, htop: "PID"; btop: "cpu"), seen through a tmux control-mode client;
+#            -r repetitions, no -d window (needs python3)
+#   -S       self check instead: the mean of the "ktop N%" the dashboard shows, captured once a
+#            second over the -d window, against utime+stime from /proc/PID/stat (-t ktop)
 #   -k       keep the temp dir (last screen of each monitor is saved there)
 #
 # Columns: cpu_s/min = CPU seconds consumed per minute of wall time in the measured window;
@@ -42,14 +45,14 @@ set -u
 export LC_ALL=C
 
 N=0; MODE=proc; DUR=60; WARM=5; REPS=1; TOOLS=top,htop,btop,ktop,ktop-b
-GEOM=200x50; CSV=; KEEP=0; KTOP=; FIRST=0
+GEOM=200x50; CSV=; KEEP=0; KTOP=; FIRST=0; SELF=0
 declare -A CUSTOM=()
-while getopts "n:m:d:w:r:t:g:o:c:K:Fkh" opt; do
+while getopts "n:m:d:w:r:t:g:o:c:K:FSkh" opt; do
   case $opt in
     n) N=$OPTARG;; m) MODE=$OPTARG;; d) DUR=$OPTARG;; w) WARM=$OPTARG;;
     r) REPS=$OPTARG;; t) TOOLS=$OPTARG;; g) GEOM=$OPTARG;; o) CSV=$OPTARG;;
     c) CUSTOM[${OPTARG%%=*}]=${OPTARG#*=};;
-    K) KTOP=$OPTARG;; F) FIRST=1;; k) KEEP=1;;
+    K) KTOP=$OPTARG;; F) FIRST=1;; S) SELF=1;; k) KEEP=1;;
     *) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 2;;
   esac
 done
@@ -120,9 +123,10 @@ tool_cmd() {   # the command line that runs inside tmux, 1 s refresh each
   esac
 }
 
-tool_marker() {  # what the first full screen of each tool shows
+tool_marker() {  # what the first full screen of each tool shows (a regular expression)
   case $1 in
-    ktop*) echo "ktop";; top|htop) echo "PID";; btop) echo "cpu";; *) echo ".";;
+    ktop*) echo "tick [0-9]";;     # the header's own tick time: the first sample is on screen
+    top|htop) echo "PID";; btop) echo "cpu";; *) echo ".";;
   esac
 }
 
@@ -199,19 +203,71 @@ run_one() {  # tool rep
 }
 
 first_frame() {  # tool rep: ms from exec until the screen shows the tool's marker
-  local tool=$1 rep=$2 marker t0 t1 ms=timeout
-  marker=$(tool_marker "$tool")
-  t0=$(date +%s%N)
-  start_session "$tool" "$rep" || return
-  for _ in $(seq 2000); do
-    if tmux -L "$SOCK" capture-pane -p -t mon 2>/dev/null | grep -q -- "$marker"; then
-      t1=$(date +%s%N); ms=$(( (t1 - t0) / 1000000 )); break
-    fi
-    sleep 0.005
-  done
+  # The pane's shell waits on a fifo; a tmux control-mode client (which sees the pane's output
+  # as it arrives) is attached first, then the fifo releases the exec and the clock starts;
+  # the clock stops when the output, escape sequences removed, shows the marker.
+  local tool=$1 rep=$2 cmd home ms
+  cmd=$(tool_cmd "$tool") || { echo "unknown tool $tool" >&2; return; }
+  home="$TMPD/home.$tool.$rep"; mkdir -p "$home/.config/btop"
+  printf 'update_ms = 1000\n' > "$home/.config/btop/btop.conf"
+  rm -f "$TMPD/go"; mkfifo "$TMPD/go"
+  tmux -L "$SOCK" -f /dev/null new-session -d -s mon -x "$COLS" -y "$ROWS" \
+    "exec env HOME='$home' XDG_CONFIG_HOME='$home/.config' TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 NMON=cmt sh -c 'read _ < $TMPD/go; exec $cmd'"
+  SRV_PID=$(tmux -L "$SOCK" display -p '#{pid}')
+  MON_PID=$(tmux -L "$SOCK" list-panes -t mon -F '#{pane_pid}')
+  ms=$(python3 - "$SOCK" "$TMPD/go" "$(tool_marker "$tool")" <<'PY'
+import re, subprocess, sys, time
+sock, fifo, marker = sys.argv[1], sys.argv[2], re.compile(sys.argv[3])
+ctl = subprocess.Popen(['tmux', '-L', sock, '-C', 'attach', '-t', 'mon'],
+                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+ctl.stdout.readline()                      # the control client is attached
+t0 = time.monotonic()
+with open(fifo, 'w') as f:
+    f.write('\n')
+esc = re.compile(r'\x1b(\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78DEHM])')
+text, ms = '', 'timeout'
+deadline = t0 + 10
+while time.monotonic() < deadline:
+    line = ctl.stdout.readline()
+    if not line:
+        break
+    if not line.startswith(b'%output '):
+        continue
+    data = line.split(b' ', 2)[2].rstrip(b'\n')
+    data = re.sub(rb'\\([0-7]{3})', lambda m: bytes([int(m.group(1), 8)]), data)
+    text = esc.sub('', text + data.decode('utf-8', 'replace'))[-20000:]
+    if marker.search(text):
+        ms = '%d' % ((time.monotonic() - t0) * 1000)
+        break
+ctl.stdin.close()
+ctl.terminate()
+print(ms)
+PY
+)
   stop_session
   printf "%-14s %3d %8s\n" "$tool" "$rep" "$ms"
   [ "$ms" != timeout ] && echo "$tool $ms" >> "$RESULTS"
+}
+
+self_check() {  # tool: ktop's on-screen %CPU (header "ktop N%") against /proc/PID/stat
+  # Captures the screen once a second for the window; the mean of the shown values (each the
+  # CPU of one interval) is compared with utime+stime over the same window.
+  local tool=$1 t0 t1 w0 w1 shown
+  start_session "$tool" 1 || return
+  sleep "$WARM"
+  : > "$TMPD/shown"
+  w0=$(date +%s.%N); t0=$(proc_ticks "$MON_PID")
+  for ((i = 0; i < DUR; i++)); do
+    sleep 1
+    tmux -L "$SOCK" capture-pane -p -t mon 2>/dev/null |
+      grep -o 'ktop [0-9.]*%' | head -1 | tr -dc '0-9.\n' >> "$TMPD/shown"
+  done
+  w1=$(date +%s.%N); t1=$(proc_ticks "$MON_PID")
+  stop_session
+  awk -v t0="$t0" -v t1="$t1" -v w0="$w0" -v w1="$w1" -v hz="$HZ" -v tool="$tool" '
+    NF { s += $1; n++ }
+    END { printf "%-14s shown mean %.2f %%CPU over %d screens; /proc/PID/stat %.2f %%CPU over %.1f s\n",
+          tool, n ? s / n : 0, n, (t1 - t0) / hz / (w1 - w0) * 100, w1 - w0 }' "$TMPD/shown"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
@@ -250,12 +306,16 @@ PROCS=$(ls -d /proc/[0-9]* | wc -l)
 THREADS=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 echo "# $(date -u +%FT%TZ) $(nproc) cpus, HZ=$HZ, pane ${COLS}x${ROWS}, N=$N ($MODE): $PROCS processes / $THREADS threads on host; $(uptime)"
 echo "# ktop: $KTOP ($("$KTOP" version 2>/dev/null))"
+if [ "$SELF" = 1 ]; then
+  for t in ${TOOLS//,/ }; do self_check "$t"; done
+  exit 0
+fi
 if [ "$FIRST" = 1 ]; then
   printf "%-14s %3s %8s\n" tool rep first_ms
   for ((r = 1; r <= REPS; r++)); do
     for t in ${TOOLS//,/ }; do first_frame "$t" "$r"; done
   done
-  echo "# median first frame (ms), exec to marker on screen, polled every 5 ms"
+  echo "# median first frame (ms), exec to marker on screen"
   for t in ${TOOLS//,/ }; do
     grep -q "^$t " "$RESULTS" 2>/dev/null || continue
     printf "%-14s %6s ms\n" "$t" "$(awk -v t="$t" '$1 == t { print $2 }' "$RESULTS" | median)"

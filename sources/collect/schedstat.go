@@ -89,7 +89,10 @@ func connect(list []Collector) {
 		}
 	}
 	if pc != nil && sc != nil {
-		pc.feed = &taskFeed{}
+		// Wanted from the first pass when the kernel lacks /proc/schedstat, so that even the
+		// first pass (the first frame's) walks /proc once; each pass then confirms.
+		_, err := os.Stat(filepath.Join(sc.proc, "schedstat"))
+		pc.feed = &taskFeed{want: errors.Is(err, fs.ErrNotExist)}
 		sc.feed = pc.feed
 	}
 }

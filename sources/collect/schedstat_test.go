@@ -366,19 +366,20 @@ func BenchmarkSchedstatFallback(b *testing.B) {
 // TestSchedstatUnified runs the procs collector and the scheduler fallback wired together
 // (one walk of /proc, as NewSet does) over three real captures of the 2-CPU machine. The
 // expected counters were computed independently from the files by
-// testdata/unified-2cpu/expect.py, which states the rules: the first pass walks the threads
-// itself; later passes take each thread from the procs walk, which reads task/TID/stat only
-// for threads that are new or ran.
+// testdata/unified-2cpu/expect.py, which states the rules: every thread comes from the procs
+// walk, which reads task/TID/stat only for threads that are new or ran.
 func TestSchedstatUnified(t *testing.T) {
 	t.Parallel()
 	const dir = "testdata/unified-2cpu"
 	pc, _ := testCollector(filepath.Join(dir, "a", "proc"))
 	pc.smaps.TopK = 0
-	sc := &schedstatCollector{proc: filepath.Join(dir, "a", "proc"), tasks: make(map[taskKey]taskCounters)}
+	sc := &schedstatCollector{proc: pc.root, tasks: make(map[taskKey]taskCounters)}
 	connect([]Collector{pc, sc})
-	if pc.feed == nil || pc.feed != sc.feed {
-		t.Fatal("connect did not wire the collectors")
+	if pc.feed == nil || pc.feed != sc.feed || !pc.feed.want {
+		t.Fatal("connect did not wire the collectors, wanting the feed from the first pass")
 	}
+	// The fallback must never walk /proc itself: point it where a walk would fail.
+	sc.proc = filepath.Join(t.TempDir(), "none")
 	var mu sync.Mutex
 	taskStats := 0
 	pc.fault = func(pid int, name string) error {
@@ -389,39 +390,24 @@ func TestSchedstatUnified(t *testing.T) {
 		}
 		return nil
 	}
-	pass := func(snap string) *sources.Snapshot {
-		t.Helper()
-		pc.root = filepath.Join(dir, snap, "proc")
-		s := &sources.Snapshot{Online: &sources.CPUSet{Online: []int{0, 1}}}
-		if err := pc.Collect(s); err != nil {
-			t.Fatal(err)
-		}
-		if err := sc.Collect(s); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	sc.proc = pc.root
-	pass("a")
-	if !pc.feed.want || !strings.Contains(sc.Note(), "over 21 threads") {
-		t.Fatalf("first pass: want the fallback's own walk of a/'s 21 threads, then the feed asked for; have want=%v, note %q", pc.feed.want, sc.Note())
-	}
-	// From now on the fallback must not walk: point it where a walk would fail.
-	sc.proc = filepath.Join(t.TempDir(), "none")
 	tests := []struct {
 		snap      string
 		threads   string
 		taskStats int // task/TID/stat reads by the procs walk in that pass
 		want      []sources.SchedCPU
 	}{
-		// b: every thread of the two multi-threaded processes is observed for the first time
-		// (pid 1's 13 non-leader threads, python's 3).
-		{"b", "over 22 threads", 16, []sources.SchedCPU{
+		// a: baselines; every thread of the two multi-threaded processes is observed for the
+		// first time (pid 1's 13 non-leader threads, python's 3).
+		{"a", "over 21 threads", 16, []sources.SchedCPU{
+			{ID: 0, Runnable: 2},
+			{ID: 1, Runnable: 0},
+		}},
+		// b: only the threads that ran (pid 1's 70 and 75, python's 9970 and 9974).
+		{"b", "over 22 threads", 4, []sources.SchedCPU{
 			{ID: 0, RunNs: 2537005, WaitNs: 1223208985, Timeslices: 20, Runnable: 0},
 			{ID: 1, RunNs: 138726592, WaitNs: 2231168071, Timeslices: 144, Runnable: 2},
 		}},
-		// c: only the threads that ran (pid 1's 70 and 75, python's 9970 and 9974) and the new
-		// one (10410).
+		// c: the same four, and the new one (10410).
 		{"c", "over 21 threads", 5, []sources.SchedCPU{
 			{ID: 0, RunNs: 193851084, WaitNs: 2182697797, Timeslices: 159, Runnable: 1},
 			{ID: 1, RunNs: 368902617, WaitNs: 3624987149, Timeslices: 575, Runnable: 2},
@@ -431,7 +417,14 @@ func TestSchedstatUnified(t *testing.T) {
 		mu.Lock()
 		taskStats = 0
 		mu.Unlock()
-		s := pass(tt.snap)
+		pc.root = filepath.Join(dir, tt.snap, "proc")
+		s := &sources.Snapshot{Online: &sources.CPUSet{Online: []int{0, 1}}}
+		if err := pc.Collect(s); err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Collect(s); err != nil {
+			t.Fatal(err)
+		}
 		if st := s.Schedstat; st == nil || !st.Fallback || !slices.Equal(st.CPUs, tt.want) {
 			t.Errorf("after %s: want %+v, have %+v", tt.snap, tt.want, st)
 		}

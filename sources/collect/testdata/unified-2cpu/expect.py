@@ -2,8 +2,8 @@
 """Expected scheduler-fallback counters when the procs walk feeds the fallback (collect's
 TestSchedstatUnified), computed from the files with the documented rules, not from ktop's code.
 
-Pass 1 (a/): the fallback has no feed yet and walks every proc/PID/task/TID/{stat,schedstat}:
-baselines only. Passes 2 and 3 (b/, c/): one observation per thread, from the procs walk:
+Every pass (a/, b/, c/) takes one observation per thread from the procs walk (the kernel has
+no /proc/schedstat, so the feed is wanted from the first pass, which only sets baselines):
   - a process is multi-threaded once its stat, when read, said num_threads > 1;
   - a process moved when its schedstat (single-threaded) or any thread's schedstat or its set of
     threads (multi-threaded) changed since the previous pass; only then (or when new) is its
@@ -14,7 +14,7 @@ baselines only. Passes 2 and 3 (b/, c/): one observation per thread, from the pr
     proc/PID/stat; another thread's from task/TID/stat, read when the thread is first observed
     or its counters changed, otherwise the last read values stand.
 Each thread's increase over its previous pass (same tid and start) goes to its cpu; a thread
-new after pass 1 counts in full; state R counts as runnable on its cpu.
+new after the first pass counts in full; state R counts as runnable on its cpu.
 """
 import os
 
@@ -38,28 +38,8 @@ def pids(root):
 
 cum = {0: [0, 0, 0], 1: [0, 0, 0]}
 tasks = {}          # (tid, start) -> counters at the previous pass
-
-# pass 1: the fallback's own walk of a/
-root = 'a/proc'
-for pid in pids(root):
-    for tid in sorted(int(t) for t in os.listdir('%s/%d/task' % (root, pid))):
-        st, ss = read('%s/%d/task/%d/stat' % (root, pid, tid)), read('%s/%d/task/%d/schedstat' % (root, pid, tid))
-        if st and ss:
-            tasks[(tid, stat_fields(st)['start'])] = sched(ss)
-
-# The procs walk's memory, from pass 1 on (it ran in pass 1 too, without observing).
-procs = {}
-for pid in pids(root):
-    st = stat_fields(read('%s/%d/stat' % (root, pid)))
-    p = {'stat': st, 'multi': st['threads'] > 1}
-    if p['multi']:
-        p['threads'] = {tid: {'sched': sched(read('%s/%d/task/%d/schedstat' % (root, pid, tid))), 'obs': None}
-                        for tid in sorted(int(t) for t in os.listdir('%s/%d/task' % (root, pid)))}
-    else:
-        p['sched'] = sched(read('%s/%d/schedstat' % (root, pid)))
-    procs[pid] = p
-
-for snap in ('b', 'c'):
+procs = {}          # the procs walk's memory of each process
+for snap in ('a', 'b', 'c'):
     root = snap + '/proc'
     obs = []
     seen = {}
@@ -112,8 +92,9 @@ for snap in ('b', 'c'):
     for tid, start, cpu, state, s in obs:
         prev = tasks.get((tid, start))
         inc = s if prev is None else tuple(x - y for x, y in zip(s, prev))
-        for i in range(3):
-            cum[cpu][i] += inc[i]
+        if snap != 'a':
+            for i in range(3):
+                cum[cpu][i] += inc[i]
         now[(tid, start)] = s
         if state == 'R':
             runnable[cpu] += 1
