@@ -24,8 +24,8 @@ type ProcTable struct {
 
 // Proc is one process. Times are USER_HZ ticks, memory kB, I/O bytes, all cumulative.
 type Proc struct {
-	PID       int    `json:"pid"`
-	StartTime uint64 `json:"start"` // stat 22: ticks after boot; with PID the identity (a change is PID reuse)
+	PID       int    `json:"pid" record:"key"`
+	StartTime uint64 `json:"start" record:"key"` // stat 22: ticks after boot; with PID the identity (a change is PID reuse)
 	// AtUs is when stat was read, in µs after ProcTable.At: a pass over thousands of processes
 	// on a busy machine takes long enough that one timestamp per table would skew rates.
 	AtUs    uint32 `json:"at_us"`
@@ -68,7 +68,7 @@ type ProcIOState uint8
 
 const (
 	IOOK      ProcIOState = iota // read
-	IODenied                     // EACCES: another user's process without CAP_SYS_PTRACE
+	IODenied                     // EACCES: another user's process (mode 0400 and a ptrace check: CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE)
 	IOMissing                    // no such file (kernel without TASK_IO_ACCOUNTING) or unreadable
 )
 

@@ -77,7 +77,7 @@ type Host struct {
 // CPUTimes are the ten /proc/stat columns of one CPU line, in USER_HZ ticks. Guest is already
 // included in User and GuestNice in Nice (kernel semantics). ID is -1 for the "cpu" total line.
 type CPUTimes struct {
-	ID        int    `json:"id"`
+	ID        int    `json:"id" record:"key"`
 	User      uint64 `json:"user"`
 	Nice      uint64 `json:"nice"`
 	System    uint64 `json:"system"`
@@ -151,7 +151,7 @@ type Interrupts struct {
 
 // IRQRow is one line of /proc/interrupts.
 type IRQRow struct {
-	Name   string   // first token without ':' ("24", "LOC", "TLB")
+	Name   string   `record:"key"` // first token without ':' ("24", "LOC", "TLB")
 	Desc   string   // rest of the line: chip, hwirq, action names ("virtio0-input.0") or "TLB shootdowns"
 	Counts []uint64 // per CPU, aligned with Interrupts.CPUs; nil for ERR/MIS single-value rows
 	Total  uint64   // single-value rows (ERR, MIS) or the sum of Counts
@@ -168,7 +168,7 @@ type Schedstat struct {
 
 // SchedCPU holds cumulative scheduler counters of one CPU.
 type SchedCPU struct {
-	ID         int
+	ID         int    `record:"key"`
 	RunNs      uint64 // field 7: time tasks ran
 	WaitNs     uint64 // field 8: time tasks waited on the runqueue
 	Timeslices uint64 // field 9
@@ -184,7 +184,7 @@ type Diskstats struct {
 // Disk is one /proc/diskstats line. Field numbers are those of Documentation/admin-guide/iostats.rst.
 type Disk struct {
 	Major, Minor uint32
-	Name         string // kernel name (dm-0)
+	Name         string `record:"key"` // kernel name (dm-0)
 	Display      string // dm name when known (/sys/block/dm-0/dm/name), else Name
 	Whole        bool   // a whole disk, not a partition (/sys/block/NAME exists)
 	Fields       int    // how many stat fields the line had: 11, 15, 17 (older kernels fewer)
@@ -204,7 +204,7 @@ type NetDev struct {
 
 // Iface is one /proc/net/dev line.
 type Iface struct {
-	Name                                                string
+	Name                                                string `record:"key"`
 	RxBytes, RxPackets, RxErrs, RxDrop, RxFifo, RxFrame uint64
 	RxCompressed, RxMulticast                           uint64
 	TxBytes, TxPackets, TxErrs, TxDrop, TxFifo, TxColls uint64

@@ -1,9 +1,11 @@
 package sources
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"syscall"
 )
 
@@ -35,6 +37,23 @@ func (s State) String() string {
 
 // MarshalText writes the state's name, so that JSON consumers read "unavailable", not 1.
 func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalJSON reads the name, and also the bare number that JSON written before the state
+// had a name used ({"state": 1}), so older exports and the recording goldens stay readable.
+func (s *State) UnmarshalJSON(b []byte) error {
+	if n, err := strconv.ParseUint(string(b), 10, 8); err == nil {
+		if n > uint64(Failed) {
+			return fmt.Errorf("unknown source state %d", n)
+		}
+		*s = State(n)
+		return nil
+	}
+	var name string
+	if err := json.Unmarshal(b, &name); err != nil {
+		return fmt.Errorf("source state: %w", err)
+	}
+	return s.UnmarshalText([]byte(name))
+}
 
 // UnmarshalText reads what MarshalText wrote.
 func (s *State) UnmarshalText(b []byte) error {

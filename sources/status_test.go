@@ -78,3 +78,18 @@ func TestSnapshotStatus(t *testing.T) {
 		t.Errorf("after SetStatus: %+v", st)
 	}
 }
+
+// TestStateJSONNumber reads the state as JSON wrote it before it had a name.
+func TestStateJSONNumber(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]State{`1`: Unavailable, `"failed"`: Failed, `0`: OK} {
+		var have State
+		if err := json.Unmarshal([]byte(in), &have); err != nil || have != want {
+			t.Errorf("%s: have %v (%v), want %v", in, have, err, want)
+		}
+	}
+	var s State
+	if err := json.Unmarshal([]byte(`7`), &s); err == nil {
+		t.Error("state 7 accepted")
+	}
+}

@@ -109,6 +109,7 @@ type options struct {
 	json       bool
 	proc, sys  string
 	dev        string
+	record     string // also record every sample to this file
 
 	// Dashboard only; the config file sets their defaults (config.go).
 	theme  string // dark, light or auto
@@ -138,6 +139,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.proc, "proc", o.proc, "procfs root to read")
 	fs.StringVar(&o.sys, "sys", o.sys, "sysfs root to read")
 	fs.StringVar(&o.dev, "dev", o.dev, "devfs root to read (for /dev/kmsg)")
+	fs.StringVar(&o.record, "record", "", "also record this session to FILE (appends to an existing recording)")
 	fs.StringVar(&o.theme, "theme", o.theme, "colours for a dark or light terminal background: dark, light or auto (ask the terminal)")
 	fs.StringVar(&o.panel, "panel", o.panel, "panel shown first: its digit or name (overview, cpu, ...)")
 	fs.BoolVar(&o.vim, "vim", false, "vim keys: h/j/k/l, g/G, ctrl+d/ctrl+u move (h is then not help)")

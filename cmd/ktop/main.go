@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/ktop-dev/ktop/app"
@@ -21,13 +22,42 @@ import (
 var version = "dev"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(profiled(func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
+}
+
+// profiled runs f under a CPU profile written to $KTOP_CPUPROFILE when that is set, for
+// go tool pprof (docs/perf.md); without it f runs bare. The profile ends when f returns, so
+// quit ktop with q or SIGTERM, not SIGKILL.
+func profiled(f func() int) int {
+	path := os.Getenv("KTOP_CPUPROFILE")
+	if path == "" {
+		return f()
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ktop: KTOP_CPUPROFILE:", err)
+		return 1
+	}
+	defer out.Close()
+	if err := pprof.StartCPUProfile(out); err != nil {
+		fmt.Fprintln(os.Stderr, "ktop: KTOP_CPUPROFILE:", err)
+		return 1
+	}
+	defer pprof.StopCPUProfile()
+	return f()
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "version" {
-		fmt.Fprintln(stdout, "ktop", version)
-		return 0
+	if len(args) > 0 {
+		switch args[0] {
+		case "version":
+			fmt.Fprintln(stdout, "ktop", version)
+			return 0
+		case "record":
+			return runRecordCmd(args[1:], stdout, stderr)
+		case "export":
+			return runExportCmd(args[1:], stdout, stderr)
+		}
 	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -47,6 +77,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "ktop: --panel", err)
 			return 2
 		}
+		if err := checkTerminal(stdoutFd(), os.Getenv); err != nil {
+			fmt.Fprintln(stderr, "ktop:", err)
+			return 2
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
@@ -57,6 +91,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		HistoryMem: o.historyMem,
 	})
 	defer e.Close()
+	if o.record != "" {
+		if err := startRecording(e, o.record, nil, o.interval); err != nil {
+			fmt.Fprintln(stderr, "ktop:", err)
+			return 1
+		}
+	}
+	defer func() {
+		if st := e.Recording(); st.Err != nil {
+			fmt.Fprintf(stderr, "ktop: recording to %s stopped after %d samples: %v (the file is readable up to there)\n", st.Name, st.Samples, st.Err)
+		}
+	}()
 	if o.batch {
 		if err := runBatch(ctx, e, o, stdout); err != nil {
 			fmt.Fprintln(stderr, "ktop:", err)

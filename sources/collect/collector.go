@@ -31,9 +31,12 @@ var registry []Factory
 
 func register(f Factory) { registry = append(registry, f) }
 
-// NewSet builds every registered collector over fs.
+// NewSet builds every registered collector over fs, and wires the procs collector's walk to
+// the scheduler fallback (see taskFeed), so that one pass reads each thread's files once.
 func NewSet(fs FS) *Set {
-	return &Set{list: Collectors(fs)}
+	list := Collectors(fs)
+	connect(list)
+	return &Set{list: list}
 }
 
 // noter is a collector whose successful read may carry a remark for the user, such as which
@@ -41,7 +44,8 @@ func NewSet(fs FS) *Set {
 type noter interface{ Note() string }
 
 // Collectors builds every registered collector over fs, in pass order (benchmarks measure
-// them one by one).
+// them one by one). They are not wired to each other: the scheduler fallback walks /proc
+// itself.
 func Collectors(fs FS) []Collector {
 	out := make([]Collector, 0, len(registry))
 	for _, f := range registry {

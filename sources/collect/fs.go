@@ -1,10 +1,9 @@
 package collect
 
 import (
-	"errors"
-	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
+	"syscall"
 )
 
 // FS is the pair of roots ktop reads: procfs and sysfs. Tests point them at fixture trees.
@@ -28,27 +27,33 @@ func (fs FS) SysPath(parts ...string) string {
 }
 
 // readFile reads a whole proc or sys file into buf (grown as needed) and returns the filled
-// slice. procfs files report size 0 or 4096, so no stat; seq files are generated whole by the
-// first read, so one large read() keeps a multi-record file consistent (metrics-spec §0.1).
+// slice. procfs files report size 0 or 4096, so no stat. It reads until read() returns 0: a
+// multi-record seq file (vmstat, interrupts) hands out at most a page per read() however large
+// the buffer, so a short read is not the end.
+// Bare system calls: os.Open would also register the descriptor with the runtime's poller
+// (an fcntl and an epoll_ctl per file), useless for files that never block.
 func readFile(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return buf[:0], err
+		return buf[:0], &fs.PathError{Op: "open", Path: path, Err: err}
 	}
-	defer f.Close()
+	defer syscall.Close(fd)
 	if cap(buf) < 64<<10 {
 		buf = make([]byte, 0, 64<<10)
 	}
 	buf = buf[:0]
 	for {
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) || (err == nil && n == 0) {
-			return buf, nil
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
 		}
 		if err != nil {
-			return buf, err
+			return buf, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
+		if n <= 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
 		if len(buf) == cap(buf) {
 			nb := make([]byte, len(buf), 2*cap(buf))
 			copy(nb, buf)

@@ -72,7 +72,15 @@ func (c *kmsgCollector) Collect(s *sources.Snapshot) error {
 
 // start opens the log and reads the backlog. It is retried by every Collect until it succeeds,
 // so a capability granted later (or a device that appears) is picked up.
-func (c *kmsgCollector) start() error {
+func (c *kmsgCollector) start() (err error) {
+	// Read errors (EISDIR, EINVAL for an oversized record in a saved ring) come bare from
+	// read(2); the path makes the panel's reason say which file failed.
+	defer func() {
+		var pe *fs.PathError
+		if err != nil && !errors.As(err, &pe) {
+			err = &fs.PathError{Op: "read", Path: c.path, Err: err}
+		}
+	}()
 	f, err := os.OpenFile(c.path, os.O_RDONLY, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) {

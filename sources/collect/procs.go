@@ -18,24 +18,59 @@ import (
 
 func init() { register(func(fs FS) Collector { return newProcCollector(fs) }) }
 
-// statusMaxAge bounds how long status and io values are carried forward for a process that
-// did not run: reclaim and swap-out change RSS without the process running (metrics-spec §0.5
-// medium tier).
+// statusMaxAge bounds how long status is carried forward for a process that did not run:
+// reclaim and swap-out change RSS without the process running (metrics-spec §0.5 medium
+// tier). It also bounds how long the process list is trusted without a readdir of /proc.
 const statusMaxAge = 5 * time.Second
 
-// procCollector makes one pass over /proc/PID per tick (metrics-spec §2.10.1):
-//   - stat and schedstat (summed over threads when there are several) for every process;
-//   - status and io only for processes that ran or faulted since the last pass, or whose values
-//     are older than statusMaxAge — otherwise the previous values are carried forward;
+// statMaxAge bounds how long stat is carried forward for a process that did not run. Of what
+// ktop takes from stat, only the state can change meanwhile (a wake-up not yet followed by a
+// run) and the PPID (reparenting, which is caught sooner: see orphans).
+const statMaxAge = 30 * time.Second
+
+// statusBackstop bounds how long status is carried forward for a process that did not run
+// while the kernel reclaimed nothing.
+const statusBackstop = time.Minute
+
+// procCollector makes one pass over /proc/PID per tick (metrics-spec §2.10.1). What it reads
+// of a process depends on whether the process ran since the previous pass:
+//   - schedstat for every process (for a multi-threaded one, task/*/schedstat of every
+//     thread): the cheapest file, and its nanosecond counters move whenever the process runs;
+//   - stat only for processes that ran, new ones, children of a process that exited (their
+//     PPID changed), and every statMaxAge: a process that did not run has the same CPU times,
+//     faults, thread count and state, so the previous values are carried forward (stamped
+//     with this pass);
+//   - status and io for processes that ran or faulted. For one that did not, io cannot have
+//     moved (the kernel charges I/O to the task that does it), and status's memory lines only
+//     through reclaim or swap (or swapoff). So when a process idle for statusMaxAge is due,
+//     /proc/vmstat's reclaim and swap counters are checked once for the whole pass: if they
+//     did not move since the process's last check, nothing is read; otherwise statm, the
+//     cheaper file, is read, and status only when statm's resident or shared pages changed.
+//     Every statusBackstop it is checked regardless (another process can fault pages into it
+//     through ptrace or userfaultfd);
 //   - cmdline once per process identity, and again when comm changes (exec);
 //   - smaps_rollup for at most one process per pass, under SmapsPolicy.
 //
-// Every file of a process is opened relative to one directory fd of /proc/PID, so all of them
-// describe the same process even if its PID is reused during the pass, and no path string is
-// built. One buffer serves every read; strings are made only for a new comm, cmdline or user.
+// The directory of /proc is listed only when a PID was allocated since the last listing
+// (loadavg's last PID, read earlier in the same pass, moved), and every statusMaxAge; between
+// listings, exited processes drop out as their files vanish.
+//
+// On procfs the files read every pass are kept open between passes and re-read from offset 0
+// (pread), which saves the path walk, permission check and file set-up of an open per file: a
+// kept descriptor is bound to the process it was opened for, and reads ESRCH once that process
+// is gone, so a reused PID is never mistaken for the old process. Processes beyond the
+// descriptor budget, and every process of a root that is not procfs (test fixtures, where a
+// replaced file would keep its old contents under a kept descriptor), are opened by name each
+// pass instead. Every file of a process is opened relative to one directory descriptor of
+// /proc/PID, so all of them describe the same process, and no path string is built. One buffer
+// serves every read; strings are made only for a new comm, cmdline or user.
+//
+// When the scheduler fallback asks for it (feed.want), the same walk also records every
+// thread's scheduler observation for it (see taskFeed), so /proc is walked once per pass.
 type procCollector struct {
 	root      string // the proc root
 	mountinfo string // <root>/self/mountinfo, for hidepid
+	vmstat    string // <root>/vmstat, for the reclaim counters
 	clock     func() time.Time
 	lookup    func(uid uint32) string
 	euid      int
@@ -53,10 +88,33 @@ type procCollector struct {
 	users map[uint32]string
 	gen   uint64
 
+	// keep: the root is procfs, so per-process files are kept open between passes (see the
+	// type's comment); kept counts the descriptors held, at most budget.
+	keep         bool
+	keepDecided  bool
+	kept, budget int
+
+	// The last listing of the root: loadavg's last PID then, and when.
+	listedPID uint64
+	listedAt  time.Time
+	listed    bool
+	listedNow bool // /proc was listed in this pass
+	// Reclaim epochs: the epoch is bumped whenever /proc/vmstat's reclaim counters (sum) moved
+	// between two reads; each process remembers the epoch of its last memory check.
+	epoch       uint64
+	reclaimSum  uint64
+	reclaimOK   bool
+	reclaimRead bool // vmstat was read in this pass
+
+	// orphans are PIDs whose parent exited in the last pass: their stat is re-read.
+	orphans map[int]bool
+	gone    []int // PIDs that vanished in this pass
+
 	hidepid      string
 	hidepidKnown bool
 
 	smaps *SmapsPolicy
+	feed  *taskFeed
 }
 
 // procEntry is what the collector remembers of one process identity between passes.
@@ -69,33 +127,58 @@ type procEntry struct {
 	uid     uint32
 	user    string
 
-	// change detection: a process whose CPU time, runtime and faults did not move has not run.
-	cpu, run, flt uint64
+	// last is the previous pass's stat and schedstat values, carried forward while the process
+	// does not run; statAt is when stat was last read.
+	last   sources.Proc
+	statAt time.Time
+	// The leader's schedstat at the last read (for a single-threaded process, the process's).
+	run, delay, slices uint64
+	schedOK            bool
+	schedRead          bool // schedstat was read at least once
+
+	// Kept descriptors (-1: not kept): the /proc/PID directory, its stat and schedstat, and
+	// its task directory once the process was seen multi-threaded.
+	dirFd, statFd, schedFd, taskFd int
 
 	status   ProcStatus
 	statusOK bool
 	io       ProcIO
 	ioState  sources.ProcIOState
-	slowAt   time.Time // when status and io were last read
+	slowAt   time.Time // when status (or statm) was last read
+	statm    ProcStatm // at the last status read of a process that did not run
+	statmOK  bool
+	epoch    uint64 // the collector's reclaim epoch at the last status or statm read
 
-	// Threads' schedstat, once the process was seen multi-threaded: live threads' last values
-	// plus what exited threads had accumulated, so the process figure never goes backwards.
-	threads             map[int]threadSched
+	// Threads, once the process was seen multi-threaded: live threads' last counters plus
+	// what exited threads had accumulated, so the process figure never goes backwards.
+	threads             map[int]*threadEntry
 	deadRun, deadDelay  uint64
 	threadsGen          uint64
+	listedTasks         bool // the task directory was listed at least once
 	multi               bool
 	schedRun, schedWait uint64
 }
 
-type threadSched struct {
-	run, delay uint64
-	gen        uint64
+// threadEntry is one thread of a multi-threaded process.
+type threadEntry struct {
+	run, delay, slices uint64
+	gen                uint64
+	// From task/TID/stat, read only for the scheduler fallback: when the thread is first seen
+	// and whenever its counters moved (a thread that did not run kept its CPU and state).
+	start   uint64
+	cpu     int
+	state   byte
+	known   bool // start, cpu and state were read
+	moved   bool // counters changed in this pass (or the thread is new)
+	statFd  int
+	schedFd int
 }
 
 func newProcCollector(fs FS) *procCollector {
 	c := &procCollector{
 		root:      fs.Proc,
 		mountinfo: fs.ProcPath("self", "mountinfo"),
+		vmstat:    fs.ProcPath("vmstat"),
 		clock:     now,
 		lookup:    lookupUser,
 		euid:      os.Geteuid(),
@@ -121,14 +204,52 @@ func (c *procCollector) Name() string { return sources.SrcProcs }
 // Smaps is the collector's smaps_rollup policy (SetSelected pins processes).
 func (c *procCollector) Smaps() *SmapsPolicy { return c.smaps }
 
+// procfsMagic is PROC_SUPER_MAGIC, statfs's f_type of a procfs mount.
+const procfsMagic = 0x9fa0
+
+// decideKeep turns kept descriptors on when the root is procfs, with a budget of half the
+// open-file limit (the rest is left to the program), at most maxKept: each kept procfs file
+// costs the kernel a struct file and, once read, a one-page seq_file buffer.
+func (c *procCollector) decideKeep() {
+	if c.keepDecided {
+		return
+	}
+	c.keepDecided = true
+	var st syscall.Statfs_t
+	if syscall.Statfs(c.root, &st) != nil || st.Type != procfsMagic {
+		return
+	}
+	var lim syscall.Rlimit
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) != nil {
+		return
+	}
+	c.keep, c.budget = true, int(min(lim.Cur/2, maxKept))
+}
+
+// maxKept caps the kept descriptors: about 16 MiB of kernel memory at worst.
+const maxKept = 4096
+
+// Close releases the kept descriptors.
+func (c *procCollector) Close() {
+	for pid, e := range c.cache {
+		c.dropEntry(e)
+		delete(c.cache, pid)
+	}
+}
+
 func (c *procCollector) Collect(s *sources.Snapshot) error {
 	at := c.clock()
 	start := time.Now()
+	c.decideKeep()
+	if c.feed != nil {
+		c.feed.table, c.feed.tasks = nil, c.feed.tasks[:0]
+	}
 	rootfd, err := syscall.Open(c.root, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return &os.PathError{Op: "open", Path: c.root, Err: err}
 	}
 	defer syscall.Close(rootfd)
+	c.reclaimRead, c.listedNow = false, false
 
 	c.buf, err = c.readAt(rootfd, 0, "uptime\x00", c.buf)
 	if err != nil {
@@ -138,10 +259,21 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("%s/uptime: %w", c.root, err)
 	}
-	if c.pids, err = c.listNumeric(rootfd, c.pids[:0]); err != nil {
-		return &os.PathError{Op: "readdir", Path: c.root, Err: err}
+	// List /proc only when a PID was allocated since the last listing (or it is old): on a
+	// quiet host the known processes are all there is.
+	if !c.listed || s.Load == nil || s.Load.LastPID != c.listedPID || at.Sub(c.listedAt) >= statusMaxAge {
+		if c.pids, err = c.listNumeric(rootfd, c.pids[:0]); err != nil {
+			c.listed = false
+			return &os.PathError{Op: "readdir", Path: c.root, Err: err}
+		}
+		slices.Sort(c.pids)
+		c.listedNow = true
+		c.listed, c.listedAt = s.Load != nil, at
+		if s.Load != nil {
+			c.listedPID = s.Load.LastPID
+		}
 	}
-	slices.Sort(c.pids)
+	c.gone = c.gone[:0]
 
 	c.gen++
 	tab := &sources.ProcTable{At: at, Uptime: up.Up, Procs: make([]sources.Proc, 0, len(c.pids))}
@@ -155,8 +287,9 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 			if p.IOState == sources.IODenied {
 				tab.IODenied++
 			}
-		case errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ESRCH):
+		case exited(err):
 			// exited between readdir and open: normal (metrics-spec §7.20)
+			c.gone = append(c.gone, pid)
 		case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
 			hidden++
 		default:
@@ -164,11 +297,7 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 			badErr = err
 		}
 	}
-	for pid, e := range c.cache {
-		if e.gen != c.gen {
-			delete(c.cache, pid)
-		}
-	}
+	c.sweep()
 	if hp := c.hidepidOption(); hp != "" && c.euid != 0 {
 		tab.Notes = append(tab.Notes, "hidepid="+hp+": other users' processes are hidden from non-root; list incomplete")
 	}
@@ -184,60 +313,131 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 	s.SetStatus(sources.SrcSmaps, c.smaps.Status())
 	tab.ScanTime = time.Since(start)
 	s.Procs = tab
+	if c.feed != nil && c.feed.want {
+		c.feed.table = tab
+	}
 	return nil
+}
+
+// sweep forgets the processes that were not seen in this pass, drops the vanished PIDs from
+// the list kept between listings, and marks the children of exited processes as orphans:
+// their PPID changed without their running.
+func (c *procCollector) sweep() {
+	for pid, e := range c.cache {
+		if e.gen != c.gen {
+			c.dropEntry(e)
+			delete(c.cache, pid)
+			c.gone = append(c.gone, pid)
+		}
+	}
+	clear(c.orphans)
+	if len(c.gone) == 0 {
+		return
+	}
+	slices.Sort(c.gone)
+	c.gone = slices.Compact(c.gone)
+	c.pids = slices.DeleteFunc(c.pids, func(pid int) bool {
+		_, found := slices.BinarySearch(c.gone, pid)
+		return found
+	})
+	for pid, e := range c.cache {
+		if _, found := slices.BinarySearch(c.gone, e.last.PPID); found {
+			if c.orphans == nil {
+				c.orphans = make(map[int]bool)
+			}
+			c.orphans[pid] = true
+		}
+	}
 }
 
 // readProc reads one process. A returned ENOENT or ESRCH means it is gone.
 func (c *procCollector) readProc(rootfd, pid int, at time.Time) (sources.Proc, error) {
-	p := sources.Proc{PID: pid}
-	c.name = append(strconv.AppendInt(c.name[:0], int64(pid), 10), 0)
-	dfd, err := c.openat(rootfd, pid, c.name, syscall.O_DIRECTORY)
-	if err != nil {
-		return p, err
-	}
-	defer syscall.Close(dfd)
-
-	if c.buf, err = c.readAt(dfd, pid, "stat\x00", c.buf); err != nil {
-		return p, err
-	}
-	if off := c.clock().Sub(at).Microseconds(); off > 0 && off < 1<<32 {
-		p.AtUs = uint32(off)
-	}
-	if len(c.buf) == 0 {
-		return p, syscall.ESRCH // a dying task can read as empty
-	}
-	comm, err := ParseProcStat(c.buf, &p)
-	if err != nil {
-		return p, fmt.Errorf("%d/stat: %w", pid, err)
-	}
 	e := c.cache[pid]
-	fresh := e == nil || e.start != p.StartTime
-	if fresh {
-		e = &procEntry{start: p.StartTime}
-		c.cache[pid] = e
+	if e != nil && e.dirFd >= 0 {
+		p, err := c.readEntry(rootfd, pid, e, at)
+		if !exited(err) {
+			return p, err
+		}
+		// The process of the kept descriptors is gone; the PID listed now is another one.
+		c.dropEntry(e)
+		delete(c.cache, pid)
+		e = nil
 	}
-	e.gen = c.gen
-	commChanged := fresh || string(e.commRaw) != string(comm)
-	if commChanged {
-		e.commRaw = append(e.commRaw[:0], comm...)
-		e.comm = Sanitize(string(comm))
-	}
-	p.Comm = e.comm
+	return c.readEntry(rootfd, pid, e, at)
+}
 
-	if p.Threads > 1 || e.multi {
-		e.multi = true
-		p.RunNs, p.RunDelayNs, p.HasSched = c.threadSched(dfd, pid, e)
-	} else if c.buf, err = c.readAt(dfd, pid, "schedstat\x00", c.buf); err == nil {
-		if run, delay, _, err := ParseTaskSchedstat(c.buf); err == nil {
-			p.RunNs, p.RunDelayNs, p.HasSched = run, delay, true
+// exited reports the errors of a process or thread that is gone.
+func exited(err error) bool {
+	return errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ESRCH)
+}
+
+// readEntry reads process pid, known as e from earlier passes (nil when new).
+func (c *procCollector) readEntry(rootfd, pid int, e *procEntry, at time.Time) (sources.Proc, error) {
+	dfd, owned := -1, false
+	if e != nil {
+		dfd = e.dirFd
+	}
+	if dfd < 0 {
+		c.name = append(strconv.AppendInt(c.name[:0], int64(pid), 10), 0)
+		var err error
+		if dfd, err = c.openat(rootfd, pid, c.name, syscall.O_DIRECTORY); err != nil {
+			return sources.Proc{PID: pid}, err
+		}
+		owned = true
+		defer func() {
+			if owned {
+				syscall.Close(dfd)
+			}
+		}()
+	}
+
+	// The scheduler counters first: unless they moved, the process did not run.
+	moved := e == nil || !e.schedRead
+	if !moved {
+		var err error
+		if moved, err = c.readSchedOf(dfd, pid, e); err != nil {
+			return sources.Proc{PID: pid}, err
 		}
 	}
+	var p sources.Proc
+	if moved || c.orphans[pid] || at.Sub(e.statAt) >= statMaxAge {
+		var err error
+		if p, e, err = c.readStat(dfd, pid, e, at); err != nil {
+			return p, err
+		}
+		if !e.schedRead || (p.Threads > 1 && !e.multi) {
+			// New, or newly multi-threaded: the leader's schedstat is no longer the process's.
+			e.multi = e.multi || p.Threads > 1
+			c.readSchedOf(dfd, pid, e)
+		}
+		moved = moved || p.UTime+p.STime != e.last.UTime+e.last.STime || p.MinFlt+p.MajFlt != e.last.MinFlt+e.last.MajFlt
+	} else {
+		p = e.last
+		p.AtUs = c.sinceUs(at)
+	}
+	e.gen = c.gen
+	if owned && c.keepFd(&e.dirFd, dfd) {
+		owned = false
+	}
+	if e.multi {
+		p.RunNs, p.RunDelayNs, p.HasSched = e.schedRun, e.schedWait, e.schedOK
+	} else {
+		p.RunNs, p.RunDelayNs, p.HasSched = e.run, e.delay, e.schedOK
+	}
+	e.last = p
 
-	moved := fresh || p.UTime+p.STime != e.cpu || p.RunNs != e.run || p.MinFlt+p.MajFlt != e.flt
-	e.cpu, e.run, e.flt = p.UTime+p.STime, p.RunNs, p.MinFlt+p.MajFlt
-	if moved || at.Sub(e.slowAt) >= statusMaxAge {
+	switch {
+	case moved:
+		e.slowAt, e.statmOK, e.epoch = at, false, c.epoch
+		c.readStatus(dfd, pid, e)
+		c.readIO(dfd, pid, e)
+	case at.Sub(e.slowAt) >= statusMaxAge && (at.Sub(e.slowAt) >= statusBackstop || c.reclaimedSince(e.epoch)):
+		// Did not run: only reclaim or swap changed its memory, and they change statm.
 		e.slowAt = at
-		c.readSlow(dfd, pid, e)
+		if c.statmMoved(dfd, pid, e) {
+			c.readStatus(dfd, pid, e)
+		}
+		e.epoch = c.epoch
 	}
 	if e.statusOK {
 		st := e.status
@@ -247,30 +447,134 @@ func (c *procCollector) readProc(rootfd, pid int, at time.Time) (sources.Proc, e
 	}
 	p.IOState = e.ioState
 	p.ReadBytes, p.WriteBytes, p.CancelledWriteBytes = e.io.ReadBytes, e.io.WriteBytes, e.io.CancelledWriteBytes
+	p.Cmdline = e.cmdline
 
-	if commChanged {
+	if c.feed != nil && c.feed.want {
+		c.observe(dfd, pid, e, &p)
+	}
+	return p, nil
+}
+
+// readSchedOf reads the process's scheduler counters (the thread sums when it is
+// multi-threaded) and reports whether they moved since the last read. The error is that of a
+// kept descriptor whose process is gone; other failures leave the counters unavailable.
+func (c *procCollector) readSchedOf(dfd, pid int, e *procEntry) (moved bool, err error) {
+	e.schedRead = true
+	if e.multi {
+		return c.threadSched(dfd, pid, e), nil
+	}
+	wasKept := e.schedFd >= 0
+	c.name = append(c.name[:0], "schedstat\x00"...)
+	if err := c.readKept(&e.schedFd, dfd, pid, c.name); err != nil {
+		if wasKept && exited(err) {
+			return true, err
+		}
+		e.schedOK = false
+		return true, nil
+	}
+	run, delay, slices, perr := ParseTaskSchedstat(c.buf)
+	moved = perr != nil || !e.schedOK || run != e.run || delay != e.delay || slices != e.slices
+	e.run, e.delay, e.slices, e.schedOK = run, delay, slices, perr == nil
+	return moved, nil
+}
+
+// readStat reads /proc/PID/stat into a new Proc and settles the process's identity: an entry
+// whose start time differs is a reused PID, replaced by a fresh one, which it returns.
+func (c *procCollector) readStat(dfd, pid int, e *procEntry, at time.Time) (sources.Proc, *procEntry, error) {
+	p := sources.Proc{PID: pid}
+	// stat is kept open only from its second read on: most processes never run again after
+	// the first pass, and a kept, read procfs file holds a page of kernel memory.
+	wasKept := e != nil && e.statFd >= 0
+	var err error
+	if e != nil {
+		err = c.readKept(&e.statFd, dfd, pid, statName)
+	} else {
+		c.buf, err = c.readAtName(dfd, pid, statName, c.buf)
+	}
+	if err != nil {
+		return p, e, err
+	}
+	p.AtUs = c.sinceUs(at)
+	if len(c.buf) == 0 {
+		return p, e, syscall.ESRCH // a dying task can read as empty
+	}
+	comm, err := ParseProcStat(c.buf, &p)
+	if err != nil {
+		return p, e, fmt.Errorf("%d/stat: %w", pid, err)
+	}
+	fresh := e == nil || e.start != p.StartTime
+	if fresh {
+		if wasKept {
+			// A kept descriptor cannot change process: only a kernel bug would get here.
+			return p, e, syscall.ESRCH
+		}
+		if e != nil {
+			c.dropEntry(e)
+		}
+		e = &procEntry{start: p.StartTime, dirFd: -1, statFd: -1, schedFd: -1, taskFd: -1}
+		c.cache[pid] = e
+	}
+	e.statAt = at
+	if fresh || string(e.commRaw) != string(comm) {
+		e.commRaw = append(e.commRaw[:0], comm...)
+		e.comm = Sanitize(string(comm))
 		// cmdline is read once per identity, and again after exec (which changes comm).
 		if c.buf, err = c.readAt(dfd, pid, "cmdline\x00", c.buf); err != nil {
 			c.buf = c.buf[:0]
 		}
 		e.cmdline = Cmdline(c.buf, e.comm)
 	}
-	p.Cmdline = e.cmdline
-	return p, nil
+	p.Comm = e.comm
+	return p, e, nil
 }
 
-// readSlow reads status and io into e. A failure keeps the previous values of that file.
-func (c *procCollector) readSlow(dfd, pid int, e *procEntry) {
-	var err error
-	if c.buf, err = c.readAt(dfd, pid, "status\x00", c.buf); err == nil {
-		var st ProcStatus
-		if ParseProcStatus(c.buf, &st) == nil {
-			if !e.statusOK || st.UID != e.uid || e.user == "" {
-				e.user = c.userName(st.UID)
-			}
-			e.status, e.statusOK, e.uid = st, true, st.UID
-		}
+// sinceUs is the time since the start of the pass in µs, for Proc.AtUs.
+func (c *procCollector) sinceUs(at time.Time) uint32 {
+	if off := c.clock().Sub(at).Microseconds(); off > 0 && off < 1<<32 {
+		return uint32(off)
 	}
+	return 0
+}
+
+// reclaimedSince reports whether the kernel may have reclaimed or swapped pages since the
+// reclaim epoch epoch. /proc/vmstat is read at most once per pass, before the first memory
+// check that needs it; when it cannot be read, the answer is always yes.
+func (c *procCollector) reclaimedSince(epoch uint64) bool {
+	if !c.reclaimRead {
+		c.reclaimRead = true
+		var err error
+		var sum uint64
+		// readFile, not readAt: vmstat is a multi-record seq file, which may take several
+		// read() calls.
+		if c.buf, err = readFile(c.vmstat, c.buf); err == nil {
+			sum, err = ParseReclaim(c.buf)
+		}
+		if err == nil && (!c.reclaimOK || sum != c.reclaimSum) {
+			c.epoch++
+		}
+		c.reclaimSum, c.reclaimOK = sum, err == nil
+	}
+	return !c.reclaimOK || epoch != c.epoch
+}
+
+// readStatus reads status into e. A failure keeps the previous values.
+func (c *procCollector) readStatus(dfd, pid int, e *procEntry) {
+	var err error
+	if c.buf, err = c.readAt(dfd, pid, "status\x00", c.buf); err != nil {
+		return
+	}
+	var st ProcStatus
+	if ParseProcStatus(c.buf, &st) == nil {
+		if !e.statusOK || st.UID != e.uid || e.user == "" {
+			e.user = c.userName(st.UID)
+		}
+		e.status, e.statusOK, e.uid = st, true, st.UID
+	}
+}
+
+// readIO reads io into e.
+func (c *procCollector) readIO(dfd, pid int, e *procEntry) {
+	var err error
 	c.buf, err = c.readAt(dfd, pid, "io\x00", c.buf)
 	switch {
 	case err == nil:
@@ -287,50 +591,235 @@ func (c *procCollector) readSlow(dfd, pid int, e *procEntry) {
 	}
 }
 
-// threadSched sums schedstat over /proc/PID/task/*. Threads that exited since the last pass
+// statmMoved reads statm and reports whether status is due: statm's resident or shared pages
+// changed since the last check, or there is no earlier check (or statm cannot be read).
+func (c *procCollector) statmMoved(dfd, pid int, e *procEntry) bool {
+	var err error
+	if c.buf, err = c.readAt(dfd, pid, "statm\x00", c.buf); err != nil {
+		e.statmOK = false
+		return true
+	}
+	st, err := ParseProcStatm(c.buf)
+	if err != nil {
+		e.statmOK = false
+		return true
+	}
+	moved := !e.statmOK || st != e.statm
+	e.statm, e.statmOK = st, true
+	return moved
+}
+
+// threadSched sums schedstat over /proc/PID/task/* into e.schedRun and e.schedWait, and
+// reports whether any thread ran, appeared or exited since the last pass. Threads that exited
 // keep contributing their last values, so the sum is cumulative like stat's utime; a thread
 // whose counters went backwards is a reused TID and starts over.
-func (c *procCollector) threadSched(dfd, pid int, e *procEntry) (run, delay uint64, ok bool) {
-	tfd, err := c.openat(dfd, pid, taskName, syscall.O_DIRECTORY)
-	if err != nil {
-		return e.schedRun, e.schedWait, false
+func (c *procCollector) threadSched(dfd, pid int, e *procEntry) (moved bool) {
+	// Without a new PID since the last listing there is no new thread either (TIDs come from
+	// the same allocator), and exited ones show as ESRCH on their kept descriptors: the task
+	// directory need not be listed again.
+	if !c.listedNow && e.listedTasks && c.keptThreads(e) {
+		c.tids = c.tids[:0]
+		for tid := range e.threads {
+			c.tids = append(c.tids, tid)
+		}
+		return c.threadCounters(-1, pid, e)
 	}
-	defer syscall.Close(tfd)
+	tfd := e.taskFd
+	if tfd >= 0 {
+		if _, err := syscall.Seek(tfd, 0, 0); err != nil {
+			c.closeKept(&e.taskFd)
+			tfd = -1
+		}
+	}
+	if tfd < 0 {
+		var err error
+		if tfd, err = c.openat(dfd, pid, taskName, syscall.O_DIRECTORY); err != nil {
+			e.schedOK = false
+			return true
+		}
+		if !c.keepFd(&e.taskFd, tfd) {
+			defer syscall.Close(tfd)
+		}
+	}
+	var err error
 	if c.tids, err = c.listNumeric(tfd, c.tids[:0]); err != nil {
-		return e.schedRun, e.schedWait, false
+		e.schedOK = false
+		return true
 	}
+	e.listedTasks = true
+	return c.threadCounters(tfd, pid, e)
+}
+
+// keptThreads reports whether every known thread of e has its schedstat kept open.
+func (c *procCollector) keptThreads(e *procEntry) bool {
+	for _, t := range e.threads {
+		if t.schedFd < 0 {
+			return false
+		}
+	}
+	return len(e.threads) > 0
+}
+
+// threadCounters reads the schedstat of the threads c.tids of e (through the task directory
+// tfd, or their kept descriptors when tfd is -1); see threadSched.
+func (c *procCollector) threadCounters(tfd, pid int, e *procEntry) (moved bool) {
 	if e.threads == nil {
-		e.threads = make(map[int]threadSched, len(c.tids))
+		e.threads = make(map[int]*threadEntry, len(c.tids))
 	}
 	e.threadsGen++
 	var liveRun, liveDelay uint64
+	ok := false
 	for _, tid := range c.tids {
-		c.name = append(strconv.AppendInt(c.name[:0], int64(tid), 10), "/schedstat\x00"...)
-		if c.buf, err = c.readAtName(tfd, pid, c.name, c.buf); err != nil {
-			continue
+		t := e.threads[tid]
+		if t == nil {
+			t = &threadEntry{statFd: -1, schedFd: -1}
+			e.threads[tid] = t
+			moved, t.moved = true, true
+		} else {
+			t.moved = false
 		}
-		r, d, _, err := ParseTaskSchedstat(c.buf)
+		c.name = append(strconv.AppendInt(c.name[:0], int64(tid), 10), "/schedstat\x00"...)
+		if err := c.readKept(&t.schedFd, tfd, pid, c.name); err != nil {
+			continue // exited meanwhile: swept below, as it is not marked in this generation
+		}
+		r, d, s, err := ParseTaskSchedstat(c.buf)
 		if err != nil {
 			continue
 		}
-		if old, seen := e.threads[tid]; seen && (r < old.run || d < old.delay) {
-			e.deadRun += old.run
-			e.deadDelay += old.delay
+		if t.gen != 0 && (r < t.run || d < t.delay) {
+			e.deadRun += t.run
+			e.deadDelay += t.delay
+			t.known = false
+			t.moved = true
 		}
-		e.threads[tid] = threadSched{run: r, delay: d, gen: e.threadsGen}
+		if r != t.run || d != t.delay || s != t.slices {
+			moved, t.moved = true, true
+		}
+		t.run, t.delay, t.slices, t.gen = r, d, s, e.threadsGen
 		liveRun += r
 		liveDelay += d
 		ok = true
 	}
 	for tid, t := range e.threads {
 		if t.gen != e.threadsGen {
-			e.deadRun += t.run
-			e.deadDelay += t.delay
+			if t.gen != 0 {
+				e.deadRun += t.run
+				e.deadDelay += t.delay
+			}
+			c.closeKept(&t.statFd)
+			c.closeKept(&t.schedFd)
 			delete(e.threads, tid)
+			moved = true
 		}
 	}
-	e.schedRun, e.schedWait = e.deadRun+liveRun, e.deadDelay+liveDelay
-	return e.schedRun, e.schedWait, ok
+	e.schedRun, e.schedWait, e.schedOK = e.deadRun+liveRun, e.deadDelay+liveDelay, ok
+	return moved
+}
+
+// observe records the process's threads for the scheduler fallback. A single-threaded
+// process's stat and schedstat are its only thread's; so are a multi-threaded process's stat
+// fields for its leader (state, start time and CPU are the leader's in /proc/PID/stat). Other
+// threads' task/TID/stat is read only when the thread is new or ran: one that did not run kept
+// its CPU and state.
+func (c *procCollector) observe(dfd, pid int, e *procEntry, p *sources.Proc) {
+	if !e.multi {
+		if e.schedOK {
+			c.feed.tasks = append(c.feed.tasks, taskObs{tid: pid, start: p.StartTime, cpu: int(p.CPU), state: p.State,
+				run: e.run, delay: e.delay, slices: e.slices})
+		}
+		return
+	}
+	var tfd = e.taskFd
+	for tid, t := range e.threads {
+		if t.gen != e.threadsGen {
+			continue // its schedstat could not be read in this pass
+		}
+		if tid == pid {
+			t.start, t.cpu, t.state, t.known = p.StartTime, int(p.CPU), p.State, true
+		} else if t.moved || !t.known {
+			if tfd < 0 {
+				var err error
+				if tfd, err = c.openat(dfd, pid, taskName, syscall.O_DIRECTORY); err != nil {
+					return
+				}
+				defer syscall.Close(tfd)
+			}
+			c.name = append(strconv.AppendInt(c.name[:0], int64(tid), 10), "/stat\x00"...)
+			var err error
+			if t.known {
+				err = c.readKept(&t.statFd, tfd, pid, c.name) // ran: likely to run again
+			} else {
+				c.buf, err = c.readAtName(tfd, pid, c.name, c.buf)
+			}
+			if err != nil {
+				continue
+			}
+			ts, err := ParseTaskStat(c.buf)
+			if err != nil {
+				continue
+			}
+			if t.known && ts.StartTime != t.start {
+				continue // a reused TID between the two reads: seen again next pass
+			}
+			t.start, t.cpu, t.state, t.known = ts.StartTime, ts.CPU, ts.State, true
+		}
+		c.feed.tasks = append(c.feed.tasks, taskObs{tid: tid, start: t.start, cpu: t.cpu, state: t.state,
+			run: t.run, delay: t.delay, slices: t.slices})
+	}
+}
+
+// readKept reads the file name (NUL-terminated, in directory dirfd) into c.buf through the
+// descriptor *fd: one kept from an earlier pass is read again from offset 0; otherwise the
+// file is opened, read, and kept (in *fd) when the collector keeps descriptors and the budget
+// allows. A kept descriptor that fails is closed: its process or thread is gone.
+func (c *procCollector) readKept(fd *int, dirfd, pid int, name []byte) error {
+	var err error
+	if *fd >= 0 {
+		if c.buf, err = preadAll(*fd, c.buf); err != nil {
+			c.closeKept(fd)
+		}
+		return err
+	}
+	f, err := c.openat(dirfd, pid, name, 0)
+	if err != nil {
+		c.buf = c.buf[:0]
+		return err
+	}
+	c.buf, err = preadAll(f, c.buf)
+	if err != nil || !c.keepFd(fd, f) {
+		syscall.Close(f)
+	}
+	return err
+}
+
+// keepFd stores f in *fd when the collector keeps descriptors and the budget allows.
+func (c *procCollector) keepFd(fd *int, f int) bool {
+	if !c.keep || c.kept >= c.budget {
+		return false
+	}
+	*fd = f
+	c.kept++
+	return true
+}
+
+// closeKept closes a kept descriptor, if any.
+func (c *procCollector) closeKept(fd *int) {
+	if *fd >= 0 {
+		syscall.Close(*fd)
+		*fd = -1
+		c.kept--
+	}
+}
+
+// dropEntry closes every descriptor an entry keeps.
+func (c *procCollector) dropEntry(e *procEntry) {
+	for _, fd := range []*int{&e.dirFd, &e.statFd, &e.schedFd, &e.taskFd} {
+		c.closeKept(fd)
+	}
+	for _, t := range e.threads {
+		c.closeKept(&t.statFd)
+		c.closeKept(&t.schedFd)
+	}
 }
 
 func (c *procCollector) userName(uid uint32) string {
@@ -422,8 +911,11 @@ func (c *procCollector) listNumeric(fd int, dst []int) ([]int, error) {
 	}
 }
 
-// taskName is the NUL-terminated name of the thread directory.
-var taskName = []byte("task\x00")
+// taskName and statName are NUL-terminated names of a process's directory.
+var (
+	taskName = []byte("task\x00")
+	statName = []byte("stat\x00")
+)
 
 // errProcGone reports that the process exited.
 var errProcGone = errors.New("process exited")
@@ -434,21 +926,26 @@ func (c *procCollector) readAt(dirfd, pid int, name string, buf []byte) ([]byte,
 	return c.readAtName(dirfd, pid, c.name, buf)
 }
 
-// readAtName reads the whole file name (NUL-terminated) relative to dirfd into buf. procfs
-// generates a small seq file whole on the first read(), and cmdline copies as much as asked,
-// so a read that leaves room in the buffer is taken as complete: one read() per file.
+// readAtName reads the whole file name (NUL-terminated) relative to dirfd into buf.
 func (c *procCollector) readAtName(dirfd, pid int, name []byte, buf []byte) ([]byte, error) {
 	fd, err := c.openat(dirfd, pid, name, 0)
 	if err != nil {
 		return buf[:0], err
 	}
 	defer syscall.Close(fd)
+	return preadAll(fd, buf)
+}
+
+// preadAll reads the whole file fd from offset 0 into buf. procfs generates a small seq file
+// whole on the first read, and cmdline copies as much as asked, so a read that leaves room in
+// the buffer is taken as complete: one pread() per file.
+func preadAll(fd int, buf []byte) ([]byte, error) {
 	if cap(buf) < 64<<10 {
 		buf = make([]byte, 0, 64<<10)
 	}
 	buf = buf[:0]
 	for {
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		n, err := syscall.Pread(fd, buf[len(buf):cap(buf)], int64(len(buf)))
 		if err == syscall.EINTR {
 			continue
 		}

@@ -193,6 +193,62 @@ func firstUint(b []byte) (uint64, error) {
 	return parseUint(b[i:j])
 }
 
+// ProcStatm is /proc/PID/statm's resident and shared sizes, in pages: the cheap file that says
+// whether status's memory lines changed (shared = RssFile + RssShmem, resident = VmRSS).
+type ProcStatm struct {
+	Resident, Shared uint64
+}
+
+// ParseProcStatm parses /proc/PID/statm: "size resident shared text lib data dt", in pages.
+func ParseProcStatm(b []byte) (ProcStatm, error) {
+	line, _ := nextLine(b)
+	var buf [8][]byte
+	f := fields(line, buf[:0])
+	if len(f) != 7 {
+		return ProcStatm{}, fmt.Errorf("%d fields, want 7", len(f))
+	}
+	var st ProcStatm
+	var err error
+	if st.Resident, err = parseUint(f[1]); err != nil {
+		return ProcStatm{}, fmt.Errorf("resident: %w", err)
+	}
+	if st.Shared, err = parseUint(f[2]); err != nil {
+		return ProcStatm{}, fmt.Errorf("shared: %w", err)
+	}
+	return st, nil
+}
+
+// ParseReclaim sums /proc/vmstat's page reclaim and swap counters (every pgscan*, pgsteal*,
+// pswpin and pswpout line). While the sum does not move, the kernel unmapped no page of any
+// process, so a process that did not run kept its resident and shared pages.
+func ParseReclaim(b []byte) (uint64, error) {
+	var sum uint64
+	found := false
+	var buf [3][]byte
+	for len(b) > 0 {
+		var line []byte
+		line, b = nextLine(b)
+		if !bytes.HasPrefix(line, []byte("pgscan")) && !bytes.HasPrefix(line, []byte("pgsteal")) &&
+			!bytes.HasPrefix(line, []byte("pswp")) {
+			continue
+		}
+		f := fields(line, buf[:0])
+		if len(f) != 2 {
+			return 0, fmt.Errorf("malformed line %q", line)
+		}
+		v, err := parseUint(f[1])
+		if err != nil {
+			return 0, fmt.Errorf("%s: %w", f[0], err)
+		}
+		sum += v // a wrap would still change the sum
+		found = true
+	}
+	if !found {
+		return 0, errors.New("no pgscan, pgsteal or pswp counters")
+	}
+	return sum, nil
+}
+
 // ProcIO is /proc/PID/io's block-layer byte counters.
 type ProcIO struct {
 	ReadBytes, WriteBytes, CancelledWriteBytes uint64

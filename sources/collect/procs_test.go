@@ -3,6 +3,7 @@ package collect
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -409,8 +410,9 @@ func TestProcCollectorHidepidNote(t *testing.T) {
 	}
 }
 
-// TestProcCollectorTiers checks the cost tiers: status and io are re-read only for processes
-// that ran or faulted, or after statusMaxAge; cmdline once per identity.
+// TestProcCollectorTiers checks the cost tiers: schedstat every pass; stat, status and io
+// only for processes that ran (their schedstat moved), or after statusMaxAge; cmdline once
+// per identity.
 func TestProcCollectorTiers(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -438,7 +440,9 @@ func TestProcCollectorTiers(t *testing.T) {
 	}
 	clk.advance(time.Second)
 	collectTable(t, c)
-	if have := count(); have["status"] != 0 || have["io"] != 0 || have["cmdline"] != 0 || have["stat"] != 7 { // 14192 is an empty directory
+	// Nothing ran: schedstat of every thread (5 single-threaded processes, python's 4
+	// threads), and stat only of 14192, an empty directory that never made an entry.
+	if have := count(); have["status"] != 0 || have["io"] != 0 || have["cmdline"] != 0 || have["stat"] != 1 || have["schedstat"] != 9 {
 		t.Errorf("nothing moved: %v", have)
 	}
 	// The busy loop moves (its b/ stat and schedstat): only it is re-read.
@@ -447,16 +451,114 @@ func TestProcCollectorTiers(t *testing.T) {
 	}
 	clk.advance(time.Second)
 	tab := collectTable(t, c)
-	if have := count(); have["status"] != 1 || have["io"] != 1 || have["cmdline"] != 0 {
+	if have := count(); have["status"] != 1 || have["io"] != 1 || have["cmdline"] != 0 || have["stat"] != 2 {
 		t.Errorf("one moved: %v", have)
 	}
 	if p := procByPID(t, tab, 14188); p.UTime != 186 {
 		t.Errorf("busy loop: utime %d", p.UTime)
 	}
+	// Idle for statusMaxAge: statm is checked; this capture has none, so status is read.
+	// io is not: a process that did not run did no I/O.
 	clk.advance(statusMaxAge)
 	collectTable(t, c)
-	if have := count(); have["status"] != 6 || have["io"] != 6 {
+	if have := count(); have["statm"] != 6 || have["status"] != 6 || have["io"] != 0 || have["stat"] != 1 {
 		t.Errorf("after %v: %v", statusMaxAge, have)
+	}
+	clk.advance(statMaxAge)
+	collectTable(t, c)
+	if have := count(); have["stat"] != 7 {
+		t.Errorf("after %v: %v", statMaxAge, have)
+	}
+}
+
+// TestProcCollectorStatm: for processes that did not run, status is re-read only when statm
+// says their resident or shared pages changed (reclaim, swap-out).
+func TestProcCollectorStatm(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, cpu16A, dir)
+	c, clk := testCollector(dir)
+	c.smaps.TopK = 0
+	var mu sync.Mutex
+	opened := map[string]int{}
+	c.fault = func(pid int, name string) error {
+		mu.Lock()
+		opened[filepath.Base(name)]++
+		mu.Unlock()
+		return nil
+	}
+	count := func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		m := opened
+		opened = map[string]int{}
+		return m
+	}
+	collectTable(t, c)
+	count()
+	for i, want := range []map[string]int{
+		{"statm": 4, "status": 4}, // first check: no statm baseline yet
+		{"statm": 4, "status": 0}, // nothing changed
+		{"statm": 4, "status": 1}, // 409's resident pages changed (hand-modified copy below)
+	} {
+		if i == 2 {
+			// Hand-modified copy of 409's real statm: resident 563 → 500 pages, as if reclaimed.
+			b := strings.Replace(string(mustRead(t, filepath.Join(cpu16A, "409", "statm"))), " 563 ", " 500 ", 1)
+			if err := os.WriteFile(filepath.Join(dir, "409", "statm"), []byte(b), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.advance(statusMaxAge)
+		collectTable(t, c)
+		if have := count(); have["statm"] != want["statm"] || have["status"] != want["status"] || have["io"] != 0 {
+			t.Errorf("check %d: want %v, have %v", i, want, have)
+		}
+	}
+}
+
+// TestProcCollectorListing: /proc is listed again only when loadavg's last PID moved, or
+// after statusMaxAge; between listings exited processes drop out as their files vanish.
+func TestProcCollectorListing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, liveA, dir)
+	c, clk := testCollector(dir)
+	c.smaps.TopK = 0
+	pass := func(lastPID uint64) int {
+		t.Helper()
+		clk.advance(time.Second)
+		s := sources.Snapshot{Load: &sources.LoadAvg{LastPID: lastPID}}
+		if err := c.Collect(&s); err != nil {
+			t.Fatal(err)
+		}
+		return len(s.Procs.Procs)
+	}
+	if have := pass(14192); have != 6 {
+		t.Fatalf("first pass: want 6 processes, have %d", have)
+	}
+	// A process started later (real files of 14435 from b/).
+	newProc := func() { copyTree(t, filepath.Join(liveB, "14435"), filepath.Join(dir, "14435")) }
+	newProc()
+	for i, tt := range []struct {
+		lastPID uint64
+		change  func()
+		want    int
+	}{
+		{14192, nil, 6}, // no PID allocated: not listed, 14435 unseen
+		{14435, nil, 7}, // allocated: listed
+		{14435, func() { os.RemoveAll(filepath.Join(dir, "14435")) }, 6}, // exited: drops out unlisted
+		{14435, newProc, 6}, // back, but no PID allocated
+	} {
+		if tt.change != nil {
+			tt.change()
+		}
+		if have := pass(tt.lastPID); have != tt.want {
+			t.Errorf("step %d: want %d processes, have %d", i, tt.want, have)
+		}
+	}
+	clk.advance(statusMaxAge)
+	if have := pass(14435); have != 7 {
+		t.Errorf("after %v: want the periodic listing to find 7 processes, have %d", statusMaxAge, have)
 	}
 }
 
@@ -498,6 +600,94 @@ func TestThreadSchedMonotonic(t *testing.T) {
 	if after != before {
 		t.Errorf("after a thread exit: want %d, have %d", before, after)
 	}
+}
+
+// TestProcCollectorKeptLive exercises kept descriptors, which only procfs gives a meaning to,
+// over the live /proc: a child process is found and its descriptors kept; an idle pass reads
+// only its schedstat; once it exits it drops out and its descriptors are closed.
+func TestProcCollectorKeptLive(t *testing.T) {
+	var fs syscall.Statfs_t
+	if syscall.Statfs("/proc", &fs) != nil || fs.Type != procfsMagic {
+		t.Skip("no procfs at /proc")
+	}
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot start sleep: %v", err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	pid := cmd.Process.Pid
+	c := newProcCollector(DefaultFS())
+	c.smaps.TopK = 0
+	defer c.Close()
+	find := func() *sources.Proc {
+		var s sources.Snapshot
+		if err := c.Collect(&s); err != nil {
+			t.Fatal(err)
+		}
+		if have := keptFds(c); have != c.kept {
+			t.Fatalf("kept count %d, descriptors held %d", c.kept, have)
+		}
+		for i := range s.Procs.Procs {
+			if s.Procs.Procs[i].PID == pid {
+				return &s.Procs.Procs[i]
+			}
+		}
+		return nil
+	}
+	var p *sources.Proc
+	for range 100 { // until the child has exec'd sleep
+		if p = find(); p != nil && p.Comm == "sleep" {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p == nil || p.Comm != "sleep" || !c.keep {
+		t.Fatalf("child %d: %+v, keep %v", pid, p, c.keep)
+	}
+	find() // settles: the first pass after exec still read stat
+	e := c.cache[pid]
+	if e == nil || e.dirFd < 0 || e.schedFd < 0 {
+		t.Fatalf("child's descriptors not kept: %+v", e)
+	}
+	statAt := e.statAt
+	if p = find(); p == nil || e.statAt != statAt || p.State != 'S' {
+		t.Errorf("idle child: stat re-read (%v → %v) or wrong state: %+v", statAt, e.statAt, p)
+	}
+	if self := c.cache[os.Getpid()]; self == nil || !self.multi || len(self.threads) < 2 || self.taskFd < 0 {
+		t.Errorf("this test process: want its threads' descriptors kept, have %+v", self)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if p = find(); p != nil || c.cache[pid] != nil {
+		t.Errorf("exited child still listed: %+v", p)
+	}
+	c.Close()
+	if c.kept != 0 || keptFds(c) != 0 {
+		t.Errorf("after Close: %d descriptors kept", c.kept)
+	}
+}
+
+// keptFds counts the descriptors the collector's entries hold.
+func keptFds(c *procCollector) int {
+	n := 0
+	for _, e := range c.cache {
+		for _, fd := range []int{e.dirFd, e.statFd, e.schedFd, e.taskFd} {
+			if fd >= 0 {
+				n++
+			}
+		}
+		for _, th := range e.threads {
+			for _, fd := range []int{th.statFd, th.schedFd} {
+				if fd >= 0 {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 func copyFile(t testing.TB, src, dst string) {
@@ -545,6 +735,117 @@ func FuzzParseProcStatus(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var st ProcStatus
 		_ = ParseProcStatus(b, &st)
+	})
+}
+
+// TestProcCollectorReclaimGate: while /proc/vmstat's reclaim and swap counters do not move,
+// processes that did not run get no memory check at all, until statusBackstop.
+func TestProcCollectorReclaimGate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	copyTree(t, cpu16A, dir)
+	vmstat := mustRead(t, "testdata/i3b-16cpu/a/proc/vmstat") // same machine and instant
+	if err := os.WriteFile(filepath.Join(dir, "vmstat"), vmstat, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, clk := testCollector(dir)
+	c.smaps.TopK = 0
+	var mu sync.Mutex
+	opened := map[string]int{}
+	c.fault = func(pid int, name string) error {
+		mu.Lock()
+		opened[filepath.Base(name)]++
+		mu.Unlock()
+		return nil
+	}
+	count := func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		m := opened
+		opened = map[string]int{}
+		return m
+	}
+	collectTable(t, c)
+	count()
+	for i, tt := range []struct {
+		advance time.Duration
+		scanned bool // vmstat's pgscan_kswapd moves (hand-modified copy of the real file)
+		statm   int
+	}{
+		{statusMaxAge, false, 4},   // the first check of each process
+		{statusMaxAge, false, 0},   // no reclaim since: nothing read
+		{statusMaxAge, true, 4},    // reclaim: every idle process is checked
+		{statusMaxAge, false, 0},   // quiet again
+		{statusBackstop, false, 4}, // the backstop
+	} {
+		if tt.scanned {
+			b := strings.Replace(string(vmstat), "pgscan_kswapd 0\n", "pgscan_kswapd 1000\n", 1)
+			if err := os.WriteFile(filepath.Join(dir, "vmstat"), []byte(b), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.advance(tt.advance)
+		collectTable(t, c)
+		if have := count(); have["statm"] != tt.statm || have["status"] > have["statm"] {
+			t.Errorf("step %d: want %d statm reads, have %v", i, tt.statm, have)
+		}
+	}
+}
+
+func TestParseReclaim(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		want uint64
+	}{
+		{"testdata/i3b-16cpu/a/proc/vmstat", 0},
+		// Per-zone counters of an older kernel (pgsteal_kswapd_dma …): summed as well
+		// (independently: awk over the file).
+		{"testdata/i3b-old/proc/vmstat", 1870388},
+	}
+	for _, tt := range tests {
+		have, err := ParseReclaim(mustRead(t, tt.file))
+		if err != nil {
+			t.Errorf("%s: %v", tt.file, err)
+			continue
+		}
+		if have != tt.want {
+			t.Errorf("%s: want %d, have %d", tt.file, tt.want, have)
+		}
+	}
+	for _, bad := range []string{"", "nr_free_pages 1\n", "pgscan_kswapd x\n", "pgscan_kswapd 1 2\n"} {
+		if _, err := ParseReclaim([]byte(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+func FuzzParseReclaim(f *testing.F) {
+	f.Add(mustRead(f, "testdata/i3b-16cpu/a/proc/vmstat"))
+	f.Add(mustRead(f, "testdata/i3b-old/proc/vmstat"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = ParseReclaim(b)
+	})
+}
+
+func TestParseProcStatm(t *testing.T) {
+	t.Parallel()
+	have, err := ParseProcStatm(mustRead(t, cpu16A+"/409/statm"))
+	if want := (ProcStatm{Resident: 563, Shared: 537}); err != nil || have != want {
+		t.Errorf("want %+v, have %+v, %v", want, have, err)
+	}
+	for _, bad := range []string{"", "1427 563 537 5 0 90", "1427 x 537 5 0 90 0", "1427 563 -1 5 0 90 0"} {
+		if _, err := ParseProcStatm([]byte(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
+		}
+	}
+}
+
+func FuzzParseProcStatm(f *testing.F) {
+	f.Add(mustRead(f, cpu16A+"/409/statm"))
+	f.Add(mustRead(f, cpu16A+"/170/statm"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _ = ParseProcStatm(b)
 	})
 }
 

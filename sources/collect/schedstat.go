@@ -43,6 +43,11 @@ type schedstatCollector struct {
 
 	note string // Status remark for a successful read (which source, version warnings)
 
+	// feed, when wired (NewSet), brings the threads the procs collector saw in this pass, so
+	// the fallback does not walk /proc a second time; without it, or when the procs pass did
+	// not complete, the fallback walks /proc/PID/task/TID itself.
+	feed *taskFeed
+
 	// Fallback state.
 	tasks   map[taskKey]taskCounters
 	cum     map[int]*sources.SchedCPU // per-CPU counters rebuilt from the threads
@@ -50,6 +55,46 @@ type schedstatCollector struct {
 	primed  bool                      // a first pass has set every thread's baseline
 	statBuf []byte
 	taskBuf []byte
+}
+
+// taskObs is one thread's scheduler state in one pass: what the fallback needs of
+// /proc/PID/task/TID/{stat,schedstat}.
+type taskObs struct {
+	tid                int
+	start              uint64 // stat 22: with tid, the thread's identity
+	cpu                int    // stat 39: the CPU it last ran on
+	state              byte   // stat 3
+	run, delay, slices uint64 // schedstat
+}
+
+// taskFeed carries the procs collector's thread observations of one pass to the scheduler
+// fallback, so that one walk of /proc serves both. The procs collector runs first in a pass
+// (collectors run in file-name order); NewSet wires the two.
+type taskFeed struct {
+	want  bool               // the fallback is in use: the procs walk records threads
+	table *sources.ProcTable // the pass the observations belong to; nil when none completed
+	tasks []taskObs
+}
+
+// connect wires the procs collector's walk to the scheduler fallback, when both are in list.
+func connect(list []Collector) {
+	var pc *procCollector
+	var sc *schedstatCollector
+	for _, c := range list {
+		switch c := c.(type) {
+		case *procCollector:
+			pc = c
+		case *schedstatCollector:
+			sc = c
+		}
+	}
+	if pc != nil && sc != nil {
+		// Wanted from the first pass when the kernel lacks /proc/schedstat, so that even the
+		// first pass (the first frame's) walks /proc once; each pass then confirms.
+		_, err := os.Stat(filepath.Join(sc.proc, "schedstat"))
+		pc.feed = &taskFeed{want: errors.Is(err, fs.ErrNotExist)}
+		sc.feed = pc.feed
+	}
 }
 
 type taskKey struct {
@@ -79,6 +124,9 @@ func (c *schedstatCollector) Collect(s *sources.Snapshot) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		c.note = ""
+		if c.feed != nil {
+			c.feed.want = false
+		}
 		if st.Version < 15 || st.Version > 17 {
 			c.note = fmt.Sprintf("schedstat version %d unknown (15-17 known): cpu fields 7-9 read as in 15", st.Version)
 		}
@@ -100,34 +148,19 @@ func (c *schedstatCollector) fallback(s *sources.Snapshot, at time.Time) error {
 	c.gen++
 	runnable := make(map[int]uint64)
 	threads := 0
-	pids, err := readNames(c.proc)
-	if err != nil {
-		return err
-	}
-	for _, pid := range pids {
-		if !isDigits(pid) {
-			continue
+	if c.feed != nil && c.feed.want && c.feed.table != nil && c.feed.table == s.Procs {
+		for i := range c.feed.tasks {
+			c.credit(&c.feed.tasks[i], runnable)
 		}
-		taskDir := filepath.Join(c.proc, pid, "task")
-		tids, err := readNames(taskDir)
-		if err != nil {
-			if gone(err) {
-				continue
-			}
+		threads = len(c.feed.tasks)
+	} else {
+		var err error
+		if threads, err = c.walk(runnable); err != nil {
 			return err
 		}
-		for _, tid := range tids {
-			if !isDigits(tid) {
-				continue
-			}
-			ok, err := c.readTask(filepath.Join(taskDir, tid), tid, runnable)
-			if err != nil {
-				return err
-			}
-			if ok {
-				threads++
-			}
-		}
+	}
+	if c.feed != nil {
+		c.feed.want = true // from the next pass on, the procs walk records the threads
 	}
 	for k, t := range c.tasks {
 		if t.gen != c.gen {
@@ -161,6 +194,41 @@ func (c *schedstatCollector) fallback(s *sources.Snapshot, at time.Time) error {
 	return nil
 }
 
+// walk reads every thread's stat and schedstat itself and credits them; it returns how many
+// threads it read.
+func (c *schedstatCollector) walk(runnable map[int]uint64) (threads int, err error) {
+	pids, err := readNames(c.proc)
+	if err != nil {
+		return 0, err
+	}
+	for _, pid := range pids {
+		if !isDigits(pid) {
+			continue
+		}
+		taskDir := filepath.Join(c.proc, pid, "task")
+		tids, err := readNames(taskDir)
+		if err != nil {
+			if gone(err) {
+				continue
+			}
+			return 0, err
+		}
+		for _, tid := range tids {
+			if !isDigits(tid) {
+				continue
+			}
+			ok, err := c.readTask(filepath.Join(taskDir, tid), tid, runnable)
+			if err != nil {
+				return 0, err
+			}
+			if ok {
+				threads++
+			}
+		}
+	}
+	return threads, nil
+}
+
 // readTask reads one thread's stat and schedstat and credits its increase to its last CPU.
 // ok is false when the thread vanished meanwhile, which is normal.
 func (c *schedstatCollector) readTask(dir, tidName string, runnable map[int]uint64) (ok bool, err error) {
@@ -187,34 +255,40 @@ func (c *schedstatCollector) readTask(dir, tidName string, runnable map[int]uint
 		return false, fmt.Errorf("%s/schedstat: %w", dir, err)
 	}
 	tid, _ := parseUint([]byte(tidName))
-	key := taskKey{tid: int(tid), start: ts.StartTime}
+	c.credit(&taskObs{tid: int(tid), start: ts.StartTime, cpu: ts.CPU, state: ts.State,
+		run: run, delay: delay, slices: slices}, runnable)
+	return true, nil
+}
+
+// credit adds one thread's increase since the previous pass to the CPU it last ran on.
+func (c *schedstatCollector) credit(t *taskObs, runnable map[int]uint64) {
+	key := taskKey{tid: t.tid, start: t.start}
 	prev, seen := c.tasks[key]
-	cpu := c.cum[ts.CPU]
+	cpu := c.cum[t.cpu]
 	if cpu == nil {
-		cpu = &sources.SchedCPU{ID: ts.CPU}
-		c.cum[ts.CPU] = cpu
+		cpu = &sources.SchedCPU{ID: t.cpu}
+		c.cum[t.cpu] = cpu
 	}
 	switch {
 	case seen:
 		// The kernel's per-task counters only grow; a smaller value would be a kernel bug, and
 		// is skipped rather than credited as a huge number.
-		if run >= prev.run && delay >= prev.delay && slices >= prev.slices {
-			cpu.RunNs += run - prev.run
-			cpu.WaitNs += delay - prev.delay
-			cpu.Timeslices += slices - prev.slices
+		if t.run >= prev.run && t.delay >= prev.delay && t.slices >= prev.slices {
+			cpu.RunNs += t.run - prev.run
+			cpu.WaitNs += t.delay - prev.delay
+			cpu.Timeslices += t.slices - prev.slices
 		}
 	case c.primed:
 		// Not there at the previous pass: a new thread, whose counters all accrued since
 		// (zero baseline, metrics-spec §0.4).
-		cpu.RunNs += run
-		cpu.WaitNs += delay
-		cpu.Timeslices += slices
+		cpu.RunNs += t.run
+		cpu.WaitNs += t.delay
+		cpu.Timeslices += t.slices
 	}
-	c.tasks[key] = taskCounters{run: run, delay: delay, slices: slices, gen: c.gen}
-	if ts.State == 'R' {
-		runnable[ts.CPU]++
+	c.tasks[key] = taskCounters{run: t.run, delay: t.delay, slices: t.slices, gen: c.gen}
+	if t.state == 'R' {
+		runnable[t.cpu]++
 	}
-	return true, nil
 }
 
 // readSmall reads a small per-task file with bare system calls. The fallback opens two files

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ktop-dev/ktop/sources"
@@ -358,5 +360,81 @@ func BenchmarkSchedstatFallback(b *testing.B) {
 		if err := c.Collect(&sources.Snapshot{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSchedstatUnified runs the procs collector and the scheduler fallback wired together
+// (one walk of /proc, as NewSet does) over three real captures of the 2-CPU machine. The
+// expected counters were computed independently from the files by
+// testdata/unified-2cpu/expect.py, which states the rules: every thread comes from the procs
+// walk, which reads task/TID/stat only for threads that are new or ran.
+func TestSchedstatUnified(t *testing.T) {
+	t.Parallel()
+	const dir = "testdata/unified-2cpu"
+	pc, _ := testCollector(filepath.Join(dir, "a", "proc"))
+	pc.smaps.TopK = 0
+	sc := &schedstatCollector{proc: pc.root, tasks: make(map[taskKey]taskCounters)}
+	connect([]Collector{pc, sc})
+	if pc.feed == nil || pc.feed != sc.feed || !pc.feed.want {
+		t.Fatal("connect did not wire the collectors, wanting the feed from the first pass")
+	}
+	// The fallback must never walk /proc itself: point it where a walk would fail.
+	sc.proc = filepath.Join(t.TempDir(), "none")
+	var mu sync.Mutex
+	taskStats := 0
+	pc.fault = func(pid int, name string) error {
+		if strings.HasSuffix(name, "/stat") {
+			mu.Lock()
+			taskStats++
+			mu.Unlock()
+		}
+		return nil
+	}
+	tests := []struct {
+		snap      string
+		threads   string
+		taskStats int // task/TID/stat reads by the procs walk in that pass
+		want      []sources.SchedCPU
+	}{
+		// a: baselines; every thread of the two multi-threaded processes is observed for the
+		// first time (pid 1's 13 non-leader threads, python's 3).
+		{"a", "over 21 threads", 16, []sources.SchedCPU{
+			{ID: 0, Runnable: 2},
+			{ID: 1, Runnable: 0},
+		}},
+		// b: only the threads that ran (pid 1's 70 and 75, python's 9970 and 9974).
+		{"b", "over 22 threads", 4, []sources.SchedCPU{
+			{ID: 0, RunNs: 2537005, WaitNs: 1223208985, Timeslices: 20, Runnable: 0},
+			{ID: 1, RunNs: 138726592, WaitNs: 2231168071, Timeslices: 144, Runnable: 2},
+		}},
+		// c: the same four, and the new one (10410).
+		{"c", "over 21 threads", 5, []sources.SchedCPU{
+			{ID: 0, RunNs: 193851084, WaitNs: 2182697797, Timeslices: 159, Runnable: 1},
+			{ID: 1, RunNs: 368902617, WaitNs: 3624987149, Timeslices: 575, Runnable: 2},
+		}},
+	}
+	for _, tt := range tests {
+		mu.Lock()
+		taskStats = 0
+		mu.Unlock()
+		pc.root = filepath.Join(dir, tt.snap, "proc")
+		s := &sources.Snapshot{Online: &sources.CPUSet{Online: []int{0, 1}}}
+		if err := pc.Collect(s); err != nil {
+			t.Fatal(err)
+		}
+		if err := sc.Collect(s); err != nil {
+			t.Fatal(err)
+		}
+		if st := s.Schedstat; st == nil || !st.Fallback || !slices.Equal(st.CPUs, tt.want) {
+			t.Errorf("after %s: want %+v, have %+v", tt.snap, tt.want, st)
+		}
+		if note := sc.Note(); !strings.Contains(note, tt.threads) {
+			t.Errorf("after %s: want the note to say %q, have %q", tt.snap, tt.threads, note)
+		}
+		mu.Lock()
+		if taskStats != tt.taskStats {
+			t.Errorf("after %s: want %d task/TID/stat reads, have %d", tt.snap, tt.taskStats, taskStats)
+		}
+		mu.Unlock()
 	}
 }

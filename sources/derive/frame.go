@@ -259,4 +259,6 @@ type Self struct {
 	CPUPct Val     `json:"cpu_pct"` // % of one core over the interval
 	RSSKB  uint64  `json:"rss_kB"`
 	TickMs float64 `json:"tick_ms"` // wall time of the sampling pass
+	// Goroutines alive in ktop: with rss_kB, what a soak run watches for leaks.
+	Goroutines int `json:"goroutines"`
 }

@@ -1,6 +1,8 @@
 package derive
 
 import (
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/ktop-dev/ktop/sources"
@@ -103,6 +105,13 @@ func deriveProcs(prev, cur *sources.Snapshot, f *Frame) {
 		SmapsMs:  ms(t.SmapsTime),
 		IODenied: t.IODenied,
 		Notes:    t.Notes,
+	}
+	if t.IODenied > 0 {
+		// The panel says what would show the missing columns. /proc/PID/io is mode 0400 and
+		// ptrace-checked, so CAP_SYS_PTRACE alone does not open it (docs/security.md). Clip:
+		// the table's Notes are shared with History.
+		sum.Notes = append(slices.Clip(t.Notes), "I/O of "+strconv.Itoa(t.IODenied)+
+			" processes of other users hidden: reading their /proc/PID/io needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, or root")
 	}
 	if prev != nil && prev.Stat != nil && cur.Stat != nil {
 		sum.ForksS = rateOf(prev.Stat.Processes, cur.Stat.Processes, cur.Stat.At.Sub(prev.Stat.At).Seconds())

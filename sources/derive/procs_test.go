@@ -184,10 +184,17 @@ func TestProcsIODeniedAndSmapsJSON(t *testing.T) {
 			p.IOState = sources.IODenied
 		}
 	}
+	cur.Procs.IODenied = 1
 	f := derive.Derive(prev, cur)
 	p := rowOf(t, f, 409)
 	if p.KBRdS.OK || p.KBWrS.OK || p.KBCcwrS.OK {
 		t.Errorf("denied io has rates: %v %v %v", p.KBRdS, p.KBWrS, p.KBCcwrS)
+	}
+	if n := f.ProcSummary.Notes; len(n) == 0 || !strings.Contains(n[len(n)-1], "CAP_DAC_READ_SEARCH") {
+		t.Errorf("denied io: the summary does not say what is needed: %q", n)
+	}
+	if len(cur.Procs.Notes) != 0 {
+		t.Errorf("the snapshot's notes changed: %q", cur.Procs.Notes)
 	}
 	b, err := json.Marshal(rowOf(t, f, 417))
 	if err != nil {

@@ -7,7 +7,7 @@ func init() { register(func(prev, cur *sources.Snapshot, f *Frame) { f.Self = Se
 // SelfOf turns ktop's cumulative CPU time into % of one core over the interval, the way top
 // computes a process's %CPU. The engine calls it again once the tick's own cost is known.
 func SelfOf(prev, cur *sources.Snapshot) Self {
-	s := Self{RSSKB: cur.Self.RSSKB, TickMs: float64(cur.Self.TickTime.Microseconds()) / 1000}
+	s := Self{RSSKB: cur.Self.RSSKB, TickMs: float64(cur.Self.TickTime.Microseconds()) / 1000, Goroutines: cur.Self.Goroutine}
 	if prev == nil || cur.Self.CPUNs == 0 {
 		return s // no CPU time measured (a snapshot not taken by the engine): no figure
 	}

@@ -33,9 +33,11 @@ type Engine struct {
 	updates chan *Sample
 	self    selfMeter
 
-	mu   sync.Mutex
-	prev *sources.Snapshot
-	seq  uint64
+	mu       sync.Mutex
+	prev     *sources.Snapshot
+	seq      uint64
+	rec      Recorder
+	recState RecordState
 }
 
 // New builds an engine; nothing is read until Sample or Run is called.
@@ -84,6 +86,7 @@ func (e *Engine) Sample() *Sample {
 	s := &Sample{Snap: snap, Frame: fr}
 	e.prev = snap
 	e.hist.Append(s)
+	e.record(snap)
 	e.publish(s)
 	return s
 }
@@ -124,5 +127,9 @@ func (e *Engine) FS() collect.FS { return e.opts.FS }
 // may be called from any goroutine.
 func (e *Engine) SetSmapsSelected(pids []int) { e.set.SetSmapsSelected(pids) }
 
-// Close releases collectors' resources.
-func (e *Engine) Close() { e.set.Close() }
+// Close stops recording (flushing the file) and releases collectors' resources.
+func (e *Engine) Close() error {
+	err := e.SetRecorder(nil, "")
+	e.set.Close()
+	return err
+}

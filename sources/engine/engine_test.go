@@ -18,7 +18,7 @@ func fixtureFS(tree ...string) collect.FS {
 func newEngine(t *testing.T, interval time.Duration, tree ...string) *Engine {
 	t.Helper()
 	e := New(Options{FS: fixtureFS(tree...), Interval: interval, History: time.Minute})
-	t.Cleanup(e.Close)
+	t.Cleanup(func() { _ = e.Close() })
 	return e
 }
 

@@ -26,7 +26,7 @@ func Testdata() string {
 func Root16(tb testing.TB, snap string) collect.FS {
 	tb.Helper()
 	dst := tb.TempDir()
-	for _, tree := range []string{"16cpu", "i3a-16cpu", "i3b-16cpu", "procs-16cpu"} {
+	for _, tree := range []string{"16cpu", "i3a-16cpu", "i3b-16cpu", "procs16-pid", "procs-16cpu"} {
 		src := filepath.Join(Testdata(), tree, snap)
 		err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {

@@ -1,0 +1,215 @@
+package record
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+// A block's raw stream is its samples one after the other, each as a uvarint length and the
+// sample's encoding; the first sample is encoded against nothing (a key sample), every later
+// one against the sample before it. The stream is what zstd compresses.
+
+const (
+	maxSampleBytes = 16 << 20 // one sample's encoding
+	maxBlockRaw    = 64 << 20 // a block's raw stream, the most a reader decompresses at once
+)
+
+// zstdLevel is what both the file writer and EncodeBlock use; see docs/file-format.md for the
+// measurements behind the choice.
+const zstdLevel = zstd.SpeedBetterCompression
+
+// blockEncoder encodes samples of one Go type into a block's raw stream.
+type blockEncoder struct {
+	plan *plan
+	enc  *encoder
+	ref  unsafe.Pointer // the previous sample, kept alive for the next delta
+	n    int            // samples in the block
+	raw  int            // raw bytes in the block
+}
+
+func newBlockEncoder(pl *plan) *blockEncoder { return &blockEncoder{plan: pl, enc: newEncoder()} }
+
+func (b *blockEncoder) reset() {
+	b.enc.resetBlock()
+	b.ref, b.n, b.raw = nil, 0, 0
+}
+
+// add appends sample *p to dst. The caller must not modify *p afterwards: it is the reference
+// of the next sample (snapshots are immutable once published, so this costs no copy).
+func (b *blockEncoder) add(dst []byte, p unsafe.Pointer) ([]byte, error) {
+	body := b.enc.encode(b.plan, p, b.ref)
+	if len(body) > maxSampleBytes {
+		return dst, fmt.Errorf("record: a sample of %d bytes exceeds the %d-byte limit", len(body), maxSampleBytes)
+	}
+	start := len(dst)
+	dst = appendUvarint(dst, uint64(len(body)))
+	dst = append(dst, body...)
+	b.ref = p
+	b.n++
+	b.raw += len(dst) - start
+	return dst, nil
+}
+
+// blockDecoder reads a block's raw stream back, one sample at a time.
+type blockDecoder struct {
+	rp     *readPlan
+	dec    *decoder
+	stream byteReader
+	ref    unsafe.Pointer // the previous wire value
+	err    error          // sticky: a block cannot go on past a sample it failed to decode
+}
+
+func newBlockDecoder(rp *readPlan) *blockDecoder { return &blockDecoder{rp: rp, dec: newDecoder()} }
+
+func (b *blockDecoder) reset(raw []byte) {
+	b.dec.resetBlock()
+	b.stream = byteReader{b: raw}
+	b.ref, b.err = nil, nil
+}
+
+// next decodes the next sample and returns it as a value of the reader's type.
+func (b *blockDecoder) next() (unsafe.Pointer, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
+	n := b.stream.uvarint()
+	body := b.stream.bytes(n)
+	if b.stream.err != nil || n > maxSampleBytes {
+		b.err = errors.New("sample cut short")
+		return nil, b.err
+	}
+	wire := reflect.New(b.rp.wire).UnsafePointer()
+	if err := b.dec.decode(b.rp.plan, body, wire, b.ref); err != nil {
+		b.err = fmt.Errorf("sample does not decode: %w", err)
+		return nil, b.err
+	}
+	b.ref = wire
+	if b.rp.conv == nil {
+		return wire, nil
+	}
+	out := reflect.New(b.rp.target).UnsafePointer()
+	b.rp.conv(out, wire)
+	return out, nil
+}
+
+var (
+	snapshotType = reflect.TypeFor[sources.Snapshot]()
+
+	// snapshotCodec is the plan and same-type read plan of this build's Snapshot.
+	snapshotCodec = sync.OnceValues(func() (*readPlan, error) {
+		s, err := schemaOf(snapshotType)
+		if err != nil {
+			return nil, err
+		}
+		return newReadPlan(s, snapshotType)
+	})
+
+	// Encoders and decoders are costly to build and safe for concurrent EncodeAll/DecodeAll.
+	zEncoder = sync.OnceValue(func() *zstd.Encoder {
+		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithEncoderCRC(false),
+			zstd.WithEncoderConcurrency(1))
+		if err != nil {
+			panic(err) // only bad options fail, and these are constants
+		}
+		return e
+	})
+	// Stream decoders, one per inflate at a time: the stream API is what lets inflate stop at
+	// a limit instead of trusting the data's own idea of its size.
+	zDecoders = sync.Pool{New: func() any {
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxBlockRaw),
+			zstd.WithDecoderMaxWindow(8<<20))
+		if err != nil {
+			panic(err) // only bad options fail, and these are constants
+		}
+		return d
+	}}
+)
+
+// inflate decompresses a block's zstd stream. A block written sample by sample is a zstd
+// frame that was never closed, so the stream ends with io.ErrUnexpectedEOF after everything
+// there is; that is not an error here. Output beyond 512 times the input (and 4 MiB) is
+// refused: real blocks compress about 10-100 times, and a few hostile bytes must not make a
+// reader inflate gigabytes.
+func inflate(z []byte) ([]byte, error) {
+	limit := int64(min(max(4<<20, 512*len(z)), maxBlockRaw))
+	d := zDecoders.Get().(*zstd.Decoder)
+	defer zDecoders.Put(d)
+	if err := d.Reset(bytes.NewReader(z)); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	n, err := io.Copy(&out, io.LimitReader(d, limit+1))
+	if n > limit {
+		return out.Bytes()[:limit], fmt.Errorf("block inflates beyond %d bytes", limit)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil
+	}
+	return out.Bytes(), err
+}
+
+const memMagic = "KTB\x01"
+
+// EncodeBlock packs snapshots into one compressed block and appends it to dst: the encoding of
+// a file block (deltas, string table, zstd) without the file around it and without a schema,
+// so it is only for this process's own use: the in-memory history keeps its older samples so.
+// The block holds its own bytes; the snapshots are only read.
+func EncodeBlock(dst []byte, snaps []*sources.Snapshot) ([]byte, error) {
+	rp, err := snapshotCodec()
+	if err != nil {
+		return dst, err
+	}
+	be := newBlockEncoder(rp.plan)
+	var raw []byte
+	for _, s := range snaps {
+		if raw, err = be.add(raw, unsafe.Pointer(s)); err != nil {
+			return dst, err
+		}
+	}
+	dst = append(dst, memMagic...)
+	dst = appendUvarint(dst, uint64(len(snaps)))
+	return zEncoder().EncodeAll(raw, dst), nil
+}
+
+// DecodeBlock returns the snapshots of a block made by EncodeBlock.
+func DecodeBlock(b []byte) ([]*sources.Snapshot, error) {
+	rp, err := snapshotCodec()
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < len(memMagic) || string(b[:len(memMagic)]) != memMagic {
+		return nil, errors.New("record: not a block")
+	}
+	r := byteReader{b: b[len(memMagic):]}
+	n := r.uvarint()
+	if r.err != nil {
+		return nil, errors.New("record: block header cut short")
+	}
+	raw, err := inflate(r.b[r.pos:])
+	if err != nil {
+		return nil, fmt.Errorf("record: block: %w", err)
+	}
+	if n > uint64(len(raw)) {
+		return nil, errors.New("record: block holds fewer samples than it says")
+	}
+	bd := newBlockDecoder(rp)
+	bd.reset(raw)
+	out := make([]*sources.Snapshot, 0, n)
+	for range n {
+		p, err := bd.next()
+		if err != nil {
+			return out, fmt.Errorf("record: block sample %d: %w", len(out), err)
+		}
+		out = append(out, (*sources.Snapshot)(p))
+	}
+	return out, nil
+}

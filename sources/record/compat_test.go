@@ -1,0 +1,125 @@
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+var update = flag.Bool("update", false, "record testdata/v1-host.ktop anew from this machine and rewrite its golden")
+
+// Recordings made by each format version are kept under testdata/, with the JSON of what they
+// decoded to when they were made. Every later version must read them to the same result: a
+// compatibility promise kept by a test rather than by care.
+//
+// The comparison goes through the current Snapshot type on both sides (golden JSON → Snapshot
+// → JSON), so fields added to Snapshot later compare as zero on both sides and fields removed
+// compare as absent on both.
+func TestCompatV1(t *testing.T) {
+	t.Parallel()
+	const (
+		path   = "testdata/v1-host.ktop"
+		golden = "testdata/v1-host.golden.jsonl"
+	)
+	if *update {
+		recordV1(t, path, golden)
+	}
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, w := range r.Warnings() {
+		if !strings.HasPrefix(w, "schema: ") { // schema notes are expected as Snapshot grows
+			t.Errorf("warning: %s", w)
+		}
+	}
+	lines := goldenLines(t, golden)
+	if want, have := len(lines), r.Len(); want != have {
+		t.Fatalf("want %d samples, have %d", want, have)
+	}
+	for i, line := range lines {
+		var g sources.Snapshot
+		if err := json.Unmarshal(line, &g); err != nil {
+			t.Fatalf("golden line %d: %v", i+1, err)
+		}
+		s, err := r.At(i)
+		if err != nil {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+		if want, have := snapshotJSON(t, &g), snapshotJSON(t, s); want != have {
+			t.Errorf("sample %d:\nwant %s\nhave %s", i, want, have)
+		}
+	}
+	if h := r.Header(); h.Version != 1 || h.Hostname == "" || h.Created.IsZero() {
+		t.Errorf("header: %+v", h)
+	}
+}
+
+func snapshotJSON(t *testing.T, s *sources.Snapshot) string {
+	t.Helper()
+	c := deepCopy(s)
+	normalize(c)
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func goldenLines(t *testing.T, path string) [][]byte {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out [][]byte
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		out = append(out, bytes.Clone(sc.Bytes()))
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// recordV1 records eight samples of this machine, 250 ms apart, in blocks of four (so the
+// file has two blocks, key and delta frames, an index and a trailer), and writes the golden.
+func recordV1(t *testing.T, path, golden string) {
+	snaps := liveSnapshots(t, 8, 250*time.Millisecond)
+	h := Header{Interval: 250 * time.Millisecond, Writer: "ktop record_test -update"}
+	if s := snaps[0].Host; s != nil {
+		h.Hostname, h.Kernel = s.Hostname, s.Kernel
+	}
+	os.Remove(path)
+	w, err := create(path, h, snapshotType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.blockSamples = 4
+	var js bytes.Buffer
+	for _, s := range snaps {
+		if err := w.Append(s); err != nil {
+			t.Fatal(err)
+		}
+		js.WriteString(snapshotJSON(t, s))
+		js.WriteByte('\n')
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Clean(golden), js.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

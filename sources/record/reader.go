@@ -1,0 +1,405 @@
+package record
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"sort"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+// ErrDamaged is returned for a sample that cannot be read because a frame it depends on is
+// damaged or missing; Warnings says where.
+var ErrDamaged = errors.New("record: sample lost to damage")
+
+// Reader reads a recording. It never trusts a length before its checksum, skips damaged
+// frames (saying so in Warnings) and never panics on any input. A cleanly closed file opens
+// from its index; otherwise the index is rebuilt by scanning the frame headers. Methods are
+// safe for concurrent use. Returned snapshots are shared and must not be modified.
+type Reader struct {
+	fr *fileReader
+	f  *os.File
+}
+
+// Open opens a recording for reading.
+func Open(path string) (*Reader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("record: %w", err)
+	}
+	fr, err := openFile(f, snapshotType)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &Reader{fr: fr, f: f}, nil
+}
+
+// Header is the file's header.
+func (r *Reader) Header() Header { return r.fr.hdr }
+
+// Len is the number of samples in the file.
+func (r *Reader) Len() int { return r.fr.total }
+
+// At returns sample i (0 ≤ i < Len). Reading i+1 after i costs one sample's decoding; any
+// other jump decodes from the start of i's block (at most a block's worth of samples).
+func (r *Reader) At(i int) (*sources.Snapshot, error) {
+	p, err := r.fr.at(i)
+	return (*sources.Snapshot)(p), err
+}
+
+// Time returns the time of sample i without decoding it.
+func (r *Reader) Time(i int) (time.Time, error) { return r.fr.timeOf(i) }
+
+// TimeIndex returns the last sample taken at or before t (0 if t is before the first).
+func (r *Reader) TimeIndex(t time.Time) int { return r.fr.timeIndex(unixNano(t)) }
+
+// Warnings lists, in the order found, what was skipped and why (damaged frames, lost samples,
+// fields of the file this version does not know).
+func (r *Reader) Warnings() []string { return r.fr.warnings() }
+
+// Close closes the file.
+func (r *Reader) Close() error { return r.f.Close() }
+
+// fileReader is the type-independent reader behind Reader.
+type fileReader struct {
+	f        io.ReaderAt
+	size     int64
+	hdr      Header
+	rp       *readPlan
+	blocks   []block
+	total    int
+	indexOff int64 // offset of the index frame of a cleanly closed file, else 0
+	goodEnd  int64 // end of the last intact frame
+
+	mu    sync.Mutex
+	warns []string
+	seen  map[string]bool
+	cache [2]*blockState // the two most recently used blocks, [0] the newest
+}
+
+type sizedReaderAt interface {
+	io.ReaderAt
+	Stat() (os.FileInfo, error)
+}
+
+func openFile(f sizedReaderAt, t reflect.Type) (*fileReader, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("record: %w", err)
+	}
+	return openReaderAt(f, st.Size(), t)
+}
+
+func openReaderAt(f io.ReaderAt, size int64, t reflect.Type) (*fileReader, error) {
+	r := &fileReader{f: f, size: size, seen: map[string]bool{}}
+	if !r.loadIndex(t) {
+		if err := r.scan(t); err != nil {
+			return nil, err
+		}
+	}
+	for i := range r.blocks {
+		r.blocks[i].start = r.total
+		r.total += r.blocks[i].n
+	}
+	return r, nil
+}
+
+func (r *fileReader) warn(s string) {
+	if !r.seen[s] {
+		r.seen[s] = true
+		r.warns = append(r.warns, s)
+	}
+}
+
+func (r *fileReader) warnings() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.warns...)
+}
+
+// useHeader parses a header frame and prepares the read plan.
+func (r *fileReader) useHeader(p []byte, t reflect.Type) error {
+	h, sch, err := unmarshalHeader(p)
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	rp, err := newReadPlan(sch, t)
+	if err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	r.hdr, r.rp = h, rp
+	for _, n := range rp.notes {
+		r.warn("schema: " + n)
+	}
+	return nil
+}
+
+// loadIndex opens a cleanly closed file from its trailer and index; false if there are none
+// or they do not check out (the caller then scans).
+func (r *fileReader) loadIndex(t reflect.Type) bool {
+	if r.size < 2*frameHeaderLen+trailerLen {
+		return false
+	}
+	quiet := func(string) {}
+	tr := newScanner(r.f, r.size, quiet)
+	tr.pos = r.size - trailerLen
+	fr, ok := tr.next()
+	if !ok || fr.typ != frameTrailer || len(fr.payload) != 8 {
+		return false
+	}
+	idxOff := int64(binary.LittleEndian.Uint64(fr.payload))
+	if idxOff < 0 || idxOff >= r.size-trailerLen {
+		return false
+	}
+	is := newScanner(r.f, r.size-trailerLen, quiet)
+	is.pos = idxOff
+	fr, ok = is.next()
+	if !ok || fr.typ != frameIndex || fr.off != idxOff || fr.end != r.size-trailerLen {
+		return false
+	}
+	blocks, err := unmarshalIndex(fr.payload, idxOff)
+	if err != nil {
+		return false
+	}
+	// The header: the first intact H frame (there are two copies at the start).
+	hs := newScanner(r.f, idxOff, r.warn)
+	for {
+		fr, ok := hs.next()
+		if !ok || fr.typ != frameHeader {
+			return false
+		}
+		if err := r.useHeader(fr.payload, t); err != nil {
+			r.warn(err.Error())
+			continue
+		}
+		break
+	}
+	r.blocks, r.indexOff, r.goodEnd = blocks, idxOff, r.size
+	return true
+}
+
+// scan rebuilds the index from the frames, as after a crash.
+func (r *fileReader) scan(t reflect.Type) error {
+	s := newScanner(r.f, r.size, r.warn)
+	var cur *block
+	var prevTime int64
+	var herr error
+	lostBlock, lostFrom, lost := uint64(0), 0, 0
+	flushLost := func() {
+		if lost > 0 {
+			r.warn(fmt.Sprintf("block %d: %d samples from sample %d on lost (a frame before them is damaged)", lostBlock, lost, lostFrom))
+		}
+		lost = 0
+	}
+	for {
+		fr, ok := s.next()
+		if !ok {
+			break
+		}
+		r.goodEnd = fr.end
+		switch fr.typ {
+		case frameHeader:
+			if r.rp == nil {
+				if herr = r.useHeader(fr.payload, t); herr != nil {
+					r.warn(herr.Error())
+				}
+			}
+		case frameKey:
+			c, err := parseChunk(fr.payload, 0)
+			if err != nil || c.index != 0 {
+				r.warn(fmt.Sprintf("offset %d: bad block start: skipped", fr.off))
+				cur = nil
+				continue
+			}
+			if n := len(r.blocks); n > 0 && c.block <= r.blocks[n-1].num {
+				r.warn(fmt.Sprintf("offset %d: block %d after block %d: skipped", fr.off, c.block, r.blocks[n-1].num))
+				cur = nil
+				continue
+			}
+			flushLost()
+			r.blocks = append(r.blocks, block{off: fr.off, end: fr.end, num: c.block, n: 1, first: c.time, last: c.time})
+			cur = &r.blocks[len(r.blocks)-1]
+			prevTime = c.time
+		case frameDelta:
+			c, err := parseChunk(fr.payload, prevTime)
+			if err == nil && cur != nil && c.block == cur.num && c.index == cur.n {
+				cur.n++
+				cur.last, cur.end = c.time, fr.end
+				prevTime = c.time
+				continue
+			}
+			// The sample before this one is missing: this one, and the block's rest, cannot
+			// be decoded (each sample is a delta against the one before).
+			if lost == 0 || c.block != lostBlock {
+				flushLost()
+				lostBlock, lostFrom = c.block, c.index
+			}
+			lost++
+			cur = nil
+		}
+	}
+	flushLost()
+	if r.rp == nil {
+		if herr != nil {
+			return herr
+		}
+		return errors.New("record: no readable header: not a ktop recording, or its start is damaged")
+	}
+	return nil
+}
+
+// blockState is a block being read: its frames' samples and times, and the samples decoded
+// so far (each one's delta needs the one before).
+type blockState struct {
+	bi    int
+	times []int64
+	z     []byte // the block's zstd stream, as far as its frames are intact
+	dec   *blockDecoder
+	out   []unsafe.Pointer
+	err   error
+}
+
+func (r *fileReader) blockEnd(bi int) int64 {
+	if e := r.blocks[bi].end; e > 0 {
+		return e
+	}
+	if bi+1 < len(r.blocks) {
+		return r.blocks[bi+1].off
+	}
+	return r.size
+}
+
+// state returns block bi's state, reading its frames if it is not cached.
+func (r *fileReader) state(bi int) *blockState {
+	for i, st := range r.cache {
+		if st != nil && st.bi == bi {
+			r.cache[0], r.cache[i] = st, r.cache[0]
+			return st
+		}
+	}
+	b := r.blocks[bi]
+	st := &blockState{bi: bi}
+	buf := make([]byte, r.blockEnd(bi)-b.off)
+	n, err := r.f.ReadAt(buf, b.off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		r.warn(fmt.Sprintf("block %d: read error: %v", b.num, err))
+	}
+	s := newScanner(bytes.NewReader(buf[:n]), int64(n), r.warn)
+	s.base = b.off
+	var prevTime int64
+	for len(st.times) < b.n {
+		fr, ok := s.next()
+		if !ok {
+			break
+		}
+		if fr.typ != frameKey && fr.typ != frameDelta {
+			continue
+		}
+		c, err := parseChunk(fr.payload, prevTime)
+		if err != nil || c.block != b.num || c.index != len(st.times) {
+			break
+		}
+		st.times = append(st.times, c.time)
+		st.z = append(st.z, c.data...)
+		prevTime = c.time
+	}
+	if len(st.times) < b.n {
+		r.warn(fmt.Sprintf("block %d: %d samples from sample %d on lost (a frame before them is damaged)", b.num, b.n-len(st.times), len(st.times)))
+	}
+	r.cache[1], r.cache[0] = r.cache[0], st
+	return st
+}
+
+func (r *fileReader) locate(i int) (int, int, error) {
+	if i < 0 || i >= r.total {
+		return 0, 0, fmt.Errorf("record: sample %d out of range [0, %d)", i, r.total)
+	}
+	bi := sort.Search(len(r.blocks), func(j int) bool { return r.blocks[j].start+r.blocks[j].n > i })
+	return bi, i - r.blocks[bi].start, nil
+}
+
+func (r *fileReader) at(i int) (unsafe.Pointer, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	bi, k, err := r.locate(i)
+	if err != nil {
+		return nil, err
+	}
+	st := r.state(bi)
+	if st.dec == nil {
+		st.dec = newBlockDecoder(r.rp)
+		raw, err := inflate(st.z)
+		if err != nil {
+			r.warn(fmt.Sprintf("block %d: decompression: %v", r.blocks[bi].num, err))
+		}
+		st.z = nil
+		st.dec.reset(raw)
+	}
+	for len(st.out) <= k && st.err == nil {
+		if len(st.out) >= len(st.times) {
+			st.err = ErrDamaged
+			break
+		}
+		p, err := st.dec.next()
+		if err != nil {
+			st.err = err
+			r.warn(fmt.Sprintf("block %d: sample %d: %v", r.blocks[bi].num, len(st.out), err))
+			break
+		}
+		st.out = append(st.out, p)
+	}
+	if k < len(st.out) {
+		return st.out[k], nil
+	}
+	return nil, fmt.Errorf("%w: sample %d (block %d)", ErrDamaged, i, r.blocks[bi].num)
+}
+
+func (r *fileReader) timeOf(i int) (time.Time, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	bi, k, err := r.locate(i)
+	if err != nil {
+		return time.Time{}, err
+	}
+	st := r.state(bi)
+	if k >= len(st.times) {
+		return time.Time{}, fmt.Errorf("%w: sample %d", ErrDamaged, i)
+	}
+	return nsTime(st.times[k]), nil
+}
+
+func nsTime(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns)
+}
+
+func (r *fileReader) timeIndex(t int64) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.total == 0 {
+		return 0
+	}
+	// The last block that starts at or before t, then the last sample in it at or before t.
+	bi := sort.Search(len(r.blocks), func(j int) bool { return r.blocks[j].first > t }) - 1
+	if bi < 0 {
+		return 0
+	}
+	b := r.blocks[bi]
+	if t >= b.last {
+		return b.start + b.n - 1
+	}
+	st := r.state(bi)
+	k := sort.Search(len(st.times), func(j int) bool { return st.times[j] > t }) - 1
+	return b.start + max(k, 0)
+}

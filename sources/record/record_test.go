@@ -1,0 +1,197 @@
+package record
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/procfs"
+
+	"github.com/ktop-dev/ktop/sources"
+)
+
+func recordSnapshots(t *testing.T, path string, snaps []*sources.Snapshot) {
+	t.Helper()
+	w, err := Create(path, Header{Hostname: "fixture", Interval: time.Second, Writer: "record_test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range snaps {
+		if err := w.Append(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func checkSnapshots(t *testing.T, path string, want []*sources.Snapshot) {
+	t.Helper()
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if w := r.Warnings(); len(w) > 0 {
+		t.Errorf("warnings: %q", w)
+	}
+	if r.Len() != len(want) {
+		t.Fatalf("want %d samples, have %d", len(want), r.Len())
+	}
+	for i, s := range want {
+		have, err := r.At(i)
+		if err != nil {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+		if !equalNormalized(s, have) {
+			t.Errorf("sample %d differs after a round trip:\nwant %+v\nhave %+v", i, s, have)
+		}
+		ht, err := r.Time(i)
+		if err != nil || !ht.Equal(s.Time) {
+			t.Errorf("sample %d: Time %v, %v; want %v", i, ht, err, s.Time)
+		}
+	}
+}
+
+func TestRoundTripFixture(t *testing.T) {
+	t.Parallel()
+	snaps := fixtureSnapshots(t)
+	path := filepath.Join(t.TempDir(), "fixture.ktop")
+	recordSnapshots(t, path, snaps)
+	checkSnapshots(t, path, snaps)
+}
+
+func TestRoundTripLive(t *testing.T) {
+	t.Parallel()
+	snaps := liveSnapshots(t, 5, 20*time.Millisecond)
+	path := filepath.Join(t.TempDir(), "live.ktop")
+	recordSnapshots(t, path, snaps)
+	checkSnapshots(t, path, snaps)
+}
+
+func TestMemBlockRoundTrip(t *testing.T) {
+	t.Parallel()
+	snaps := append(fixtureSnapshots(t), liveSnapshots(t, 3, 10*time.Millisecond)...)
+	b, err := EncodeBlock([]byte("prefix"), snaps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := DecodeBlock(b[len("prefix"):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(have) != len(snaps) {
+		t.Fatalf("want %d snapshots, have %d", len(snaps), len(have))
+	}
+	for i := range snaps {
+		if !equalNormalized(snaps[i], have[i]) {
+			t.Errorf("snapshot %d differs", i)
+		}
+	}
+	for _, bad := range [][]byte{nil, []byte("KTB\x01"), b[len("prefix") : len(b)-3], []byte("junk")} {
+		if _, err := DecodeBlock(bad); err == nil {
+			t.Errorf("DecodeBlock(% x...): want an error", bad[:min(len(bad), 8)])
+		}
+	}
+}
+
+func TestCreateModeAndExclusive(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "m.ktop")
+	w, err := Create(path, Header{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, have := fs.FileMode(0o600), st.Mode().Perm(); want != have {
+		t.Errorf("mode: want %v, have %v", want, have)
+	}
+	if _, err := Create(path, Header{}); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("second Create: want ErrExist, have %v", err)
+	}
+	if _, err := OpenAppend(path); err == nil {
+		t.Error("OpenAppend while a writer holds the file: want an error")
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w2, err := OpenAppend(path)
+	if err != nil {
+		t.Fatalf("OpenAppend after Close: %v", err)
+	}
+	w2.Close()
+	if err := w.Append(&sources.Snapshot{}); err == nil {
+		t.Error("Append after Close: want an error")
+	}
+}
+
+// Every source filled (the sources of other branches by the benchmarks' stand-in parsers) and
+// a process table, live from this machine: a round trip through a file must be exact.
+func TestRoundTripLiveFull(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	pfs, err := procfs.NewFS("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := map[uint32]string{}
+	var vals []*benchSample
+	for i, s := range liveSnapshots(t, 12, 30*time.Millisecond) {
+		fillStandIns(s)
+		procs := readProcs(pfs, users)
+		if i%3 == 1 && len(procs) > 4 { // make the process table change: exits and a newcomer
+			procs = append(procs[:1], procs[3:]...)
+			procs = append(procs, benchProc{PID: 1 << 30, StartTime: uint64(i), Comm: "new"})
+		}
+		vals = append(vals, &benchSample{Time: s.Time, Snap: s, Procs: procs})
+	}
+	path := filepath.Join(t.TempDir(), "full.ktop")
+	writeFile(t, path, vals, 5)
+	have, warns, err := readAll[benchSample](t, mustRead(t, path))
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("read: %v, %q", err, warns)
+	}
+	for i, want := range vals {
+		if !equalNormalized(want, have[i]) {
+			t.Errorf("sample %d differs after a round trip", i)
+		}
+	}
+}
+
+// The UI reads a recording from more than one goroutine (the view and a prefetch).
+func TestReaderConcurrent(t *testing.T) {
+	t.Parallel()
+	path, snaps := realFile(t)
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range 50 {
+				i := (g*37 + k*53) % r.Len()
+				s, err := r.At(i)
+				if err != nil || s.Seq != snaps[i].Seq {
+					t.Errorf("At(%d): %v", i, err)
+					return
+				}
+				r.TimeIndex(snaps[i].Time)
+			}
+		}()
+	}
+	wg.Wait()
+}
