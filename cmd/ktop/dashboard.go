@@ -96,9 +96,11 @@ func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started fu
 	return final, err
 }
 
-// memSlack is what ktop needs beside its history: the collectors' state, the frames on screen,
-// the UI, and room for each tick's garbage (docs/perf.md).
-const memSlack = 32 << 20
+// memSlack is what ktop needs beside its history: the codec's state (6.5 MiB), the collectors'
+// state, the frames on screen, the UI, and room for each tick's garbage (docs/perf.md). With
+// the default budget the limit is 48 MiB, which with the binary's own pages keeps ktop's RSS
+// under 64 MB.
+const memSlack = 24 << 20
 
 // memLimit is the Go runtime's soft memory limit for a history budget (0: the default one).
 // Without it the heap grows to twice what is live before each collection, and ktop would

@@ -16,6 +16,7 @@ import (
 	"github.com/ktop-dev/ktop/app"
 	"github.com/ktop-dev/ktop/sources/collect"
 	"github.com/ktop-dev/ktop/sources/engine"
+	"github.com/ktop-dev/ktop/sources/record"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -89,6 +90,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Interval:   o.interval,
 		History:    o.history,
 		HistoryMem: o.historyMem,
+		Codec:      historyCodec,
 	})
 	defer e.Close()
 	if o.record != "" {
@@ -115,3 +117,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// historyCodec packs the history's older samples with the recording's encoding, so that a
+// snapshot has one encoding in memory and on disk.
+var historyCodec = engine.BlockCodec{Encode: record.EncodeBlock, Decode: record.DecodeBlock}

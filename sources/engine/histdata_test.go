@@ -1,11 +1,6 @@
 package engine
 
 import (
-	"bytes"
-	"compress/flate"
-	"encoding/gob"
-	"errors"
-	"io"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -14,35 +9,11 @@ import (
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect/collecttest"
 	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/sources/record"
 )
 
-// gobCodec is this package's test codec: gob and flate, no deltas. It exercises the History's
-// blocks (encode on seal, decode on demand, errors) without sources/record; ktop itself is
-// given record's EncodeBlock and DecodeBlock, which compress far better.
-var gobCodec = BlockCodec{
-	Encode: func(dst []byte, snaps []*sources.Snapshot) ([]byte, error) {
-		buf := bytes.NewBuffer(dst)
-		zw, err := flate.NewWriter(buf, flate.BestSpeed)
-		if err != nil {
-			return dst, err
-		}
-		if err := gob.NewEncoder(zw).Encode(snaps); err != nil {
-			return dst, err
-		}
-		if err := zw.Close(); err != nil {
-			return dst, err
-		}
-		return buf.Bytes(), nil
-	},
-	Decode: func(b []byte) ([]*sources.Snapshot, error) {
-		var out []*sources.Snapshot
-		err := gob.NewDecoder(flate.NewReader(bytes.NewReader(b))).Decode(&out)
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			err = errors.New("block cut short")
-		}
-		return out, err
-	},
-}
+// recCodec is the codec ktop gives its History: sources/record's blocks.
+var recCodec = BlockCodec{Encode: record.EncodeBlock, Decode: record.DecodeBlock}
 
 // countingCodec wraps a codec and counts its calls.
 type countingCodec struct {

@@ -37,10 +37,11 @@ const (
 	// 2.5 kB and 6 MB: 30 holds an hour in less memory.
 	DefaultBlockLen = 30
 	// DefaultBudget bounds a History's samples when its options name no budget. An hour at
-	// 1 s of 500 processes took 8.4 MiB encoded by sources/record (synthetic samples from the
-	// real 16-CPU snapshot) and up to 6 MB for the block being filled: it fits, with room for
-	// a busier process table. docs/perf.md has the figures.
-	DefaultBudget = 16 << 20
+	// 1 s of 500 processes took 8.7 MiB encoded by sources/record (synthetic samples made
+	// from the real 16-CPU snapshot); the development VM's own samples, 470 to 1300 processes
+	// under other builds' churn, took 3.7 kB each, 13 MiB an hour. With up to 5 MB for the
+	// block being filled, an hour fits. docs/perf.md has the figures.
+	DefaultBudget = 24 << 20
 	// tailLen samples are also kept as appended, their Frames included: the newest, which the
 	// live screen shows, and the one before it.
 	tailLen = 2
@@ -195,8 +196,7 @@ func (h *History) trim(next int64) {
 		b := h.blocks[0]
 		h.n -= b.len() - h.skip
 		h.used -= b.size
-		h.blocks = h.blocks[1:]
-		h.skip = 0
+		h.popBlock()
 	}
 }
 
@@ -206,9 +206,16 @@ func (h *History) dropOne() {
 	h.n--
 	if b := h.blocks[0]; h.skip == b.len() {
 		h.used -= b.size
-		h.blocks = h.blocks[1:]
-		h.skip = 0
+		h.popBlock()
 	}
+}
+
+// popBlock drops the oldest block. Its slot is cleared first: the slice's array would keep the
+// block, and its snapshots, until the next time append moves the array.
+func (h *History) popBlock() {
+	h.blocks[0] = nil
+	h.blocks = h.blocks[1:]
+	h.skip = 0
 }
 
 func (h *History) last() *block {

@@ -115,8 +115,11 @@ var (
 
 	// Encoders and decoders are costly to build and safe for concurrent EncodeAll/DecodeAll.
 	zEncoder = sync.OnceValue(func() *zstd.Encoder {
+		// The window as the file writer's: with the default (8 MiB) the encoder kept 20 MB
+		// of history buffers alive for as long as ktop ran, a third of its memory, and an
+		// hour of 500 processes compressed no better (8.4 against 8.2 MiB).
 		e, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithEncoderCRC(false),
-			zstd.WithEncoderConcurrency(1))
+			zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20))
 		if err != nil {
 			panic(err) // only bad options fail, and these are constants
 		}
