@@ -63,6 +63,7 @@ func TestCursorKeys(t *testing.T) {
 		{[]string{"g", "1", "0", ":", "0", "0", "enter"}, paused, 1, fitZoom},
 		{[]string{"g", "-", "9", "x", "backspace", "s", "enter"}, paused, 21, fitZoom},
 		{[]string{"g", "-", "5", "s", "esc"}, live, 30, fitZoom},
+		{[]string{"g", "x", "y", "ctrl+u", "-", "2", "s", "enter"}, paused, 28, fitZoom},
 		{[]string{"g", "q"}, live, 30, fitZoom}, // q is text in the prompt, not quit
 		{[]string{"g", "b", "a", "d", "enter"}, live, 30, fitZoom},
 		{[]string{"g", "-", "1", "h", "enter"}, paused, 1, fitZoom}, // before the history: the oldest
@@ -144,6 +145,14 @@ func TestStatusLine(t *testing.T) {
 				t.Errorf("%q: status %q has %q", tc.keys, s, w)
 			}
 		}
+	}
+	// A recording being played back (the replay issue) says so.
+	m := feed(t, ss, 120, 40)
+	m.cur = cursor{mode: replay, seq: 20}
+	m.setCursorKeys()
+	m = update(m, sizeMsg(120, 40)) // routes the window at the cursor
+	if s := statusOf(m.View()); !strings.Contains(s, " REPLAY  10:00:19  −10s behind live") || !strings.Contains(s, "end live") {
+		t.Errorf("replay status %q", s)
 	}
 	// Minutes and hours as the issue writes them.
 	for _, tc := range []struct {
@@ -244,6 +253,13 @@ func TestClickChart(t *testing.T) {
 	}
 	if have := click(m, right-40, axis); have.frame.Seq != 1 {
 		t.Errorf("click 40 columns left: seq %d, want 1 (the oldest)", have.frame.Seq)
+	}
+	// Dragging with the button held scrubs along the chart.
+	// (A fresh model: panels are shared between copies of one, and the clicks above moved
+	// their charts' windows.)
+	drag := update(press(feed(t, ss, 120, 40), "2"), tea.MouseMsg{X: right - 2, Y: axis - 1, Action: tea.MouseActionMotion, Button: tea.MouseButtonLeft})
+	if drag.cur.mode != paused || drag.frame.Seq != 26 {
+		t.Errorf("drag to 2 columns left: %v seq %d, want paused at 26", drag.cur.mode, drag.frame.Seq)
 	}
 	for _, c := range []tea.MouseMsg{
 		{X: right, Y: 0, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft},                 // the header
