@@ -3,6 +3,7 @@ package engine
 import (
 	"reflect"
 	"sync"
+	"time"
 	"unsafe"
 
 	"github.com/ktop-dev/ktop/sources"
@@ -42,9 +43,14 @@ func isFlat(t reflect.Type) bool {
 }
 
 // deepBytes is what v points to, beyond v's own size.
+// timeType is time.Time: its location pointer leads to a zone shared by every time (often the
+// global time.Local, which the time package fills in lazily from another goroutine), so it is
+// counted as its own size and never walked.
+var timeType = reflect.TypeFor[time.Time]()
+
 func deepBytes(v reflect.Value) int64 {
 	t := v.Type()
-	if t.Kind() == reflect.String || isFlat(t) {
+	if t.Kind() == reflect.String || t == timeType || isFlat(t) {
 		return 0
 	}
 	var n int64
