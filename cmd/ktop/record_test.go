@@ -103,10 +103,15 @@ func TestExportDamaged(t *testing.T) {
 // TestExportRangeAndCSV checks --from/--to and the CSV header.
 func TestExportRangeAndCSV(t *testing.T) {
 	t.Parallel()
-	f := recordFixture(t, "300ms")
+	// Long enough for several samples even when each is slow (the race detector, a busy
+	// machine); the range is the first half.
+	f := recordFixture(t, "1.5s")
 	all, _ := export(t, f)
-	some, _ := export(t, f, "--from", "100ms", "--to", "200ms")
-	if len(some) == 0 || len(some) >= len(all) {
+	if len(all) < 4 {
+		t.Fatalf("only %d samples recorded in 1.5 s", len(all))
+	}
+	some, _ := export(t, f, "--from", "0s", "--to", "700ms")
+	if len(some) == 0 || some[0] == "" || len(some) >= len(all) {
 		t.Errorf("range: %d of %d lines", len(some), len(all))
 	}
 	rows, _ := export(t, f, "--format", "csv")
