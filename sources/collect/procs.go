@@ -353,17 +353,18 @@ func (c *procCollector) sweep() {
 // readProc reads one process. A returned ENOENT or ESRCH means it is gone.
 func (c *procCollector) readProc(rootfd, pid int, at time.Time) (sources.Proc, error) {
 	e := c.cache[pid]
-	if e != nil && e.dirFd >= 0 {
-		p, err := c.readEntry(rootfd, pid, e, at)
-		if !exited(err) {
-			return p, err
-		}
-		// The process of the kept descriptors is gone; the PID listed now is another one.
-		c.dropEntry(e)
-		delete(c.cache, pid)
-		e = nil
+	if e == nil {
+		return c.readEntry(rootfd, pid, nil, at)
 	}
-	return c.readEntry(rootfd, pid, e, at)
+	p, err := c.readEntry(rootfd, pid, e, at)
+	if !exited(err) {
+		return p, err
+	}
+	// The process known as e is gone (its kept descriptors say so, or its files vanished); the
+	// PID, if listed again, is another process.
+	c.dropEntry(e)
+	delete(c.cache, pid)
+	return c.readEntry(rootfd, pid, nil, at)
 }
 
 // exited reports the errors of a process or thread that is gone.

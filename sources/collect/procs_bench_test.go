@@ -95,3 +95,37 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkParseProc measures the per-process parsers on real files: schedstat runs for every
+// process every pass, stat for those that ran, status for those that ran or were reclaimed.
+func BenchmarkParseProc(b *testing.B) {
+	stat := mustRead(b, liveB+"/14189/stat")
+	sched := mustRead(b, liveB+"/14188/schedstat")
+	status := mustRead(b, liveB+"/14189/status")
+	b.Run("stat", func(b *testing.B) {
+		b.ReportAllocs()
+		var p sources.Proc
+		for b.Loop() {
+			if _, err := ParseProcStat(stat, &p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("schedstat", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, _, err := ParseTaskSchedstat(sched); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("status", func(b *testing.B) {
+		b.ReportAllocs()
+		var st ProcStatus
+		for b.Loop() {
+			if err := ParseProcStatus(status, &st); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

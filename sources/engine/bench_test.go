@@ -1,9 +1,13 @@
 package engine
 
 import (
+	"os/exec"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ktop-dev/ktop/sources"
+	"github.com/ktop-dev/ktop/sources/collect"
 	"github.com/ktop-dev/ktop/sources/derive"
 )
 
@@ -19,4 +23,68 @@ func BenchmarkHistoryAppend(b *testing.B) {
 	for b.Loop() {
 		h.Append(s)
 	}
+}
+
+// BenchmarkSampleLive is one engine tick over the live /proc and /sys: collect, derive,
+// append, publish ("host": the machine as it is; "idle+930": with 930 extra idle processes).
+// The history holds two samples, so this is the tick's own cost without the retention of an
+// hour of samples (which BenchmarkSampleLiveRetained adds). cpu-ns/op is this process's CPU
+// time per tick.
+func BenchmarkSampleLive(b *testing.B) {
+	liveBench(b, 2*time.Second)
+}
+
+// BenchmarkSampleLiveRetained is BenchmarkSampleLive with every sample kept (History of an
+// hour), as a running dashboard does: the heap grows by one sample per tick.
+func BenchmarkSampleLiveRetained(b *testing.B) {
+	liveBench(b, time.Hour)
+}
+
+func liveBench(b *testing.B, history time.Duration) {
+	var fs syscall.Statfs_t
+	if syscall.Statfs("/proc", &fs) != nil || fs.Type != 0x9fa0 {
+		b.Skip("no procfs at /proc")
+	}
+	run := func(b *testing.B) {
+		e := New(Options{FS: collect.DefaultFS(), Interval: time.Second, History: history})
+		defer e.Close()
+		e.Sample()
+		e.Sample()
+		b.ReportAllocs()
+		b.ResetTimer()
+		cpu0 := rusageNs()
+		n := 0
+		for b.Loop() {
+			e.Sample()
+			n++
+		}
+		b.ReportMetric(float64(rusageNs()-cpu0)/float64(n), "cpu-ns/op")
+	}
+	b.Run("host", run)
+	b.Run("idle+930", func(b *testing.B) {
+		var cmds []*exec.Cmd
+		defer func() {
+			for _, c := range cmds {
+				c.Process.Kill()
+				c.Wait()
+			}
+		}()
+		for range 930 {
+			c := exec.Command("sleep", "3600")
+			if err := c.Start(); err != nil {
+				b.Skipf("starting idle processes: %v", err)
+			}
+			cmds = append(cmds, c)
+		}
+		run(b)
+	})
+}
+
+// rusageNs is this process's user+system CPU time in ns.
+func rusageNs() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
