@@ -450,9 +450,6 @@ func (h *History) Follow(ids []sources.ProcID) {
 	}
 }
 
-// Frames returns up to n frames ending at index end, one per sample: FramesAt with step 1.
-func (h *History) Frames(end, n int) []*derive.Frame { return h.FramesAt(end, n, 1) }
-
 // FramesAt returns the window of up to n frames that ends at sample end (clamped to the
 // newest), oldest first, one every step samples. The last frame is sample end's own, whole.
 // The others leave out the process table, but for the processes named by Follow: the table is
