@@ -413,11 +413,12 @@ func (m Model) shortHelp() []key.Binding {
 		g := m.keys.ShortHelp()
 		return append([]key.Binding{g[0], m.keys.scrollHelp()}, append(g[1:], m.keys.shortDefs())...)
 	}
-	// While paused, how to step and get back comes before the panel's keys; while live, how to
-	// pause comes after them.
+	// While paused, how to step and get back comes first: a narrow line has room for little
+	// more, and it is what a paused screen needs. While live, how to pause comes after the
+	// panel's keys.
 	g, panel := m.keys.ShortHelp(), m.panels[m.active].ShortHelp()
 	if m.cur.mode != live {
-		return append(append(append(g, m.keys.cursorHelp()...), panel...), m.keys.shortDefs())
+		return append(append(append(m.keys.cursorHelp(), g...), panel...), m.keys.shortDefs())
 	}
 	return append(append(append(g, panel...), m.keys.cursorHelp()...), m.keys.shortDefs())
 }

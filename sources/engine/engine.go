@@ -48,8 +48,8 @@ func New(opts Options) *Engine {
 	if opts.History <= 0 {
 		opts.History = time.Hour
 	}
-	// The ring is preallocated, so its length is capped: a tiny interval with a long history
-	// would otherwise ask for billions of slots.
+	// The count is capped as well as the memory: a tiny interval with a long history would
+	// otherwise hold billions of (small) samples' times and sequence numbers.
 	n := int(min(opts.History/opts.Interval, maxHistory-1)) + 1
 	return &Engine{
 		opts:    opts,

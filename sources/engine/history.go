@@ -46,9 +46,12 @@ const (
 	// live screen shows, and the one before it.
 	tailLen = 2
 	// decodedBlocks is how many decoded blocks one question (a sample, a window) keeps while it
-	// is answered: a sample and the one before it may lie in two blocks. None is kept after:
-	// at 500 processes a decoded block is several megabytes.
+	// is answered: a sample and the one before it may lie in two blocks. Only the last is kept
+	// after, and only for keptFor samples: at 500 processes a decoded block is 5 MB, but a
+	// paused cursor stepping through a block, or held on the oldest sample while the history
+	// drops one a tick, would otherwise decode it again at every step.
 	decodedBlocks = 2
+	keptFor       = 5
 	// atCache is how many samples outside the tail keep their whole Frame: the paused cursor.
 	atCache = 2
 )
@@ -99,10 +102,12 @@ type History struct {
 	tail   []*Sample
 	follow map[sources.ProcID]bool
 
-	cmu    sync.Mutex // the caches below, which only readers use
-	frames map[frameKey]*cached
-	gen    uint64
-	at     []*Sample // most recently used last
+	cmu     sync.Mutex // the caches below, which only readers use (and Append ages kept)
+	frames  map[frameKey]*cached
+	kept    decoded // the block decoded last
+	keptAge int     // samples appended since kept was last used
+	gen     uint64
+	at      []*Sample // most recently used last
 }
 
 // frameKey names a window frame: the bucket (or sample, step 1) that ends at sequence
@@ -164,6 +169,11 @@ func (h *History) Append(s *Sample) {
 		h.trim(last.raw)
 	}
 	h.mu.Unlock()
+	h.cmu.Lock()
+	if h.keptAge++; h.keptAge > keptFor {
+		h.kept = decoded{}
+	}
+	h.cmu.Unlock()
 	if full && h.opt.Codec.set() {
 		h.seal(last)
 	}
@@ -244,14 +254,29 @@ type decoded struct {
 
 func (h *History) view() view {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	v := view{blocks: h.blocks, skip: h.skip, n: h.n, blockLen: h.opt.BlockLen, tail: h.tail, follow: h.follow, codec: h.opt.Codec}
 	if b := h.last(); b != nil {
 		// The last block may still grow: copy its header with the lengths of now.
 		c := *b
 		v.blocks = append(slices.Clip(h.blocks[:len(h.blocks)-1]), &c)
 	}
+	h.mu.Unlock()
+	h.cmu.Lock()
+	if h.kept.b != nil {
+		v.dec = append(v.dec, h.kept)
+	}
+	h.cmu.Unlock()
 	return v
+}
+
+// keep remembers the block a question decoded last, for the next question.
+func (h *History) keep(v *view) {
+	if len(v.dec) == 0 {
+		return
+	}
+	h.cmu.Lock()
+	h.kept, h.keptAge = v.dec[len(v.dec)-1], 0
+	h.cmu.Unlock()
 }
 
 // locate is the block and offset of sample i (0 the oldest held). Every block but the last
@@ -354,6 +379,7 @@ func (h *History) Latest() *Sample {
 // again against the one before it (with no rates if that one was dropped).
 func (h *History) SampleAt(i int) *Sample {
 	v := h.view()
+	defer h.keep(&v)
 	return h.sampleAt(&v, i)
 }
 
@@ -450,9 +476,6 @@ func (h *History) Follow(ids []sources.ProcID) {
 	}
 }
 
-// Frames returns up to n frames ending at index end, one per sample: FramesAt with step 1.
-func (h *History) Frames(end, n int) []*derive.Frame { return h.FramesAt(end, n, 1) }
-
 // FramesAt returns the window of up to n frames that ends at sample end (clamped to the
 // newest), oldest first, one every step samples. The last frame is sample end's own, whole.
 // The others leave out the process table, but for the processes named by Follow: the table is
@@ -464,6 +487,7 @@ func (h *History) Frames(end, n int) []*derive.Frame { return h.FramesAt(end, n,
 // step, so they stay the same while the window slides, and each is derived once.
 func (h *History) FramesAt(end, n, step int) []*derive.Frame {
 	v := h.view()
+	defer h.keep(&v)
 	end = min(end, v.n-1)
 	if end < 0 || n <= 0 {
 		return nil

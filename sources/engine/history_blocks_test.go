@@ -252,8 +252,8 @@ func TestHistoryCodecErrors(t *testing.T) {
 // made from the real 16-CPU snapshot, through a History as ktop makes it (record's codec, the
 // default budget). The whole hour must be kept within the budget, and the heap the History
 // really holds (measured after a GC, with the live screen's window of 400 frames cached) must
-// stay within the budget plus what it does not cover: the two newest samples kept whole and
-// the window's light frames. docs/perf.md quotes the figures this logs.
+// stay within the budget plus what it does not cover: the two newest samples kept whole, the
+// window's light frames and the block decoded last. docs/perf.md quotes the figures this logs.
 func TestHistoryHourOf500(t *testing.T) {
 	if testing.Short() {
 		t.Skip("an hour of 500 processes takes a while")
@@ -295,7 +295,9 @@ func TestHistoryHourOf500(t *testing.T) {
 		lightB += frameBytes(f)
 	}
 	perSnap := st.Raw / int64(st.Samples)
-	extra := tailLen*(perSnap+frameBytes(window[len(window)-1])) + lightB + 1<<20 // and 1 MiB of odds and ends
+	// Outside the budget: the tail's whole samples, the window's light frames, the block
+	// decoded last (kept a few ticks) and a MiB of odds and ends.
+	extra := tailLen*(perSnap+frameBytes(window[len(window)-1])) + lightB + DefaultBlockLen*perSnap + 1<<20
 	start = time.Now()
 	h.SampleAt(1000) // a paused cursor 43 minutes back
 	paused := time.Since(start)
@@ -323,3 +325,26 @@ func frameBytes(f *derive.Frame) int64 {
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// TestHistoryKeepsLastBlock steps a paused cursor through one block: decoded once, not at
+// every step; kept only for a few samples after its last use.
+func TestHistoryKeepsLastBlock(t *testing.T) {
+	t.Parallel()
+	cc := &countingCodec{inner: recCodec}
+	h := NewHistoryWith(HistoryOptions{BlockLen: 10, Codec: cc.codec()})
+	syn := newSynth(t, 10)
+	ss := more(h, syn, nil, 40)
+	for i := 18; i >= 11; i-- { // within the second block, each with the sample before it
+		if s := h.SampleAt(i); s == nil || s.Snap.Seq != ss[i].Snap.Seq {
+			t.Fatalf("sample %d: %+v", i, s)
+		}
+	}
+	if cc.decodes != 1 {
+		t.Errorf("stepping through a block decoded it %d times", cc.decodes)
+	}
+	more(h, syn, ss[39], keptFor+1)
+	h.SampleAt(15) // not one of the last two asked for, which keep their frames
+	if cc.decodes != 2 {
+		t.Errorf("after %d samples the block was still kept (%d decodes)", keptFor+1, cc.decodes)
+	}
+}

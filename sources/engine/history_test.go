@@ -78,8 +78,8 @@ func TestHistoryFrames(t *testing.T) {
 		{"wrapped, across the seam", wrapped, 2, 2, []uint64{5, 6}},
 		{"empty", NewHistory(4), 0, 3, nil},
 	} {
-		if have := seqs(tc.h.Frames(tc.end, tc.n)); !slices.Equal(have, tc.want) {
-			t.Errorf("%s: Frames(%d, %d) = %v, want %v", tc.name, tc.end, tc.n, have, tc.want)
+		if have := seqs(tc.h.FramesAt(tc.end, tc.n, 1)); !slices.Equal(have, tc.want) {
+			t.Errorf("%s: FramesAt(%d, %d, 1) = %v, want %v", tc.name, tc.end, tc.n, have, tc.want)
 		}
 	}
 }
@@ -94,7 +94,7 @@ func TestHistoryConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for range 500 {
 				if n := h.Len(); n > 0 {
-					fs := h.Frames(n-1, 8)
+					fs := h.FramesAt(n-1, 8, 1)
 					for i := 1; i < len(fs); i++ {
 						if fs[i].Seq <= fs[i-1].Seq {
 							t.Errorf("frames out of order: %v", seqs(fs))
