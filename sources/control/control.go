@@ -95,19 +95,34 @@ func Renice(pid int, start uint64, nice int) error {
 	if err := check(pid, start); err != nil {
 		return err
 	}
-	tids, err := threads(pid)
-	if err != nil {
-		return err
-	}
-	if err := check(pid, start); err != nil {
-		return err
-	}
-	for i, tid := range tids {
-		err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, nice)
-		if err == nil || (i > 0 && errors.Is(err, syscall.ESRCH)) {
-			continue // a thread other than the leader may exit meanwhile
+	// A thread started while the others are being reniced inherits the nice value of the
+	// thread that made it, which may not be set yet: list the threads again until a pass finds
+	// none new (a runtime that keeps spawning threads gets a few passes, not a loop forever).
+	done := map[int]bool{}
+	for pass := 0; pass < 5; pass++ {
+		tids, err := threads(pid)
+		if err != nil {
+			return err
 		}
-		return explain(fmt.Sprintf("set nice %d on", nice), "CAP_SYS_NICE", pid, err)
+		if err := check(pid, start); err != nil {
+			return err
+		}
+		fresh := 0
+		for i, tid := range tids {
+			if done[tid] {
+				continue
+			}
+			fresh++
+			err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, nice)
+			if err == nil || (i > 0 && errors.Is(err, syscall.ESRCH)) {
+				done[tid] = true
+				continue // a thread other than the leader may exit meanwhile
+			}
+			return explain(fmt.Sprintf("set nice %d on", nice), "CAP_SYS_NICE", pid, err)
+		}
+		if fresh == 0 {
+			break
+		}
 	}
 	return nil
 }
