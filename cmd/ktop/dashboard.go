@@ -38,9 +38,17 @@ func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 	}
 	// Cell motion reports presses, releases and drags (not bare movement): a click or a drag
 	// on a chart moves the cursor. The terminal's own selection then needs shift held.
-	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim}, nil, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	// The renderer wakes at its frame rate whether or not the screen changed; at Bubble Tea's
+	// default 60 that was a fifth of the dashboard's own CPU on an idle screen (measured with
+	// scripts/bench-overhead.sh, docs/perf.md). 20 frames a second keeps a key's echo within
+	// 50 ms while the screen changes once a sample.
+	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim}, nil,
+		tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFPS(dashboardFPS))
 	return err
 }
+
+// dashboardFPS is the renderer's frame rate (see runDashboard).
+const dashboardFPS = 20
 
 // newTheme builds the theme for renderer r. Without colour (NO_COLOR set and not empty, or a
 // terminal that has none) the background does not matter. "auto" asks the terminal for its
