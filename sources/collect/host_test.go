@@ -91,3 +91,32 @@ func TestHostOSOnlyLive(t *testing.T) {
 		t.Errorf("fixture root got OS %q from the live /etc", s.Host.OS)
 	}
 }
+
+func TestParseOSRelease(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   []byte
+		want string
+	}{
+		{fixture(t, "os-release", "debian-12"), "Debian GNU/Linux 12 (bookworm)"},
+		{fixture(t, "os-release", "ubuntu-22.04"), "Ubuntu 22.04.3 LTS"},
+		// The same Ubuntu file without PRETTY_NAME: NAME and VERSION_ID.
+		{[]byte(strings.Replace(string(fixture(t, "os-release", "ubuntu-22.04")), "PRETTY_NAME=", "X=", 1)), "Ubuntu 22.04"},
+		{[]byte("NAME='Single Quoted'\n"), "Single Quoted"},
+		{[]byte(`PRETTY_NAME="Say \"hi\" \\ \$HOME"` + "\n"), `Say "hi" \ $HOME`},
+		{[]byte("ID=debian\n"), ""},
+		{nil, ""},
+	} {
+		if have := ParseOSRelease(tc.in); have != tc.want {
+			t.Errorf("%q: have %q, want %q", tc.in, have, tc.want)
+		}
+	}
+}
+
+func FuzzParseOSRelease(f *testing.F) {
+	f.Add(fixture(f, "os-release", "debian-12"))
+	f.Add(fixture(f, "os-release", "ubuntu-22.04"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = ParseOSRelease(b) // must not panic
+	})
+}
