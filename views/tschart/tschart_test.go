@@ -517,18 +517,18 @@ func TestFormatSpan(t *testing.T) {
 	}
 }
 
-// TestNoCanvasKept checks that a chart keeps no ntcharts canvas between draws: one cell is a
-// rune and a 552-byte lipgloss.Style, so a kept 200×45 canvas is 5 MB, for each chart of each
-// panel.
-func TestNoCanvasKept(t *testing.T) {
+// TestWindowBeforeFrames: SetSize alone measures the plot, so the app can ask History for a
+// full window before the first frame is drawn.
+func TestWindowBeforeFrames(t *testing.T) {
 	t.Parallel()
 	m := sized(200, 46)
-	if m.chart != nil || m.Window() < 300 {
-		t.Fatalf("after SetSize: chart kept %v, Window %d", m.chart != nil, m.Window())
+	if have := m.Window(); have < 300 {
+		t.Fatalf("after SetSize: Window %d", have)
 	}
+	before := m.Window()
 	m, _ = m.Update(views.FrameMsg{Frames: ramp(100)})
-	if m.chart != nil || !strings.Contains(m.View(), "100│") {
-		t.Errorf("after a draw: chart kept %v:\n%s", m.chart != nil, m.View())
+	if want, have := before, m.Window(); want != have || !strings.Contains(m.View(), "100│") {
+		t.Errorf("after a draw: Window %d, want %d:\n%s", have, want, m.View())
 	}
 }
 
