@@ -132,10 +132,31 @@ func glyphAt(s string) (c byte, n, w int) {
 	return 0, len(cluster), w
 }
 
+// Tables for the blocks that make up most of a frame's non-ASCII characters (braille, box
+// drawing and block elements), so that they cost no map lookup.
+var (
+	brailleTable [256]byte
+	boxTable     [0x25a0 - 0x2500]byte
+)
+
+func init() {
+	for i := range brailleTable {
+		brailleTable[i] = brailleASCII(uint8(i))
+	}
+	for r, c := range asciiGlyph {
+		if r >= 0x2500 && r < 0x25a0 {
+			boxTable[r-0x2500] = c
+		}
+	}
+}
+
 // standIn is r's ASCII stand-in, or 0.
 func standIn(r rune) byte {
-	if r >= 0x2800 && r <= 0x28ff {
-		return brailleASCII(uint8(r - 0x2800))
+	switch {
+	case r >= 0x2800 && r <= 0x28ff:
+		return brailleTable[r-0x2800]
+	case r >= 0x2500 && r < 0x25a0:
+		return boxTable[r-0x2500]
 	}
 	return asciiGlyph[r]
 }
