@@ -41,3 +41,29 @@ func BenchmarkPanelFrame200x50(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkASCIIFrame200x50 is the cost a non-UTF-8 terminal adds to each panel's frame at
+// 200×50: views.ASCII over the panel's view (cmd/ktop rewrites every new frame with it).
+func BenchmarkASCIIFrame200x50(b *testing.B) {
+	ss := fixture2(b)
+	const width, height = 200, 50
+	frames := make([]*derive.Frame, 0, 2*width)
+	next := t0
+	for i := range cap(frames) {
+		f := *ss[1+i%(len(ss)-1)].Frame
+		f.Time = next
+		next = next.Add(time.Second)
+		frames = append(frames, &f)
+	}
+	for _, p := range newPanels(asciiTheme(), time.Second) {
+		b.Run(p.Title(), func(b *testing.B) {
+			p.SetSize(width, height-4)
+			p.Update(views.FrameMsg{Frames: frames})
+			v := p.View()
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = views.ASCII(v)
+			}
+		})
+	}
+}

@@ -90,12 +90,14 @@ func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started fu
 		<-done
 	}()
 	ui.History, ui.Updates, ui.Interval, ui.Actions = e.History(), e.Updates(), e.Interval(), newActions(e)
-	m := app.New(ui)
+	// A terminal whose locale is not UTF-8 gets every frame in ASCII (locale.go).
+	m := forLocale(app.New(ui), os.Getenv)
 	p := tea.NewProgram(m, append(opts, tea.WithContext(ctx))...)
 	if started != nil {
 		started(p)
 	}
 	final, err := p.Run()
+	final = unwrapLocale(final)
 	// A signal cancels ctx and Bubble Tea reports the program as killed: that is a clean exit.
 	if ctx.Err() != nil && (errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted)) {
 		log.Printf("stopped: %v", err)

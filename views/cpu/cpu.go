@@ -69,7 +69,10 @@ type Model struct {
 	width  int
 	height int
 	offset int // first visible line of per-CPU rows
-	view   string
+	// compact is the Overview's tile: where the bars do not all fit, it first drops the
+	// legend line, then draws the heat grid, rather than show a few CPUs and scroll.
+	compact bool
+	view    string
 }
 
 // New returns an empty CPU panel.
@@ -77,6 +80,14 @@ func New(th *theme.Theme) Model {
 	m := Model{th: th, keys: DefaultKeyMap()}
 	m.keys.View.SetEnabled(false)
 	m.render()
+	return m
+}
+
+// NewTile returns the CPU rows for the Overview's tile, which show every CPU they can
+// without scrolling (see Model.compact).
+func NewTile(th *theme.Theme) Model {
+	m := New(th)
+	m.compact = true
 	return m
 }
 
@@ -94,7 +105,7 @@ func (m Model) Mode() Mode { return m.mode }
 // Want is the height the panel needs at width w to show every CPU, using as many columns as
 // the width allows, capped at maxH.
 func (m Model) Want(w, maxH int) int {
-	_, rows := m.layoutAt(w, maxH-fixedLines)
+	_, rows := m.layoutAt(m.kind(), w, maxH-fixedLines)
 	return max(min(fixedLines+rows, maxH), 0)
 }
 
@@ -108,10 +119,28 @@ func (m Model) kind() kind {
 	return kindBars
 }
 
-// layoutAt is the column count and the lines every CPU needs at width w with avail lines.
-func (m Model) layoutAt(w, avail int) (cols, rows int) {
+// shape is how the rows are drawn at the current size: their kind, and whether the legend
+// line is shown. Only the compact tile differs from kind() with a legend: when its bars do not
+// all fit, they go without the legend if that is enough (a few CPUs), else every CPU becomes a
+// heat cell (one line holds dozens).
+func (m Model) shape() (k kind, legend bool) {
+	k = m.kind()
+	if !m.compact || k != kindBars {
+		return k, true
+	}
+	if _, rows := m.layoutAt(k, m.width, m.height-fixedLines); rows <= m.height-fixedLines {
+		return k, true
+	}
+	if _, rows := m.layoutAt(k, m.width, m.height-1); rows <= m.height-1 {
+		return k, false
+	}
+	return kindHeat, true
+}
+
+// layoutAt is the column count and the lines every CPU needs as k at width w with avail lines.
+func (m Model) layoutAt(k kind, w, avail int) (cols, rows int) {
 	n, nw := m.NumCPU(), m.nameWidth()
-	switch m.kind() {
+	switch k {
 	case kindHeat:
 		per := heatPerLine(w, nw)
 		return 1, (n + per - 1) / per
@@ -201,9 +230,18 @@ func (m Model) FullHelp() [][]key.Binding { return m.keys.FullHelp() }
 // Offset is the first visible line of per-CPU rows.
 func (m Model) Offset() int { return m.offset }
 
-func (m *Model) visibleLines() int { return max(m.height-fixedLines, 0) }
+// visibleLines is the lines left for per-CPU rows below the legend (when shown) and "all".
+func (m *Model) visibleLines() int {
+	if _, legend := m.shape(); !legend {
+		return max(m.height-1, 0)
+	}
+	return max(m.height-fixedLines, 0)
+}
 
-func (m *Model) layout() (cols, rows int) { return m.layoutAt(m.width, m.visibleLines()) }
+func (m *Model) layout() (cols, rows int) {
+	k, _ := m.shape()
+	return m.layoutAt(k, m.width, m.visibleLines())
+}
 
 // clampOffset keeps the scroll inside the rows and enables the scroll keys only when the rows
 // overflow.
@@ -232,14 +270,16 @@ func (m *Model) render() {
 	lines := make([]string, 0, m.height)
 	cols, rows := m.layout()
 	vis := m.visibleLines()
-	k := m.kind()
-	legend := m.legend(k)
-	if rows > vis {
-		last := min(m.offset+vis, rows)
-		ind := m.th.Dim.Render(fmt.Sprintf("↕ lines %d-%d of %d", m.offset+1, last, rows))
-		legend = views.Fit(legend, max(m.width-ansi.StringWidth(ind)-1, 0)) + " " + ind
+	k, withLegend := m.shape()
+	if withLegend {
+		legend := m.legend(k)
+		if rows > vis {
+			last := min(m.offset+vis, rows)
+			ind := m.th.Dim.Render(fmt.Sprintf("↕ lines %d-%d of %d", m.offset+1, last, rows))
+			legend = views.Fit(legend, max(m.width-ansi.StringWidth(ind)-1, 0)) + " " + ind
+		}
+		lines = append(lines, legend)
 	}
-	lines = append(lines, legend)
 	f := m.frame
 	if f == nil || len(f.CPU) == 0 {
 		all := m.row(derive.CPU{Name: "all"}, m.width, 3, true)

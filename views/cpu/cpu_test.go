@@ -273,3 +273,41 @@ func TestHistory(t *testing.T) {
 		t.Errorf("v again does not bring the bars back:\n%s", m.View())
 	}
 }
+
+// TestCompactTile: the Overview's tile shows every CPU it can without scrolling. With room for
+// the legend and every bar it is the panel's form; a few CPUs one line short give up the
+// legend; more CPUs than lines become one heat cell each under the heat legend. The full
+// panel keeps its bars and scrolls.
+func TestCompactTile(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		cpus, w, h int
+		want       []string // line prefixes, trimmed
+	}{
+		{2, 66, 4, []string{"CPU u=usr", "all u", "0 ", "1 u"}},
+		{2, 66, 3, []string{"all u", "0 ", "1 u"}},
+		{16, 66, 3, []string{"CPU busy now, one cell per CPU", "all u", "0 ..:-=+*# %@..:-=+"}},
+		{64, 66, 4, []string{"CPU busy now", "all u", "0 ", "56 "}},
+	} {
+		m := NewTile(asciiTheme())
+		m.SetSize(tc.w, tc.h)
+		m, _ = m.Update(views.FrameMsg{Frames: []*derive.Frame{cpuFrame(tc.cpus)}})
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) != tc.h {
+			t.Fatalf("%d CPUs at %d×%d: %d lines", tc.cpus, tc.w, tc.h, len(lines))
+		}
+		for i, want := range tc.want {
+			if have := strings.TrimSpace(lines[i]); !strings.HasPrefix(have, want) {
+				t.Errorf("%d CPUs at %d×%d: line %d is %q, want it to start %q\n%s", tc.cpus, tc.w, tc.h, i, have, want, m.View())
+			}
+		}
+		if strings.Contains(m.View(), "↕") {
+			t.Errorf("%d CPUs at %d×%d: the tile scrolls:\n%s", tc.cpus, tc.w, tc.h, m.View())
+		}
+	}
+	// The panel's own rows keep the legend and scroll.
+	m := render(t, cpuFrame(2), 66, 3)
+	if v := m.View(); !strings.HasPrefix(v, "CPU u=usr") || !strings.Contains(v, "↕ lines 1-1 of 2") {
+		t.Errorf("the panel's rows at 66×3:\n%s", v)
+	}
+}

@@ -28,7 +28,7 @@ type Model struct {
 
 // New returns the CPU panel; interval labels the chart's time axis.
 func New(th *theme.Theme, interval time.Duration) *Model {
-	return &Model{rows: cpu.New(th), chart: tschart.New(th, interval, busySpec), tile: cpu.New(th)}
+	return &Model{rows: cpu.New(th), chart: tschart.New(th, interval, busySpec), tile: cpu.NewTile(th)}
 }
 
 // busySpec charts total CPU use: 100 − %idle of "all", mpstat's idle complement.

@@ -368,13 +368,13 @@ func withCPU(t *testing.T) []views.Panel {
 	return append([]views.Panel{cpu}, checklist()[1:]...)
 }
 
-// TestRealCPUTile checks the real CPU panel as a tile: at 80×20 it shows the legend and "all",
-// at 200×46 every one of the 16 CPUs.
+// TestRealCPUTile checks the real CPU panel as a tile: at 80×20 it shows the legend, "all"
+// and the 16 CPUs as heat cells, at 200×46 every one of the 16 CPUs as a bar.
 func TestRealCPUTile(t *testing.T) {
 	t.Parallel()
 	v := newModel(withCPU(t), 80, 20).View()
-	if !strings.Contains(v, "all ") || !strings.Contains(v, "CPU u=usr") {
-		t.Errorf("80×20: CPU tile lacks legend or all:\n%s", v)
+	if !strings.Contains(v, "all ") || !strings.Contains(v, "CPU busy now, one cell per CPU") || !strings.Contains(v, "  0 @.@.@... @@....@:") {
+		t.Errorf("80×20: CPU tile lacks legend, all or a cell for each CPU:\n%s", v)
 	}
 	v = newModel(withCPU(t), 200, 46).View()
 	if want, have := 17, strings.Count(v, " st "); want != have {

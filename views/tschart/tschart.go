@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/NimbleMarkets/ntcharts/canvas"
-	"github.com/NimbleMarkets/ntcharts/linechart/timeserieslinechart"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -21,8 +19,8 @@ import (
 )
 
 const (
-	// minPlotW and minPlotH are the smallest chart ntcharts draws sensibly (axes, labels and
-	// at least two rows of plot); below that the panel says so instead.
+	// minPlotW and minPlotH are the smallest chart worth drawing (axes, labels and at least
+	// two rows of plot); below that the panel says so instead.
 	minPlotW = 16
 	minPlotH = 4
 	// xLabelStep is the spacing of time labels, wider than "15:04:05".
@@ -67,15 +65,11 @@ type Model struct {
 	frames   []*derive.Frame
 	width    int
 	height   int
-	// chart is the ntcharts chart while a draw is under way, nil otherwise: its canvas is the
-	// block less the title line (and the legend line while the window holds events), one
-	// 560-byte cell (a rune and a lipgloss.Style) a character, 5 MB at 200×45. Kept for each
-	// chart of each panel, canvases were most of ktop's memory; ntcharts reallocates the cells
-	// on every draw anyway, so building the chart for each draw costs little more. geo keeps
-	// what is needed of it between draws.
-	chart  *timeserieslinechart.Model
+	// geo is the plot's place in the block, measured on SetSize and on every draw: the Y
+	// labels' width moves the Y axis, and with it the plot's columns and Window().
 	geo    geometry
-	lo, hi float64 // the Y range of the last draw, kept when the chart is rebuilt
+	lo, hi float64 // the Y range of the last draw, which the next measures from
+	inks   inks    // the styles of the last Spec, made once (lipgloss styles are slow to apply)
 	events []Event // in the window, oldest first
 	view   string
 
@@ -92,65 +86,23 @@ func New(th *theme.Theme, interval time.Duration, spec Spec) Model {
 		interval = time.Second
 	}
 	m := Model{th: th, interval: interval, spec: spec, lo: spec.Min, hi: max(spec.Max, spec.Min+1)}
+	m.inks = newInks(th, spec)
 	m.render()
 	return m
-}
-
-// geometry is the plot's place in the chart's block, from the last chart built.
-type geometry struct {
-	ok      bool // a chart fits the block
-	gw      int  // plot columns
-	originX int  // the column of the Y axis
-	canvasH int  // the lines of the canvas: the plot, the time axis and its labels
 }
 
 // SetSize sets the block the chart draws into and redraws it.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.geo = geometry{}
-	if m.fits(h - 1) {
-		m.build(h - 1) // measures the plot, for Window() before the first frame
-		m.chart = nil
-	}
+	m.geo = measure(w, h-1, m.lo, m.hi) // for Window() before the first frame
 	m.render()
 }
-
-// fits reports whether a chart with a canvas of rows lines fits the block.
-func (m *Model) fits(rows int) bool { return m.width >= minPlotW && rows >= minPlotH }
 
 // SetSpec replaces what the chart shows (a panel's selection changed) and redraws it.
 func (m *Model) SetSpec(spec Spec) {
 	m.spec = spec
+	m.inks = newInks(m.th, spec)
 	m.render()
-}
-
-// build makes the ntcharts chart with a canvas of rows lines, or none when the block is too
-// small for one.
-func (m *Model) build(rows int) {
-	m.chart = nil
-	if m.fits(rows) {
-		c := timeserieslinechart.New(m.width, rows,
-			timeserieslinechart.WithAxesStyles(m.th.Axis, m.th.AxisLabel),
-			timeserieslinechart.WithStyle(m.th.Line),
-			timeserieslinechart.WithXYSteps(xLabelStep, 1),
-		)
-		// Ranges are set from the window on every draw; ntcharts' automatic ranges only grow.
-		c.AutoMinX, c.AutoMaxX, c.AutoMinY, c.AutoMaxY = false, false, false, false
-		m.chart = &c
-		// The Y labels' width decides the plot's width and so Window(): start from the last
-		// range, not ntcharts' default labels, so a rebuilt chart spans the same time.
-		m.setYRange(m.lo, m.hi)
-	}
-}
-
-func (m *Model) setYRange(lo, hi float64) {
-	c := m.chart
-	m.lo, m.hi = lo, hi
-	c.YLabelFormatter = yLabels(c.Canvas.Height()-2, lo, hi) // less the axis and its labels
-	c.SetYRange(lo, hi)
-	c.SetViewYRange(lo, hi)
-	// The labels' width moves the Y axis, and with it the plot's columns.
-	m.geo = geometry{ok: true, gw: c.GraphWidth(), originX: c.Origin().X, canvasH: c.Canvas.Height()}
 }
 
 // yLabels labels the rows nearest to round values of [lo, hi] (every quarter of the range when
@@ -234,9 +186,7 @@ func (m Model) TimeAt(x, y int) (time.Time, bool) {
 	if gw < 2 || col < 0 || col >= gw {
 		return time.Time{}, false
 	}
-	// The inverse of markEvents' mapping: column k of gw shows start + k/(gw-1) of the span.
-	off := time.Duration(float64(m.end.Sub(m.start)) * float64(col) / float64(gw-1))
-	return m.start.Add(off), true
+	return colTime(m.start, m.end, col, gw), true
 }
 
 // View returns the cached rendering.
@@ -263,7 +213,7 @@ func (m *Model) render() {
 	}
 	lines := []string{m.title()}
 	switch {
-	case !m.fits(m.height - 1):
+	case !measure(m.width, m.height-1, m.lo, m.hi).ok:
 		lines = append(lines, m.th.Dim.Render("(no room for the chart)"))
 		m.view = views.Block(lines, m.width, m.height)
 		return
@@ -280,14 +230,20 @@ func (m *Model) render() {
 	if len(m.events) > 0 && rows-1 >= minPlotH {
 		rows--
 	}
-	m.build(rows)
-	m.draw(start, end)
-	lines = append(lines, canvasLines(&m.chart.Canvas)...)
-	m.chart = nil // see the field
-	if rows < m.height-1 {
-		lines = append(lines, m.legend())
+	m.start, m.end = start, end
+	plot := m.draw(start, end, rows)
+	// The plot's lines are exactly the width already; only the title and legend are fitted.
+	var b strings.Builder
+	b.WriteString(views.Fit(lines[0], m.width))
+	for _, l := range plot {
+		b.WriteByte('\n')
+		b.WriteString(l)
 	}
-	m.view = views.Block(lines, m.width, m.height)
+	if rows < m.height-1 {
+		b.WriteByte('\n')
+		b.WriteString(views.Fit(m.legend(), m.width))
+	}
+	m.view = b.String()
 }
 
 // span is the time range the chart shows, ending at the last frame (the cursor): the span the
@@ -369,129 +325,6 @@ func (m *Model) legend() string {
 	return strings.Join(parts, "  ")
 }
 
-// draw replaces the chart's data with the window: only the visible samples are pushed
-// (ntcharts keeps every point), and both ranges are set here. Events are marked on the time
-// axis last, over the axis line.
-func (m *Model) draw(start, end time.Time) {
-	c := m.chart
-	c.ClearAllData()
-	loc := end.Location()
-	c.XLabelFormatter = func(_ int, v float64) string {
-		return time.Unix(int64(v), 0).In(loc).Format("15:04:05")
-	}
-	c.SetTimeRange(start, end)
-	c.SetViewTimeRange(start, end)
-	m.start, m.end = start, end
-	shown := inSpan(m.frames, start)
-	lo, hi := m.spec.Min, m.spec.Max
-	if hi <= lo {
-		peak := lo
-		for _, f := range shown {
-			for _, s := range m.spec.Series {
-				if v, ok := s.Value(f); ok {
-					peak = max(peak, v)
-				}
-			}
-		}
-		hi = lo + niceCeil(peak-lo)
-	}
-	m.setYRange(lo, hi)
-	slots := 2 * c.GraphWidth() // braille dot columns
-	for i, s := range m.spec.Series {
-		name := s.Name
-		if i == 0 {
-			name = timeserieslinechart.DefaultDataSetName
-		} else {
-			st := s.Style
-			if isNoColor(st.GetForeground()) {
-				st = m.th.Line
-			}
-			c.SetDataSetStyle(name, st)
-		}
-		for _, p := range points(shown, s.Value, start, end, slots) {
-			p.Value = min(max(p.Value, lo), hi)
-			c.PushDataSet(name, p)
-		}
-	}
-	if len(m.spec.Series) > 1 {
-		c.DrawBrailleAll()
-	} else {
-		c.DrawBraille()
-	}
-	if m.paused {
-		m.markCursor()
-	}
-	m.markEvents(start, end)
-}
-
-// points are the values of one series over frames (all within [start, end]): one per frame
-// while they fit the plot's dot columns, else the largest of each column's frames, at its
-// own time. The largest, not the mean, so that a zoomed-out chart still shows a one-sample
-// spike: the spikes are what a long window is searched for.
-func points(frames []*derive.Frame, value func(*derive.Frame) (float64, bool), start, end time.Time, slots int) []timeserieslinechart.TimePoint {
-	out := make([]timeserieslinechart.TimePoint, 0, min(len(frames), max(slots, 1)))
-	span := end.Sub(start)
-	if len(frames) <= slots || slots < 1 || span <= 0 {
-		for _, f := range frames {
-			if v, ok := value(f); ok {
-				out = append(out, timeserieslinechart.TimePoint{Time: f.Time, Value: v})
-			}
-		}
-		return out
-	}
-	slot := -1
-	for _, f := range frames {
-		v, ok := value(f)
-		if !ok {
-			continue
-		}
-		k := min(int(float64(f.Time.Sub(start))/float64(span)*float64(slots)), slots-1)
-		switch {
-		case k != slot:
-			out = append(out, timeserieslinechart.TimePoint{Time: f.Time, Value: v})
-			slot = k
-		case v > out[len(out)-1].Value:
-			out[len(out)-1] = timeserieslinechart.TimePoint{Time: f.Time, Value: v}
-		}
-	}
-	return out
-}
-
-// markCursor draws the cursor's column, the last one (the window ends at the cursor): a rule
-// through the plot's empty cells and a tick on the time axis, so the line itself stays seen.
-func (m *Model) markCursor() {
-	c := m.chart
-	gw := c.GraphWidth()
-	if gw <= 0 {
-		return
-	}
-	o := c.Origin()
-	x := o.X + gw
-	for y := range o.Y {
-		p := canvas.Point{X: x, Y: y}
-		if r := c.Canvas.Cell(p).Rune; r == 0 || r == ' ' {
-			c.Canvas.SetCell(p, canvas.NewCellWithStyle('│', m.th.Cursor))
-		}
-	}
-	c.Canvas.SetCell(canvas.Point{X: x, Y: o.Y}, canvas.NewCellWithStyle('┴', m.th.Cursor))
-}
-
-// markEvents puts the event glyph on the time axis at each event's column.
-func (m *Model) markEvents(start, end time.Time) {
-	c := m.chart
-	span := end.Sub(start).Seconds()
-	gw := c.GraphWidth()
-	if span <= 0 || gw <= 0 {
-		return
-	}
-	o := c.Origin()
-	for _, e := range m.events {
-		col := int(math.Round(e.Time.Sub(start).Seconds() / span * float64(gw-1)))
-		p := canvas.Point{X: o.X + 1 + min(max(col, 0), gw-1), Y: o.Y}
-		c.Canvas.SetCell(p, canvas.NewCellWithStyle([]rune(EventGlyph)[0], m.th.Bad))
-	}
-}
-
 // title names the quantity and sums up the window of the first series: now, mean and peak.
 func (m *Model) title() string {
 	th := m.th
@@ -558,60 +391,6 @@ func (m *Model) current() *derive.Frame {
 		return nil
 	}
 	return m.frames[len(m.frames)-1]
-}
-
-// canvasLines turns the chart's canvas into lines, styling each run of cells that share a
-// look with one Render call. ntcharts' own View renders every cell on its own, which at
-// 200×50 was four fifths of the cost of a new frame.
-func canvasLines(c *canvas.Model) []string {
-	type look struct {
-		fg, bg    lipgloss.TerminalColor
-		bold, rev bool
-	}
-	lookOf := func(s lipgloss.Style) look {
-		return look{s.GetForeground(), s.GetBackground(), s.GetBold(), s.GetReverse()}
-	}
-	lines := make([]string, c.Height())
-	run := make([]rune, 0, c.Width())
-	var b strings.Builder
-	for y := range c.Height() {
-		b.Reset()
-		run = run[:0]
-		var runStyle lipgloss.Style
-		var runLook look
-		for x := range c.Width() {
-			cell := c.Cell(canvas.Point{X: x, Y: y})
-			r := cell.Rune
-			if r == 0 {
-				r = ' '
-			}
-			// A blank cell without background looks the same in any foreground colour, so
-			// it joins whatever run is open: the plot's gaps then cost no extra Render.
-			if r == ' ' && len(run) > 0 && !runLook.rev && isNoColor(runLook.bg) && isNoColor(cell.Style.GetBackground()) && !cell.Style.GetReverse() {
-				run = append(run, r)
-				continue
-			}
-			l := lookOf(cell.Style)
-			if len(run) > 0 && l != runLook {
-				b.WriteString(runStyle.Render(string(run)))
-				run = run[:0]
-			}
-			if len(run) == 0 {
-				runStyle, runLook = cell.Style, l
-			}
-			run = append(run, r)
-		}
-		if len(run) > 0 {
-			b.WriteString(runStyle.Render(string(run)))
-		}
-		lines[y] = b.String()
-	}
-	return lines
-}
-
-func isNoColor(c lipgloss.TerminalColor) bool {
-	_, ok := c.(lipgloss.NoColor)
-	return ok || c == nil
 }
 
 // FormatSpan writes a duration without its zero tail: 1h, 1h30m, 5m, 3m40s, 45s; below a

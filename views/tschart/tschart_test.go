@@ -517,18 +517,18 @@ func TestFormatSpan(t *testing.T) {
 	}
 }
 
-// TestNoCanvasKept checks that a chart keeps no ntcharts canvas between draws: one cell is a
-// rune and a 552-byte lipgloss.Style, so a kept 200×45 canvas is 5 MB, for each chart of each
-// panel.
-func TestNoCanvasKept(t *testing.T) {
+// TestWindowBeforeFrames: SetSize alone measures the plot, so the app can ask History for a
+// full window before the first frame is drawn.
+func TestWindowBeforeFrames(t *testing.T) {
 	t.Parallel()
 	m := sized(200, 46)
-	if m.chart != nil || m.Window() < 300 {
-		t.Fatalf("after SetSize: chart kept %v, Window %d", m.chart != nil, m.Window())
+	if have := m.Window(); have < 300 {
+		t.Fatalf("after SetSize: Window %d", have)
 	}
+	before := m.Window()
 	m, _ = m.Update(views.FrameMsg{Frames: ramp(100)})
-	if m.chart != nil || !strings.Contains(m.View(), "100│") {
-		t.Errorf("after a draw: chart kept %v:\n%s", m.chart != nil, m.View())
+	if want, have := before, m.Window(); want != have || !strings.Contains(m.View(), "100│") {
+		t.Errorf("after a draw: Window %d, want %d:\n%s", have, want, m.View())
 	}
 }
 
@@ -548,3 +548,67 @@ func TestHiddenPutsOffDrawing(t *testing.T) {
 		t.Error("the window shown was not drawn")
 	}
 }
+
+// TestGapsBreakTheLine: samples without a value leave the plot empty between their
+// neighbours instead of joining them; zoomed out, a dot column breaks the line only when none
+// of its frames has a value.
+func TestGapsBreakTheLine(t *testing.T) {
+	t.Parallel()
+	m := sized(80, 12)
+	fs := flatWithSpike(m.Window(), -1)
+	for i, f := range fs {
+		f.CPU[0].Idle = derive.Some(50)
+		if i >= 40 && i < 60 {
+			f.CPU[0].Idle = derive.None
+		}
+	}
+	m, _ = m.Update(views.FrameMsg{Frames: fs})
+	v := m.View()
+	row := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.ContainsFunc(l, isBraille) {
+			if row != "" {
+				t.Fatalf("a flat line on two rows:\n%s", v)
+			}
+			row = l
+		}
+	}
+	cells := []rune(row)[m.geo.originX+1:]
+	first := slices.IndexFunc(cells, isBraille)
+	last := first
+	for i, r := range cells {
+		if isBraille(r) {
+			last = i
+		}
+	}
+	blank := 0
+	for _, r := range cells[first : last+1] {
+		if r == ' ' {
+			blank++
+		}
+	}
+	// Twenty samples are ten columns; the dots either side may share a column's edge.
+	if blank < 9 || blank > 10 {
+		t.Errorf("%d blank cells in the line, want 9 or 10 for the 20 missing samples:\n%s", blank, v)
+	}
+
+	// Zoomed out: an hour in 100 dot columns, 36 frames a column.
+	frames := flatWithSpike(3600, -1)
+	for i, f := range frames {
+		if i >= 1000 && i < 1200 || i%7 == 0 { // a long outage and scattered single misses
+			f.CPU[0].Idle = derive.None
+		}
+	}
+	pts := points(frames, busySpec.Series[0].Value, frames[0].Time, frames[3599].Time, 100)
+	var brks []time.Time
+	for _, p := range pts {
+		if p.brk {
+			brks = append(brks, p.Time)
+		}
+	}
+	if len(brks) != 1 || brks[0].Before(frames[1200].Time) || brks[0].After(frames[1240].Time) {
+		t.Errorf("breaks at %v, want one just after the outage that ends at %v", brks, frames[1200].Time)
+	}
+}
+
+func isBraille(r rune) bool { return r > 0x2800 && r <= 0x28ff }

@@ -1,0 +1,71 @@
+package views
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Ink is a lipgloss style reduced to the escape sequences it puts around a text, for drawings
+// that style many short runs (charts, heat maps, bars): lipgloss's Render works the style out
+// anew on every call, which at 200×50 cost more than the drawing itself.
+type Ink struct {
+	pre, suf string
+	st       lipgloss.Style
+	slow     bool // the style does more than wrap the text (padding, width, spaces styled apart)
+}
+
+// NewInk measures st once. A style that does more than wrap its text in escape sequences is
+// kept as it is, and Render then calls lipgloss.
+func NewInk(st lipgloss.Style) Ink {
+	const probe = "x"
+	out := st.Render(probe)
+	i := strings.Index(out, probe)
+	if i < 0 {
+		return Ink{st: st, slow: true}
+	}
+	k := Ink{pre: out[:i], suf: out[i+len(probe):], st: st}
+	// A second text, with a space, a rune wider than a byte and a wide rune, must come out
+	// wrapped the same way, or the style is one that changes its text.
+	const check = "a b·▲"
+	if st.Render(check) != k.pre+check+k.suf {
+		return Ink{st: st, slow: true}
+	}
+	return k
+}
+
+// Render is st.Render(s) for a one-line s.
+func (k Ink) Render(s string) string {
+	if k.slow {
+		return k.st.Render(s)
+	}
+	if s == "" || k.pre == "" {
+		return s
+	}
+	return k.pre + s + k.suf
+}
+
+// Write adds st.Render(s) of a one-line s to b.
+func (k Ink) Write(b *strings.Builder, s string) {
+	if k.slow {
+		b.WriteString(k.st.Render(s))
+		return
+	}
+	if s == "" {
+		return
+	}
+	b.WriteString(k.pre)
+	b.WriteString(s)
+	b.WriteString(k.suf)
+}
+
+// Plain reports whether the ink draws blanks the same as no style at all: no background, no
+// reverse video and nothing else that a blank would show. Runs of such inks can absorb blanks.
+func (k Ink) Plain() bool {
+	if k.slow {
+		return false
+	}
+	st := k.st
+	_, noBG := st.GetBackground().(lipgloss.NoColor)
+	return noBG && !st.GetReverse() && !st.GetUnderline() && !st.GetStrikethrough()
+}

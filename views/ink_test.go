@@ -1,0 +1,66 @@
+package views
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// TestInkMatchesRender: an Ink draws exactly what lipgloss would, in every colour profile, for
+// the kinds of style the screen uses; a style that styles spaces apart (underline) falls back
+// to lipgloss.
+func TestInkMatchesRender(t *testing.T) {
+	t.Parallel()
+	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(p)
+		for _, tc := range []struct {
+			name string
+			st   lipgloss.Style
+			fast bool
+		}{
+			{"none", r.NewStyle(), true},
+			{"fg", r.NewStyle().Foreground(lipgloss.CompleteColor{TrueColor: "#5fafd7", ANSI256: "74", ANSI: "6"}), true},
+			{"bold reverse", r.NewStyle().Foreground(lipgloss.Color("3")).Bold(true).Reverse(true), true},
+			{"background", r.NewStyle().Background(lipgloss.Color("236")).Foreground(lipgloss.Color("15")), true},
+			// Padding on one line is text around the escapes, which the probe measures too.
+			{"padded", r.NewStyle().Foreground(lipgloss.Color("2")).PaddingLeft(1), true},
+			{"underlined", r.NewStyle().Underline(true), false},
+		} {
+			k := NewInk(tc.st)
+			// Without colour every style is plain text.
+			if want, have := tc.fast || p == termenv.Ascii, !k.slow; want != have {
+				t.Errorf("%v %s: fast %v, want %v", p, tc.name, have, want)
+			}
+			for _, s := range []string{"x", "  ⣀⡠ ", "a b", "09:58:31", "│"} {
+				var b strings.Builder
+				k.Write(&b, s)
+				if want, have := tc.st.Render(s), k.Render(s); want != have || b.String() != want {
+					t.Errorf("%v %s: Render(%q) = %q, Write %q; lipgloss %q", p, tc.name, s, have, b.String(), want)
+				}
+			}
+		}
+	}
+}
+
+func TestInkPlain(t *testing.T) {
+	t.Parallel()
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	for _, tc := range []struct {
+		st   lipgloss.Style
+		want bool
+	}{
+		{r.NewStyle(), true},
+		{r.NewStyle().Foreground(lipgloss.Color("74")).Bold(true), true},
+		{r.NewStyle().Background(lipgloss.Color("236")), false},
+		{r.NewStyle().Reverse(true), false},
+	} {
+		if have := NewInk(tc.st).Plain(); have != tc.want {
+			t.Errorf("Plain(%v) = %v, want %v", tc.st, have, tc.want)
+		}
+	}
+}
