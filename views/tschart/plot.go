@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/NimbleMarkets/ntcharts/canvas/runes"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -97,9 +98,34 @@ func isNoColor(c lipgloss.TerminalColor) bool {
 	return ok || c == nil
 }
 
-// brailleBit is the bit of a braille pattern (U+2800 + bits) for dot column x (0, 1) and dot
-// row y (0 at the top … 3) of a cell.
-var brailleBit = [4][2]uint8{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
+// brailleBit is the bit of a braille pattern for dot column x (0, 1) and dot row y (0 at the
+// top … 3) of a cell, and brailleRune the pattern of each set of bits. Both come from ntcharts'
+// braille runes (its dot numbering: 0 3 / 1 4 / 2 5 / 6 7), worked out once, so a cell is a
+// byte while drawing and a table lookup when written.
+var (
+	brailleBit  [4][2]uint8
+	brailleRune [256]rune
+)
+
+func init() {
+	dotNumber := [4][2]int{{0, 3}, {1, 4}, {2, 5}, {6, 7}}
+	for y, row := range dotNumber {
+		for x, n := range row {
+			var p runes.PatternDots
+			p[n] = true
+			brailleBit[y][x] = uint8(runes.BraillePatternFromPatternDots(p) - runes.BrailleBlockOffset)
+		}
+	}
+	for bits := range brailleRune {
+		var p runes.PatternDots
+		for y, row := range dotNumber {
+			for x, n := range row {
+				p[n] = bits&int(brailleBit[y][x]) != 0
+			}
+		}
+		brailleRune[bits] = runes.BraillePatternFromPatternDots(p)
+	}
+}
 
 // dotGrid is the plot in braille dots: for each cell the dots set and the look of the series
 // that set one last (a later series draws over an earlier one, as ntcharts did).
@@ -300,7 +326,7 @@ func (m *Model) canvasLines(g geometry, grid *dotGrid, start, end time.Time) []s
 			d := grid.dots[row+x]
 			switch {
 			case d != 0:
-				w.put(rune(0x2800+int(d)), int(grid.look[row+x]))
+				w.put(brailleRune[d], int(grid.look[row+x]))
 			case m.paused && x == g.gw-1:
 				// The cursor's column is ruled through empty cells only, so the line
 				// stays seen.
