@@ -21,9 +21,10 @@ type FrameMsg struct {
 	Span time.Duration
 	// Paused is true while the cursor is not live (paused or replaying): charts mark it.
 	Paused bool
-	// Hidden is true for a panel that is not on screen: its charts keep the window but put
-	// off drawing it (most of the work, and of the memory churned, of a tick) until a window
-	// comes while the panel is shown. The root sends one as a panel is switched to.
+	// Hidden is true for a panel that is not on screen: it keeps the window (its Tile may be
+	// asked for) but puts off drawing its own view, charts included (most of the work, and of
+	// the memory churned, of a tick), until a window comes while it is shown. The root sends
+	// one as a panel is switched to.
 	Hidden bool
 }
 

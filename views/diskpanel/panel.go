@@ -262,7 +262,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.util, _ = m.util.Update(msg)
 		m.await, _ = m.await.Update(msg)
-		m.render()
+		if !msg.Hidden { // the app routes the window again when it is shown
+			m.render()
+		}
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Up):

@@ -91,7 +91,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case views.FrameMsg:
 		m.frames = msg.Frames
 		m.chart, _ = m.chart.Update(msg)
-		m.render()
+		if !msg.Hidden { // the app routes the window again when it is shown
+			m.render()
+		}
 	case tea.KeyMsg:
 		page := max(m.gridH-1, 1)
 		step := max(m.layout().Cols/4, 1)

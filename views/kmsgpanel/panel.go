@@ -76,7 +76,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		for _, f := range msg.Frames {
 			m.ingest(f)
 		}
-		m.render()
+		if !msg.Hidden { // the app routes the window again when it is shown
+			m.render()
+		}
 	case tea.KeyMsg:
 		if m.scroll(msg) {
 			m.render()

@@ -152,7 +152,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.layout()
 		m.used, _ = m.used.Update(msg)
 		m.psi, _ = m.psi.Update(msg)
-		m.render()
+		if !msg.Hidden { // the app routes the window again when it is shown
+			m.render()
+		}
 	case tea.KeyMsg:
 		if !key.Matches(msg, m.keys.Pressure) {
 			return nil

@@ -239,7 +239,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.pkts, _ = m.pkts.Update(msg)
 		m.tcp, _ = m.tcp.Update(msg)
-		m.render()
+		if !msg.Hidden { // the app routes the window again when it is shown
+			m.render()
+		}
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Up):

@@ -52,7 +52,9 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case views.FrameMsg:
-		m.refresh()
+		if !msg.Hidden { // the app routes the window again when it is shown
+			m.refresh()
+		}
 	case tea.KeyMsg:
 		i := m.plan.index(m.focus)
 		if i < 0 {

@@ -101,7 +101,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.sel = busiest(m.current())
 		}
 		m.chart, _ = m.chart.Update(msg)
-		m.render()
+		if !msg.Hidden { // the app routes the window again when it is shown
+			m.render()
+		}
 	case tea.KeyMsg:
 		step := max(m.cols()/4, 1)
 		switch {
