@@ -11,10 +11,16 @@ type Recorder interface {
 	Close() error
 }
 
+// Sizer is a Recorder that can say how large its file is: the status line shows it.
+type Sizer interface {
+	Size() int64
+}
+
 // RecordState says what the engine's recorder is doing, for the status line.
 type RecordState struct {
 	Name    string // the file, "" when not recording
 	Samples int    // samples appended since recording started
+	Bytes   int64  // the file's size after the last sample, when the recorder is a Sizer
 	Err     error  // why recording stopped (disk full, …); nil when it did not fail
 }
 
@@ -31,6 +37,8 @@ func (e *Engine) SetRecorder(r Recorder, name string) error {
 	e.recState = RecordState{Name: name}
 	if r == nil {
 		e.recState.Name = ""
+	} else if sz, ok := r.(Sizer); ok {
+		e.recState.Bytes = sz.Size() // a continued file starts at its size
 	}
 	return err
 }
@@ -55,4 +63,7 @@ func (e *Engine) record(s *sources.Snapshot) {
 		return
 	}
 	e.recState.Samples++
+	if sz, ok := e.rec.(Sizer); ok {
+		e.recState.Bytes = sz.Size()
+	}
 }
