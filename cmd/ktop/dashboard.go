@@ -38,7 +38,7 @@ func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 	}
 	// Cell motion reports presses, releases and drags (not bare movement): a click or a drag
 	// on a chart moves the cursor. The terminal's own selection then needs shift held.
-	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim}, nil, tea.WithAltScreen(), tea.WithMouseCellMotion())
+	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}}, nil, tea.WithAltScreen(), tea.WithMouseCellMotion())
 	return err
 }
 
