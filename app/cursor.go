@@ -357,17 +357,23 @@ func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 		if p.kind == recordPrompt {
 			return m.startRecording(p.text)
 		}
-		t, err := parseGoto(p.text, m.newestTime())
+		end := m.newestTime()
+		t, err := parseGoto(p.text, end)
 		if err != nil {
 			m.note = err.Error()
 			return nil
 		}
+		if m.rp != nil {
+			t = m.replayGoto(t, end)
+		}
 		m.jump(t)
-		if t0, ok := m.hist.TimeAt(0); ok && t.Before(t0) {
+		switch t0, ok := m.hist.TimeAt(0); {
+		case m.rp != nil && t.Before(m.rp.start):
+			m.note = "the recording starts at " + m.rp.start.Format("15:04:05")
+		case m.rp != nil && t.After(end):
+			m.note = "the recording ends at " + end.Format("15:04:05")
+		case m.rp == nil && ok && t.Before(t0):
 			m.note = "history starts at " + t0.Format("15:04:05")
-			if m.rp != nil {
-				m.note = "the recording starts at " + t0.Format("15:04:05")
-			}
 		}
 		m.setCursorKeys()
 		m.route()

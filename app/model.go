@@ -115,6 +115,7 @@ func New(o Options) Model {
 		m.cur = cursor{mode: replay}
 		if m.hist != nil && m.hist.Len() > 0 {
 			m.pauseAt(0) // the first sample that can be read
+			m.rp.start, _ = m.hist.TimeAt(m.cursorIndex())
 		}
 		m.setCursorKeys()
 		m.noteDamage() // what the reader found on opening the file

@@ -43,6 +43,8 @@ type player struct {
 	gen  int
 	from int       // the history index the clock started at
 	at   time.Time // when it started
+	// start is the first readable sample's time, from which the status line counts.
+	start time.Time
 }
 
 // replayTick is a tick of the replay clock.
@@ -144,6 +146,21 @@ func (m *Model) moved() tea.Cmd {
 	return m.play()
 }
 
+// replayGoto settles a time of day typed at the go-to prompt in a replay. parseGoto takes the
+// latest such time at or before the recording's end, as live it takes the latest before now;
+// but a time a little after the end (typed from memory of a short recording) is then the day
+// before the recording, and the same time on the end's day is nearer: it is taken instead, and
+// the cursor goes to the end.
+func (m *Model) replayGoto(t, end time.Time) time.Time {
+	if !t.Before(m.rp.start) {
+		return t
+	}
+	if next := t.AddDate(0, 0, 1); next.Sub(end) < m.rp.start.Sub(t) {
+		return next
+	}
+	return t
+}
+
 // lastReadable is the index of the recording's last sample that can be read.
 func (m *Model) lastReadable() int {
 	n := m.hist.Len()
@@ -214,9 +231,8 @@ func (m *Model) replayStatus() []statusSeg {
 		{th.Value.Render(ts), true},
 		{th.Label.Render(state+" ") + th.Value.Render("×"+strconv.Itoa(speeds[p.speed])), true},
 	}
-	if t0, ok := m.hist.TimeAt(0); ok && m.frame != nil {
-		t1, _ := m.hist.TimeAt(m.hist.Len() - 1)
-		segs = append(segs, statusSeg{th.Value.Render(fmtDur(m.frame.Time.Sub(t0))) + th.Label.Render(" of "+fmtDur(t1.Sub(t0))), false})
+	if m.frame != nil && !p.start.IsZero() {
+		segs = append(segs, statusSeg{th.Value.Render(fmtDur(m.frame.Time.Sub(p.start))) + th.Label.Render(" of "+fmtDur(m.hist.Reach())), false})
 	}
 	return segs
 }

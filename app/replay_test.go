@@ -23,7 +23,18 @@ func recordFixture2(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// A recording's times read back in the local zone: the samples are moved so that its
+	// wall clock reads 10:00:00 on, as fixture2's does in UTC, wherever the test runs.
+	_, off := t0.In(time.Local).Zone()
+	shift := time.Duration(off) * time.Second
 	for i, s := range ss {
+		snap := *s.Snap
+		snap.Time = snap.Time.Add(-shift)
+		if snap.Stat != nil {
+			st := *snap.Stat
+			st.At = st.At.Add(-shift)
+			snap.Stat = &st
+		}
 		if i == 15 {
 			if err := w.Close(); err != nil {
 				tb.Fatal(err)
@@ -32,7 +43,7 @@ func recordFixture2(tb testing.TB) string {
 				tb.Fatal(err)
 			}
 		}
-		if err := w.Append(s.Snap); err != nil {
+		if err := w.Append(&snap); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -120,6 +131,8 @@ func TestReplayModel(t *testing.T) {
 		{"go to a time", []replayStep{keys("g", "1", "0", ":", "0", "0", ":", "1", "0", "enter")}, 11, false, []string{"10:00:10"}},
 		{"go to, back from the end", []replayStep{keys("g", "-", "5", "s", "enter")}, 25, false, nil},
 		{"go to before the start", []replayStep{keys(":", "-", "1", "h", "enter")}, 1, false, []string{"the recording starts at 10:00:00"}},
+		{"go to just after the end", []replayStep{keys("g", "1", "0", ":", "0", "1", "enter")}, 30, false, []string{"the recording ends at 10:00:29"}},
+		{"go to a bad time", []replayStep{keys("g", "2", "5", ":", "0", "0", "enter")}, 1, false, []string{`"25:00": want HH:MM[:SS]`}},
 		{"go to while playing plays on from there", []replayStep{keys(" ", "g", "-", "9", "s", "enter"), after(2 * sec)}, 23, true, nil},
 		{"zoom", []replayStep{keys("-")}, 1, false, []string{"zoom 5m"}},
 		{"R does not record", []replayStep{keys("R")}, 1, false, []string{"paused"}},

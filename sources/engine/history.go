@@ -338,6 +338,9 @@ func (h *History) Reach() time.Duration {
 	if v.n == 0 {
 		return 0
 	}
+	if v.file != nil { // its ends may be lost to damage
+		return v.file.end.Sub(v.file.start)
+	}
 	return v.time(v.n - 1).Sub(v.time(0))
 }
 

@@ -22,9 +22,12 @@ type Recording interface {
 // decodes the blocks of one window. Nothing is read up front but the first and last samples'
 // times.
 type fileStore struct {
-	rec        Recording
-	n          int
-	start, end time.Time // the first and last samples' times (Reach, the cursor's distance)
+	rec Recording
+	n   int
+	// The first and last readable samples and their times (Reach, the status line's place in
+	// the recording), asked for on every screen.
+	first, last int
+	start, end  time.Time
 }
 
 // NewReplayHistory is a History over a recording: sample i is the recording's sample i, with
@@ -34,18 +37,18 @@ type fileStore struct {
 // memory than a minute's. A sample lost to damage is still counted but reads as nil (SampleAt)
 // and has no time (TimeAt); the sample after it has no rates. It is read-only: Append panics.
 func NewReplayHistory(rec Recording) *History {
-	fs := &fileStore{rec: rec, n: rec.Len()}
+	fs := &fileStore{rec: rec, n: rec.Len(), first: -1, last: -1}
 	// The ends, skipping samples lost to damage there: a file cut mid-block by a crash still
 	// has its last readable time.
 	for i := 0; i < fs.n; i++ {
 		if t, err := rec.Time(i); err == nil {
-			fs.start = t
+			fs.first, fs.start = i, t
 			break
 		}
 	}
 	for i := fs.n - 1; i >= 0; i-- {
 		if t, err := rec.Time(i); err == nil {
-			fs.end = t
+			fs.last, fs.end = i, t
 			break
 		}
 	}
@@ -57,9 +60,9 @@ func NewReplayHistory(rec Recording) *History {
 // time is sample i's time; the zero time when its frame is lost.
 func (f *fileStore) time(i int) time.Time {
 	switch i {
-	case 0:
+	case f.first:
 		return f.start
-	case f.n - 1:
+	case f.last:
 		return f.end
 	}
 	t, err := f.rec.Time(i)

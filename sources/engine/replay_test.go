@@ -176,6 +176,26 @@ func TestReplayHistoryDamaged(t *testing.T) {
 	if want, have := lost[0]-1, h.IndexAt(snaps[lost[0]].Time.Add(-100*time.Millisecond)); have != want {
 		t.Errorf("IndexAt a lost sample's time: %d, want %d", have, want)
 	}
+
+	// Damage in the last block, a few frames before the end: the last samples are lost, and
+	// the reach ends at the last one that can be read.
+	b, _ = os.ReadFile(path)
+	b[len(b)-3000] ^= 0x5a
+	tail := filepath.Join(t.TempDir(), "tail.ktop")
+	if err := os.WriteFile(tail, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, _ = openReplay(t, tail)
+	last := n - 1
+	for last >= 0 && h.SampleAt(last) == nil {
+		last--
+	}
+	if _, ok := h.TimeAt(n - 1); ok || last == n-1 || last < n-60 {
+		t.Fatalf("damaged tail: last readable sample %d of %d, time of the last known %v", last, n, ok)
+	}
+	if want, have := snaps[last].Time.Sub(snaps[0].Time), h.Reach(); want != have {
+		t.Errorf("reach with a lost tail: %v, want %v", have, want)
+	}
 }
 
 // benchRecording is an hour at 1 s of 100 processes, made once for the replay benchmarks.
