@@ -79,7 +79,7 @@ func (m *Model) stop() {
 // and says so.
 func (m *Model) onTick(msg replayTick) tea.Cmd {
 	p := m.rp
-	if p == nil || !p.playing || msg.gen != p.gen {
+	if p == nil || m.hist == nil || !p.playing || msg.gen != p.gen {
 		return nil
 	}
 	last := m.hist.Len() - 1
@@ -109,7 +109,7 @@ func (m *Model) onTick(msg replayTick) tea.Cmd {
 // key.
 func (m *Model) replayKey(msg tea.KeyMsg) (bool, tea.Cmd) {
 	k := &m.keys
-	if m.rp == nil || !key.Matches(msg, k.Freeze, k.Faster, k.Slower) {
+	if m.rp == nil || m.hist == nil || !key.Matches(msg, k.Freeze, k.Faster, k.Slower) {
 		return false, nil
 	}
 	p := m.rp
