@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/header"
@@ -133,17 +134,29 @@ func (m *Model) cursorIndex() int {
 	return i
 }
 
-// pauseAt holds the cursor on history index i (clamped to what is held).
+// pauseAt holds the cursor on history index i (clamped to what is held). In a replay the
+// cursor stays REPLAY, and passes over samples lost to damage in the direction it moves.
 func (m *Model) pauseAt(i int) {
+	held := paused
+	if m.rp != nil {
+		held = replay
+	}
 	if m.hist == nil || m.hist.Len() == 0 {
 		if m.frame != nil {
-			m.cur = cursor{mode: paused, seq: m.frame.Seq}
+			m.cur = cursor{mode: held, seq: m.frame.Seq}
 		}
 		return
 	}
 	i = min(max(i, 0), m.hist.Len()-1)
+	if m.rp != nil {
+		dir := 1
+		if c := m.cursorIndex(); i < c {
+			dir = -1
+		}
+		i = m.readable(i, dir)
+	}
 	seq, _ := m.hist.SeqAt(i)
-	m.cur = cursor{mode: paused, seq: seq}
+	m.cur = cursor{mode: held, seq: seq}
 }
 
 // shownIndex is the history index of the frame on the screen.
@@ -240,8 +253,10 @@ func (m *Model) timeKey(msg tea.KeyMsg) bool {
 			m.cur = cursor{}
 		}
 	case key.Matches(msg, k.StepBack):
+		m.stepped()
 		m.pauseAt(i - 1)
 	case key.Matches(msg, k.StepFwd):
+		m.stepped()
 		m.pauseAt(i + 1)
 	case key.Matches(msg, k.MinBack):
 		m.pauseAt(i - minute)
@@ -249,10 +264,12 @@ func (m *Model) timeKey(msg tea.KeyMsg) bool {
 		m.pauseAt(i + minute)
 	case key.Matches(msg, k.Oldest):
 		m.pauseAt(0)
+	case key.Matches(msg, k.Live) && m.rp != nil:
+		m.pauseAt(m.hist.Len() - 1) // the end of the recording
 	case key.Matches(msg, k.Live):
 		m.cur = cursor{}
 	case key.Matches(msg, k.Goto):
-		m.prompt = &prompt{}
+		m.prompt = &prompt{kind: gotoPrompt}
 	case key.Matches(msg, k.ZoomIn):
 		m.zoom = nextZoom(m.zoom, -1, m.fitSpan())
 	case key.Matches(msg, k.ZoomOut):
@@ -274,43 +291,94 @@ func (m *Model) panelBinds(msg tea.KeyMsg) bool {
 	return false
 }
 
-// setCursorKeys enables the keys that move a paused cursor, and words freeze for the mode.
+// stepped is a one-sample step: it stops a playing replay, since a step is for looking at
+// one sample.
+func (m *Model) stepped() {
+	if m.rp != nil && m.rp.playing {
+		m.stop()
+	}
+}
+
+// setCursorKeys enables the keys that move a paused cursor, and words them for the mode.
 func (m *Model) setCursorKeys() {
 	k := &m.keys
 	held := m.cur.mode != live
 	for _, b := range []*key.Binding{&k.StepBack, &k.StepFwd, &k.MinFwd, &k.Oldest, &k.Live} {
 		b.SetEnabled(held)
 	}
-	if held {
+	switch {
+	case m.rp != nil:
+		if m.rp.playing {
+			k.Freeze.SetHelp("space/Z", "pause the replay")
+		} else {
+			k.Freeze.SetHelp("space/Z", "play the replay (from the start at the end)")
+		}
+		k.StepBack.SetHelp("←", "a sample back (stops playing)")
+		k.StepFwd.SetHelp("→", "a sample on (stops playing)")
+		k.MinFwd.SetHelp("shift+→", "a minute on")
+		k.Oldest.SetHelp("home", "start of the recording")
+		k.Live.SetHelp("end", "end of the recording")
+		k.Goto.SetHelp("g/:", "go to a time (HH:MM[:SS], -5m from the end)")
+	case held:
 		k.Freeze.SetHelp("space/Z", "resume live")
-	} else {
+	default:
 		k.Freeze.SetHelp("space/Z", "pause")
 	}
 }
 
-// prompt is the go-to line being typed.
+// promptKind is what a prompt asks for.
+type promptKind int
+
+const (
+	gotoPrompt   promptKind = iota // a time to go to
+	recordPrompt                   // a file to record to (R)
+)
+
+// prompt is the line being typed.
 type prompt struct {
+	kind promptKind
 	text string
 }
 
-// promptKey edits the go-to line: text, backspace, ctrl+u, enter to go, esc to cancel.
-func (m *Model) promptKey(msg tea.KeyMsg) {
+// maxText is the most a prompt takes: a time is short, a path may be long.
+func (p *prompt) maxText() int {
+	if p.kind == recordPrompt {
+		return 4096
+	}
+	return 16
+}
+
+// promptKey edits the prompt's line: text, backspace, ctrl+u, enter to go, esc to cancel.
+func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
 	p := m.prompt
 	switch msg.Type {
 	case tea.KeyEnter:
 		m.prompt = nil
-		t, err := parseGoto(p.text, m.newestTime())
+		if p.kind == recordPrompt {
+			return m.startRecording(p.text)
+		}
+		end := m.newestTime()
+		t, err := parseGoto(p.text, end)
 		if err != nil {
 			m.note = err.Error()
-			return
+			return nil
+		}
+		if m.rp != nil {
+			t = m.replayGoto(t, end)
 		}
 		m.jump(t)
-		if t0, ok := m.hist.TimeAt(0); ok && t.Before(t0) {
+		switch t0, ok := m.hist.TimeAt(0); {
+		case m.rp != nil && t.Before(m.rp.start):
+			m.note = "the recording starts at " + m.rp.start.Format("15:04:05")
+		case m.rp != nil && t.After(end):
+			m.note = "the recording ends at " + end.Format("15:04:05")
+		case m.rp == nil && ok && t.Before(t0):
 			m.note = "history starts at " + t0.Format("15:04:05")
 		}
 		m.setCursorKeys()
 		m.route()
 		m.fillOverlay()
+		return m.moved()
 	case tea.KeyEsc:
 		m.prompt = nil
 	case tea.KeyBackspace:
@@ -320,13 +388,20 @@ func (m *Model) promptKey(msg tea.KeyMsg) {
 	case tea.KeyCtrlU:
 		p.text = ""
 	case tea.KeyRunes, tea.KeySpace:
-		if len(p.text) < 16 {
+		if len(p.text) < p.maxText() {
 			p.text += string(msg.Runes)
 		}
 	}
+	return nil
 }
 
+// newestTime is the time go-to counts back from: now while live, the end of a recording.
 func (m *Model) newestTime() time.Time {
+	if m.rp != nil {
+		if t, ok := m.hist.TimeAt(m.lastReadable()); ok {
+			return t
+		}
+	}
 	if f := m.newest(); f != nil {
 		return f.Time
 	}
@@ -403,36 +478,93 @@ func fmtDur(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", d/time.Hour, d%time.Hour/time.Minute)
 }
 
-// cursorStatus is the status line's left part: the mode, the cursor's wall-clock time, how
-// far behind live it is when not live (else the interval), and how far back history reaches.
+// statusSeg is a part of the status line's left side; parts that are not kept are left out,
+// last first, when the line is too narrow for them and the key hints.
+type statusSeg struct {
+	s    string
+	keep bool
+}
+
+// hintRoom is the width the status line keeps for key hints before it drops optional parts.
+const hintRoom = 30
+
+// cursorStatus is the status line's left part: the mode, the cursor's wall-clock time, what is
+// being recorded, how far behind live the cursor is when not live (else the interval), how far
+// back history reaches and the zoom. In a replay: replayStatus.
 func (m *Model) cursorStatus() string {
 	th := m.th
-	ts := views.Missing
-	if m.frame != nil {
-		ts = m.frame.Time.Format("15:04:05")
-	}
-	label := th.Live.Render(" " + m.cur.mode.String() + " ")
-	if m.cur.mode != live {
-		label = th.Paused.Render(" " + m.cur.mode.String() + " ")
-	}
-	out := label + " " + th.Value.Render(ts)
-	if m.cur.mode == live {
-		out += "  " + th.Label.Render("every ") + th.Value.Render(m.interval.String())
-	} else if n := m.newest(); n != nil && m.frame != nil {
-		out += "  " + th.Warn.Render("−"+fmtDur(n.Time.Sub(m.frame.Time))) + th.Label.Render(" behind live")
-	}
-	if m.hist != nil {
-		out += "  " + th.Label.Render("history ") + th.Value.Render(fmtDur(m.hist.Reach()))
+	var segs []statusSeg
+	if m.rp != nil {
+		segs = m.replayStatus()
+	} else {
+		ts := views.Missing
+		if m.frame != nil {
+			ts = m.frame.Time.Format("15:04:05")
+		}
+		label := th.Live.Render(" " + m.cur.mode.String() + " ")
+		if m.cur.mode != live {
+			label = th.Paused.Render(" " + m.cur.mode.String() + " ")
+		}
+		segs = append(segs, statusSeg{label, true}, statusSeg{th.Value.Render(ts), true})
+		if rec := m.recordStatus(); rec != "" {
+			segs = append(segs, statusSeg{rec, true})
+		}
+		if m.cur.mode == live {
+			segs = append(segs, statusSeg{th.Label.Render("every ") + th.Value.Render(m.interval.String()), false})
+		} else if n := m.newest(); n != nil && m.frame != nil {
+			segs = append(segs, statusSeg{th.Warn.Render("−"+fmtDur(n.Time.Sub(m.frame.Time))) + th.Label.Render(" behind live"), true})
+		}
+		if m.hist != nil {
+			segs = append(segs, statusSeg{th.Label.Render("history ") + th.Value.Render(fmtDur(m.hist.Reach())), false})
+		}
 	}
 	if m.zoom != fitZoom {
-		out += "  " + th.Label.Render("zoom ") + th.Value.Render(zoomName(m.zoom))
+		segs = append(segs, statusSeg{th.Label.Render("zoom ") + th.Value.Render(zoomName(m.zoom)), true})
+	}
+	return joinSegs(segs, m.width-hintRoom)
+}
+
+// joinSegs joins the parts with two spaces (one after the mode's label), leaving out the
+// optional ones, last first, until the line fits in room.
+func joinSegs(segs []statusSeg, room int) string {
+	join := func() string {
+		var b strings.Builder
+		for i, s := range segs {
+			switch i {
+			case 0:
+			case 1:
+				b.WriteString(" ")
+			default:
+				b.WriteString("  ")
+			}
+			b.WriteString(s.s)
+		}
+		return b.String()
+	}
+	out := join()
+	for i := len(segs) - 1; i >= 0 && ansi.StringWidth(out) > room; i-- {
+		if !segs[i].keep {
+			segs = append(segs[:i:i], segs[i+1:]...)
+			out = join()
+		}
 	}
 	return out
 }
 
-// promptStatus is the status line while the go-to time is typed.
+// promptStatus is the status line while a prompt is open.
 func (m *Model) promptStatus() string {
 	th := m.th
+	if m.prompt.kind == recordPrompt {
+		// The end of a long path, where the cursor is, stays in view.
+		text := []rune(m.prompt.text)
+		if room := m.width - 44; room > 1 && len(text) > room {
+			text = append([]rune("…"), text[len(text)-room+1:]...)
+		}
+		return th.Paused.Render(" RECORD ") + " " + th.Label.Render("to file: ") +
+			th.Value.Render(string(text)) + th.Selected.Render(" ") + "  " +
+			th.HelpKey.Render("enter") + " " + th.HelpDesc.Render("start") + "  " +
+			th.HelpKey.Render("esc") + " " + th.HelpDesc.Render("cancel")
+	}
 	return th.Paused.Render(" GO TO ") + " " + th.Label.Render("time (HH:MM[:SS] or -5m): ") +
 		th.Value.Render(m.prompt.text) + th.Selected.Render(" ") + "  " +
 		th.HelpKey.Render("enter") + " " + th.HelpDesc.Render("go") + "  " +

@@ -146,14 +146,6 @@ func TestStatusLine(t *testing.T) {
 			}
 		}
 	}
-	// A recording being played back (the replay issue) says so.
-	m := feed(t, ss, 120, 40)
-	m.cur = cursor{mode: replay, seq: 20}
-	m.setCursorKeys()
-	m = update(m, sizeMsg(120, 40)) // routes the window at the cursor
-	if s := statusOf(m.View()); !strings.Contains(s, " REPLAY  10:00:19  −10s behind live") || !strings.Contains(s, "end live") {
-		t.Errorf("replay status %q", s)
-	}
 	// Minutes and hours as the issue writes them.
 	for _, tc := range []struct {
 		d    time.Duration

@@ -25,6 +25,11 @@ type KeyMap struct {
 	// enabled only while paused, and then win over the panel's arrows, home and end.
 	Freeze, StepBack, StepFwd, MinBack, MinFwd, Oldest, Live key.Binding
 	Goto, ZoomIn, ZoomOut                                    key.Binding
+	// A replay's speed (replay.go); enabled only in a replay.
+	Faster, Slower key.Binding
+	// Record starts and stops recording to a file (rec.go); enabled only while live (not in
+	// a replay) and when the dashboard was given a way to record.
+	Record key.Binding
 
 	// Vim keys, enabled by the vim option: the root turns each into the key it stands for
 	// (h into ←, g into home, ctrl+d into pgdown …) before anything else sees it, so every
@@ -68,6 +73,9 @@ func DefaultKeyMap() KeyMap {
 		Goto:     key.NewBinding(key.WithKeys("g", ":"), key.WithHelp("g/:", "go to a time (HH:MM[:SS], -5m)")),
 		ZoomIn:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "zoom in: charts show less time")),
 		ZoomOut:  key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "zoom out: 1m 5m 15m 1h all")),
+		Faster:   key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "replay faster: ×1 ×10 ×60"), key.WithDisabled()),
+		Slower:   key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "replay slower"), key.WithDisabled()),
+		Record:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "record to a file"), key.WithDisabled()),
 
 		VimMove: key.NewBinding(key.WithKeys("h", "j", "k", "l"), key.WithHelp("h/j/k/l", "← ↓ ↑ → (vim)")),
 		VimEnds: key.NewBinding(key.WithKeys("g", "G"), key.WithHelp("g/G", "home/end (vim)")),
@@ -158,9 +166,9 @@ func (k KeyMap) scrollHelp() key.Binding {
 // FullHelp lists the globals for the help screen.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Help, k.Defs, k.Close, k.Back, k.Quit},
+		{k.Help, k.Defs, k.Close, k.Back, k.Record, k.Quit},
 		{k.Panel, k.Next, k.Prev},
-		{k.Freeze, k.StepBack, k.StepFwd, k.MinBack, k.MinFwd, k.Oldest, k.Live, k.Goto, k.ZoomIn, k.ZoomOut},
+		{k.Freeze, k.StepBack, k.StepFwd, k.MinBack, k.MinFwd, k.Oldest, k.Live, k.Goto, k.ZoomIn, k.ZoomOut, k.Faster, k.Slower},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.VimMove, k.VimEnds, k.VimPage},
 	}

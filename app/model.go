@@ -37,6 +37,10 @@ type Options struct {
 	Actions views.Actions
 	Panel   int  // index of the panel shown first (0, the Overview, by default)
 	VimKeys bool // h/j/k/l, g/G, ctrl+d/ctrl+u stand for arrows, home/end, pages
+	// Replay plays a recording (replay.go): History reads the file and Updates is nil.
+	Replay *Replay
+	// Recorder records the session for the R key (rec.go); nil, or in a replay, R is off.
+	Recorder Recorder
 }
 
 // SampleMsg tells the root that a new sample is in History.
@@ -59,8 +63,13 @@ type Model struct {
 
 	cur    cursor        // the instant every panel shows (cursor.go)
 	zoom   time.Duration // the time the charts show: fitZoom, allZoom or a span
-	prompt *prompt       // the go-to time being typed, or nil
-	note   string        // a go-to's complaint, shown until the next key
+	prompt *prompt       // the go-to time or the file to record to being typed, or nil
+	note   string        // what a key did or could not do, shown until the next key
+
+	rp    *player            // the replay, or nil while live (replay.go)
+	rec   Recorder           // the R key's recorder, or nil (rec.go)
+	recSt engine.RecordState // its state, read after each sample and each start or stop
+	now   func() time.Time   // the replay clock's time (tests set it)
 
 	header header.Model
 	// panels are switched with digits and Tab; active is the one shown and focused.
@@ -97,6 +106,25 @@ func New(o Options) Model {
 		m.active = o.Panel
 	}
 	m.keys.Back.SetEnabled(m.active != 0)
+	m.now = time.Now
+	if o.Replay != nil {
+		m.rp = &player{Replay: *o.Replay}
+		m.actions = nil // a recorded process cannot be signalled, nor its /proc read
+		m.keys.Faster.SetEnabled(true)
+		m.keys.Slower.SetEnabled(true)
+		m.cur = cursor{mode: replay}
+		if m.hist != nil && m.hist.Len() > 0 {
+			m.pauseAt(0) // the first sample that can be read
+			m.rp.start, _ = m.hist.TimeAt(m.cursorIndex())
+		}
+		m.setCursorKeys()
+		m.noteDamage() // what the reader found on opening the file
+	} else if o.Recorder != nil {
+		m.rec = o.Recorder
+		m.recSt = m.rec.State() // --record may have started one
+		m.keys.Record.SetEnabled(true)
+		m.keys.Record.SetHelp("R", m.recordHelp())
+	}
 	return m
 }
 
@@ -142,13 +170,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.fillOverlay()
 		return m, nil
 	case tea.MouseMsg:
-		m.click(msg) // only a left click on a chart means something
+		if m.click(msg) == nil { // only a left click on a chart means something
+			return m, m.moved() // a playing replay plays on from there
+		}
 		return m, nil
 	case tea.KeyMsg:
 		m.note = ""
 		if m.prompt != nil && msg.Type != tea.KeyCtrlC {
-			m.promptKey(msg)
-			return m, nil
+			return m, m.promptKey(msg)
 		}
 		// A panel reading text or a choice gets every key but ctrl+c: "q" or "2" typed into
 		// a filter are text, not quit or a panel switch (and vim keys are not translated).
@@ -177,8 +206,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			m.focus(panelIndex(msg.String()))
 		case m.overlay != noOverlay:
 			m.scrollOverlay(msg)
-		case m.timeKey(msg):
+		case key.Matches(msg, m.keys.Record):
+			return m, m.recordKey()
 		default:
+			if ok, cmd := m.replayKey(msg); ok {
+				return m, cmd
+			}
+			if m.timeKey(msg) {
+				return m, m.moved()
+			}
 			return m, m.panels[m.active].Update(msg)
 		}
 		return m, nil
@@ -189,7 +225,15 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			}
 		}
 		return m, nil
+	case replayTick:
+		return m, m.onTick(msg)
+	case recordDone:
+		m.recorded(msg)
+		return m, nil
 	case SampleMsg:
+		if m.rec != nil {
+			m.recSt = m.rec.State() // a recording's size moves, or a full disk stopped it
+		}
 		if msg.Sample == nil {
 			return m, waitSample(m.updates)
 		}
@@ -322,6 +366,7 @@ func (m *Model) route() {
 		pm.Hidden = i != m.active
 		m.panels[i].Update(pm)
 	}
+	m.noteDamage()
 }
 
 // tooSmall reports whether the terminal is below the minimum size.
@@ -417,10 +462,17 @@ func (m Model) shortHelp() []key.Binding {
 	// more, and it is what a paused screen needs. While live, how to pause comes after the
 	// panel's keys.
 	g, panel := m.keys.ShortHelp(), m.panels[m.active].ShortHelp()
-	if m.cur.mode != live {
-		return append(append(append(m.keys.cursorHelp(), g...), panel...), m.keys.shortDefs())
+	rec := short(m.keys.Record, "R", "rec")
+	if m.recording() {
+		rec = short(m.keys.Record, "R", "stop rec")
 	}
-	return append(append(append(g, panel...), m.keys.cursorHelp()...), m.keys.shortDefs())
+	if m.rp != nil {
+		return append(append(append(m.replayHelp(), g...), panel...), m.keys.shortDefs())
+	}
+	if m.cur.mode != live {
+		return append(append(append(m.keys.cursorHelp(), g...), panel...), m.keys.shortDefs(), rec)
+	}
+	return append(append(append(g, panel...), m.keys.cursorHelp()...), m.keys.shortDefs(), rec)
 }
 
 // panelBar names every panel with its key, the active one highlighted; when the titles do not

@@ -65,6 +65,8 @@ func (m *Model) helpLines() []string {
 		"←→ step, shift+←→ a minute, home the oldest, end back to live; g goes to a time.",
 		"Charts end at that sample (marked │ when paused); + and - zoom them; a click on",
 		"a chart moves there.",
+		"REPLAY (ktop replay FILE): the same over a recording; space plays and pauses,",
+		"x/X change the speed (×1 ×10 ×60), home/end are its ends. REC: R is recording.",
 		"CPU bars stack "+strings.Join(theme.SegNames[:], ", ")+" (mpstat %).",
 		"busy = 100 - %idle (iowait counts as busy); st = %steal, always shown.",
 		"runq N/Ccpu: runnable tasks (sar -q runq-sz) by online CPUs; blk: vmstat b.",

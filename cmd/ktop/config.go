@@ -26,6 +26,7 @@ var configKeys = map[string]string{
 	"theme":       "theme",
 	"panel":       "panel",
 	"vim_keys":    "vim",
+	"record_dir":  "record-dir",
 }
 
 // configLine is one setting read from the file.
@@ -163,6 +164,8 @@ func applyConfig(o *options, lines []configLine, name string, panel func(string)
 		case "panel":
 			err = panel(l.value)
 			o.panel = l.value
+		case "record_dir":
+			o.recordDir = l.value
 		case "vim_keys":
 			o.vim, err = strconv.ParseBool(l.value)
 			if err != nil {

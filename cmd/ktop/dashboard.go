@@ -42,7 +42,7 @@ func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 	// default 60 that was a fifth of the dashboard's own CPU on an idle screen (measured with
 	// scripts/bench-overhead.sh, docs/perf.md). 20 frames a second keeps a key's echo within
 	// 50 ms while the screen changes once a sample.
-	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim}, nil,
+	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}}, nil,
 		tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFPS(dashboardFPS))
 	return err
 }

@@ -110,6 +110,7 @@ type options struct {
 	proc, sys  string
 	dev        string
 	record     string // also record every sample to this file
+	recordDir  string // where R offers to record (dashboard only); "" is the current directory
 
 	// Dashboard only; the config file sets their defaults (config.go).
 	theme  string // dark, light or auto
@@ -140,6 +141,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.sys, "sys", o.sys, "sysfs root to read")
 	fs.StringVar(&o.dev, "dev", o.dev, "devfs root to read (for /dev/kmsg)")
 	fs.StringVar(&o.record, "record", "", "also record this session to FILE (appends to an existing recording)")
+	fs.StringVar(&o.recordDir, "record-dir", "", "directory the R key offers to record to (default: the current directory)")
 	fs.StringVar(&o.theme, "theme", o.theme, "colours for a dark or light terminal background: dark, light or auto (ask the terminal)")
 	fs.StringVar(&o.panel, "panel", o.panel, "panel shown first: its digit or name (overview, cpu, ...)")
 	fs.BoolVar(&o.vim, "vim", false, "vim keys: h/j/k/l, g/G, ctrl+d/ctrl+u move (h is then not help)")
@@ -201,10 +203,13 @@ const usage = `ktop — a full-screen Linux performance dashboard
 Usage:
   ktop [flags]                 live dashboard
   ktop -b [-n N] [--json]      batch reports on stdout, no terminal needed
+  ktop record [-o FILE]        record to a file, no screen (ktop record -h)
+  ktop replay FILE             the dashboard over a recording (ktop replay -h)
+  ktop export FILE             a recording as JSON lines or CSV (ktop export -h)
   ktop version
 
 The dashboard reads its defaults from $XDG_CONFIG_HOME/ktop/config (or ~/.config/ktop/config):
-"key = value" lines for interval, history, history_mem, theme, panel and vim_keys; flags win. Batch mode
+"key = value" lines for interval, history, history_mem, theme, panel, vim_keys and record_dir; flags win. Batch mode
 ignores the file. See docs/config.md.
 
 Flags:

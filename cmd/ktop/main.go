@@ -58,6 +58,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runRecordCmd(args[1:], stdout, stderr)
 		case "export":
 			return runExportCmd(args[1:], stdout, stderr)
+		case "replay":
+			return runReplayCmd(args[1:], stdout, stderr)
 		}
 	}
 	o, err := parseFlags(args, stderr)
@@ -76,6 +78,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		if _, err := app.PanelIndex(o.panel); err != nil {
 			fmt.Fprintln(stderr, "ktop: --panel", err)
+			return 2
+		}
+		o.recordDir = expandHome(o.recordDir)
+		if err := checkRecordDir(o.recordDir); err != nil {
+			fmt.Fprintln(stderr, "ktop:", err)
 			return 2
 		}
 		if err := checkTerminal(stdoutFd(), os.Getenv); err != nil {

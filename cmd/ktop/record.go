@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -48,7 +50,74 @@ func startRecording(e *engine.Engine, path string, first *sources.Snapshot, inte
 			return fmt.Errorf("record %s: %w", path, err)
 		}
 	}
-	return e.SetRecorder(w, path)
+	return e.SetRecorder(sizedWriter{w, path}, path)
+}
+
+// sizedWriter is a recording writer that reports its file's size for the status line: a
+// stat(2) after each sample, a few microseconds once a second.
+type sizedWriter struct {
+	*record.Writer
+	path string
+}
+
+func (w sizedWriter) Size() int64 {
+	st, err := os.Stat(w.path)
+	if err != nil {
+		return 0
+	}
+	return st.Size()
+}
+
+// liveRecorder is the dashboard's R key (app.Recorder): it starts and stops the engine's
+// recording at run time, as --record does at start.
+type liveRecorder struct {
+	e   *engine.Engine
+	dir string // where the default file goes; "" is the current directory
+}
+
+// DefaultName is ktop-HOST-DATE-TIME.ktop in the recording directory, the host's name taken
+// from the newest sample.
+func (r liveRecorder) DefaultName() string {
+	host := ""
+	if s := r.e.History().Latest(); s != nil && s.Snap.Host != nil {
+		host = s.Snap.Host.Hostname
+	}
+	return filepath.Join(r.dir, defaultRecordName(host, time.Now()))
+}
+
+// Start records to path (~/ is the home directory, as the user typed it in the prompt).
+func (r liveRecorder) Start(path string) error {
+	return startRecording(r.e, expandHome(path), nil, r.e.Interval())
+}
+
+func (r liveRecorder) Stop() error { return r.e.SetRecorder(nil, "") }
+
+func (r liveRecorder) State() engine.RecordState { return r.e.Recording() }
+
+// expandHome turns a leading ~/ into the home directory, as a shell would have.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if h, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(h, rest)
+		}
+	}
+	return path
+}
+
+// checkRecordDir refuses a recording directory that is not one, before the screen starts,
+// rather than at the first R.
+func checkRecordDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("--record-dir: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("--record-dir %s: not a directory", dir)
+	}
+	return nil
 }
 
 // defaultRecordName is ktop-HOST-YYYYmmdd-HHMMSS.ktop in the current directory.

@@ -33,10 +33,14 @@ type Engine struct {
 	updates chan *Sample
 	self    selfMeter
 
-	mu       sync.Mutex
-	prev     *sources.Snapshot
-	seq      uint64
-	rec      Recorder
+	mu   sync.Mutex
+	prev *sources.Snapshot
+	seq  uint64
+	rec  Recorder // under mu: the sampling pass appends to it
+
+	// recMu guards recState alone, so that the status line reads it without waiting for a
+	// sampling pass (mu is held through collecting).
+	recMu    sync.Mutex
 	recState RecordState
 }
 

@@ -90,7 +90,8 @@ func (b *block) len() int { return len(b.seqs) }
 // in blocks; full blocks are encoded (BlockCodec), the newest samples are also kept as they
 // were appended, and older ones are decoded and derived again when asked for. It is safe for
 // one writer (the engine) and readers (the UI); readers decode and derive without holding up
-// the writer.
+// the writer. A replay's History (NewReplayHistory) answers the same questions from a
+// recording instead of blocks.
 type History struct {
 	opt HistoryOptions
 
@@ -101,6 +102,7 @@ type History struct {
 	used   int64    // bytes counted: the blocks' sizes
 	tail   []*Sample
 	follow map[sources.ProcID]bool
+	file   *fileStore // a replay's recording, which holds the samples instead (replay.go)
 
 	cmu     sync.Mutex // the caches below, which only readers use (and Append ages kept)
 	frames  map[frameKey]*cached
@@ -143,6 +145,9 @@ func NewHistoryWith(o HistoryOptions) *History {
 // drops the oldest beyond MaxSamples, and encodes a block that became full. Encoding happens
 // outside the lock, so readers are not held up by it.
 func (h *History) Append(s *Sample) {
+	if h.file != nil {
+		panic("engine: Append to a replay History")
+	}
 	size := snapBytes(s.Snap)
 	h.mu.Lock()
 	last := h.last()
@@ -244,7 +249,8 @@ type view struct {
 	tail     []*Sample
 	follow   map[sources.ProcID]bool
 	codec    BlockCodec
-	dec      []decoded // blocks decoded for this question, most recently used last
+	dec      []decoded  // blocks decoded for this question, most recently used last
+	file     *fileStore // a replay's recording: the samples are there, not in blocks
 }
 
 type decoded struct {
@@ -253,6 +259,11 @@ type decoded struct {
 }
 
 func (h *History) view() view {
+	if h.file != nil {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return view{n: h.file.n, follow: h.follow, file: h.file}
+	}
 	h.mu.Lock()
 	v := view{blocks: h.blocks, skip: h.skip, n: h.n, blockLen: h.opt.BlockLen, tail: h.tail, follow: h.follow, codec: h.opt.Codec}
 	if b := h.last(); b != nil {
@@ -287,11 +298,17 @@ func (v *view) locate(i int) (*block, int) {
 }
 
 func (v *view) seq(i int) uint64 {
+	if v.file != nil {
+		return uint64(i) + 1
+	}
 	b, off := v.locate(i)
 	return b.seqs[off]
 }
 
 func (v *view) time(i int) time.Time {
+	if v.file != nil {
+		return v.file.time(i)
+	}
 	b, off := v.locate(i)
 	return b.times[off]
 }
@@ -321,6 +338,9 @@ func (h *History) Reach() time.Duration {
 	if v.n == 0 {
 		return 0
 	}
+	if v.file != nil { // its ends may be lost to damage
+		return v.file.end.Sub(v.file.start)
+	}
 	return v.time(v.n - 1).Sub(v.time(0))
 }
 
@@ -328,6 +348,10 @@ func (h *History) Reach() time.Duration {
 // older than the oldest gives 0 and false.
 func (h *History) Index(seq uint64) (int, bool) {
 	v := h.view()
+	if v.file != nil { // sample i is seq i+1
+		i := int(min(max(seq, 1), uint64(v.n)+1)) - 1
+		return i, seq >= 1 && i < v.n
+	}
 	i := sort.Search(v.n, func(i int) bool { return v.seq(i) >= seq })
 	return i, i < v.n && v.seq(i) == seq
 }
@@ -338,6 +362,9 @@ func (h *History) IndexAt(t time.Time) int {
 	v := h.view()
 	if v.n == 0 {
 		return -1
+	}
+	if v.file != nil {
+		return v.file.indexAt(t)
 	}
 	i := sort.Search(v.n, func(i int) bool { return v.time(i).After(t) }) // the first after t
 	if i == v.n || (i > 0 && t.Sub(v.time(i-1)) <= v.time(i).Sub(t)) {
@@ -361,11 +388,15 @@ func (h *History) TimeAt(i int) (time.Time, bool) {
 	if i < 0 || i >= v.n {
 		return time.Time{}, false
 	}
-	return v.time(i), true
+	t := v.time(i)
+	return t, !t.IsZero() // a replay's sample lost to damage has no time
 }
 
 // Latest returns the newest sample, or nil when empty.
 func (h *History) Latest() *Sample {
+	if h.file != nil {
+		return h.SampleAt(h.file.n - 1)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if len(h.tail) == 0 {
@@ -422,6 +453,9 @@ func (h *History) snapAt(v *view, i int) *sources.Snapshot {
 	}
 	if s := v.tailSample(i); s != nil {
 		return s.Snap
+	}
+	if v.file != nil {
+		return v.file.snap(i)
 	}
 	b, off := v.locate(i)
 	if b.snaps != nil {
