@@ -19,6 +19,9 @@ func show(t *testing.T, frames []*derive.Frame, w, h int) *Model {
 	return fixture.Show(t, New(fixture.ASCII(), time.Second), frames, w, h)
 }
 
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
+
 // history2 is the development machine's 30 samples of /proc/stat about 1 s apart
 // (app/testdata/proc-2cpu, see its README), while a busy loop held one CPU for 8 s: a real
 // history for the per-CPU strips.
@@ -78,7 +81,6 @@ func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fr := fixture.Frames16(t)
 	big := []*derive.Frame{wide(fr[0], 1024), wide(fr[1], 1024)}
-	newPanel := func() views.Panel { return New(fixture.ASCII(), time.Second) }
 	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fr, fr[:1], big}, "v")
 }
 

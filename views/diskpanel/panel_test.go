@@ -1,7 +1,6 @@
 package diskpanel
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -21,22 +20,17 @@ func panel(t *testing.T, th *theme.Theme, frames []*derive.Frame, w, h int) *Mod
 	return fixture.Show(t, New(th, time.Second), frames, w, h)
 }
 
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
+
 // TestGolden renders the panel over both real captures at 80×24 and 200×50: the 16-CPU VM
 // while dd wrote to vda and vdb, and the 2-CPU VM while dd read and wrote vda with O_DIRECT.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	ascii := fixture.ASCII()
-	for name, frames := range map[string][]*derive.Frame{
-		"16cpu": fixture.Frames16(t),
-		"2cpu":  fixture.Frames2(t),
-	} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			fixture.Golden(t, fmt.Sprintf("%s-%dx%d", name, sz[0], sz[1]), m.View())
-		}
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t), "2cpu": fixture.Frames2(t)},
+		[2]int{80, 24}, [2]int{200, 50})
 	// Partitions indented under their disks (node_exporter's layout fixture, first sample).
-	m := panel(t, ascii, []*derive.Frame{fixture.PublicDisks(t)}, 100, 30)
+	m := panel(t, fixture.ASCII(), []*derive.Frame{fixture.PublicDisks(t)}, 100, 30)
 	fixture.Golden(t, "public-first-sample-100x30", m.View())
 }
 
@@ -45,7 +39,6 @@ func TestGolden(t *testing.T) {
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fs := fixture.Frames16(t)
-	newPanel := func() views.Panel { return New(fixture.ASCII(), time.Second) }
 	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fs[:1], fs}, "z")
 }
 

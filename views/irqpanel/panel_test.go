@@ -3,7 +3,6 @@ package irqpanel
 import (
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,13 +19,12 @@ func show(t *testing.T, frames []*derive.Frame, w, h int) *Model {
 	return fixture.Show(t, New(fixture.ASCII(), time.Second), frames, w, h)
 }
 
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
+
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	fr := fixture.Frames16(t)
-	for _, sz := range [][2]int{{80, 20}, {200, 46}} {
-		m := show(t, fr, sz[0], sz[1])
-		fixture.Golden(t, "16cpu-"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1]), m.View())
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t)}, [2]int{80, 20}, [2]int{200, 46})
 }
 
 // wide replicates the real frame's 16 CPUs to n, as a large machine would show the same
@@ -57,7 +55,6 @@ func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fr := fixture.Frames16(t)
 	big := []*derive.Frame{wide(fr[0], 1024), wide(fr[1], 1024)}
-	newPanel := func() views.Panel { return New(fixture.ASCII(), time.Second) }
 	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fr, fr[:1], big}, "end", "right")
 }
 

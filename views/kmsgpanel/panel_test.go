@@ -1,7 +1,6 @@
 package kmsgpanel
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -47,15 +46,14 @@ func panel(t *testing.T, th *theme.Theme, frames []*derive.Frame, w, h int) *Mod
 	return fixture.Show(t, New(th, time.Second), frames, w, h)
 }
 
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
+
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	ascii := fixture.ASCII()
 	fs := logFrames(t)
-	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-		m := panel(t, ascii, fs, sz[0], sz[1])
-		fixture.Golden(t, fmt.Sprintf("tail-%dx%d", sz[0], sz[1]), m.View())
-	}
-	m := panel(t, ascii, fs, 80, 24)
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"tail": fs}, [2]int{80, 24}, [2]int{200, 50})
+	m := panel(t, fixture.ASCII(), fs, 80, 24)
 	m.Update(fixture.Key("w"))
 	fixture.Golden(t, "warnings-80x24", m.View())
 }
@@ -63,7 +61,6 @@ func TestGolden(t *testing.T) {
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fs := logFrames(t)
-	newPanel := func() views.Panel { return New(fixture.ASCII(), time.Second) }
 	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fs[:1], fs}, "pgup")
 }
 

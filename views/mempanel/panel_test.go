@@ -21,21 +21,16 @@ func panel(t *testing.T, th *theme.Theme, frames []*derive.Frame, w, h int) *Mod
 	return fixture.Show(t, New(th, time.Second), frames, w, h)
 }
 
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
+
 // TestGolden renders the panel over both real captures at 80×24 and 200×50.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	ascii := fixture.ASCII()
-	for name, frames := range map[string][]*derive.Frame{
-		"16cpu": fixture.Frames16(t),
-		"2cpu":  fixture.Frames2(t),
-	} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			fixture.Golden(t, fmt.Sprintf("%s-%dx%d", name, sz[0], sz[1]), m.View())
-		}
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t), "2cpu": fixture.Frames2(t)},
+		[2]int{80, 24}, [2]int{200, 50})
 	// The panel's body in an 80×24 terminal: the pressure table folds so the charts fit.
-	m := panel(t, ascii, fixture.Frames2(t), 80, 20)
+	m := panel(t, fixture.ASCII(), fixture.Frames2(t), 80, 20)
 	fixture.Golden(t, "2cpu-80x20", m.View())
 	if v := m.View(); !strings.Contains(v, "some%") || !strings.Contains(v, "Mem used") {
 		t.Errorf("80×20: pressure not folded or charts missing:\n%s", v)
@@ -45,7 +40,6 @@ func TestGolden(t *testing.T) {
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fs := fixture.Frames2(t)
-	newPanel := func() views.Panel { return New(fixture.ASCII(), time.Second) }
 	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fs[:1], fs}, "i")
 }
 

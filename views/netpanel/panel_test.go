@@ -1,7 +1,6 @@
 package netpanel
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,27 +19,21 @@ func panel(t *testing.T, th *theme.Theme, frames []*derive.Frame, w, h int) *Mod
 	return fixture.Show(t, New(th, time.Second), frames, w, h)
 }
 
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
+
 // TestGolden renders the panel over both real captures at 80×24 and 200×50: the 16-CPU VM
 // (a little eth0 traffic, no TCP), and the 2-CPU VM (loopback curl in one capture; TCP churn
 // and an overflowing listen queue in the other).
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	ascii := fixture.ASCII()
-	for name, frames := range map[string][]*derive.Frame{
-		"16cpu": fixture.Frames16(t),
-		"2cpu":  fixture.Frames2(t),
-	} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			fixture.Golden(t, fmt.Sprintf("%s-%dx%d", name, sz[0], sz[1]), m.View())
-		}
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t), "2cpu": fixture.Frames2(t)},
+		[2]int{80, 24}, [2]int{200, 50})
 }
 
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fs := fixture.Frames2(t)
-	newPanel := func() views.Panel { return New(fixture.ASCII(), time.Second) }
 	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fs[:1], fs}, "e")
 }
 

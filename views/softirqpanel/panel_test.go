@@ -1,7 +1,6 @@
 package softirqpanel
 
 import (
-	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -19,12 +18,12 @@ func show(t *testing.T, frames []*derive.Frame, w, h int) *Model {
 	return fixture.Show(t, New(fixture.ASCII(), time.Second), frames, w, h)
 }
 
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
+
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	fr := fixture.Frames16(t)
-	for _, sz := range [][2]int{{80, 20}, {200, 46}} {
-		fixture.Golden(t, fmt.Sprintf("16cpu-%dx%d", sz[0], sz[1]), show(t, fr, sz[0], sz[1]).View())
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t)}, [2]int{80, 20}, [2]int{200, 46})
 }
 
 // wide replicates the real frame's 16 CPUs to n, as a large machine would show the same
@@ -53,7 +52,6 @@ func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fr := fixture.Frames16(t)
 	big := []*derive.Frame{wide(fr[0], 1024), wide(fr[1], 1024)}
-	newPanel := func() views.Panel { return New(fixture.ASCII(), time.Second) }
 	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fr, fr[:1], big}, "down", "right")
 }
 
