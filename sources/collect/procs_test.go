@@ -71,6 +71,33 @@ func testCollector(root string) (*procCollector, *fakeClock) {
 	return c, clk
 }
 
+// countingCollector is a test collector over a copy of the tree src, in dir, with smaps off
+// so that they stay out of the counts: count returns how often each file name was opened
+// since its last call, for the tests of which files a pass re-reads.
+func countingCollector(t *testing.T, src string) (c *procCollector, clk *fakeClock, dir string, count func() map[string]int) {
+	t.Helper()
+	dir = t.TempDir()
+	copyTree(t, src, dir)
+	c, clk = testCollector(dir)
+	c.smaps.TopK = 0
+	var mu sync.Mutex
+	opened := map[string]int{}
+	c.fault = func(pid int, name string) error {
+		mu.Lock()
+		opened[filepath.Base(name)]++
+		mu.Unlock()
+		return nil
+	}
+	count = func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		m := opened
+		opened = map[string]int{}
+		return m
+	}
+	return c, clk, dir, count
+}
+
 func collectTable(t *testing.T, c *procCollector) *sources.ProcTable {
 	t.Helper()
 	var s sources.Snapshot
@@ -415,25 +442,7 @@ func TestProcCollectorHidepidNote(t *testing.T) {
 // per identity.
 func TestProcCollectorTiers(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	copyTree(t, liveA, dir)
-	c, clk := testCollector(dir)
-	c.smaps.TopK = 0 // keep smaps out of the count
-	var mu sync.Mutex
-	opened := map[string]int{}
-	c.fault = func(pid int, name string) error {
-		mu.Lock()
-		opened[filepath.Base(name)]++
-		mu.Unlock()
-		return nil
-	}
-	count := func() map[string]int {
-		mu.Lock()
-		defer mu.Unlock()
-		m := opened
-		opened = map[string]int{}
-		return m
-	}
+	c, clk, dir, count := countingCollector(t, liveA)
 	collectTable(t, c)
 	if have := count(); have["status"] != 6 || have["io"] != 6 || have["cmdline"] != 6 {
 		t.Errorf("first pass: %v", have)
@@ -475,25 +484,7 @@ func TestProcCollectorTiers(t *testing.T) {
 // says their resident or shared pages changed (reclaim, swap-out).
 func TestProcCollectorStatm(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	copyTree(t, cpu16A, dir)
-	c, clk := testCollector(dir)
-	c.smaps.TopK = 0
-	var mu sync.Mutex
-	opened := map[string]int{}
-	c.fault = func(pid int, name string) error {
-		mu.Lock()
-		opened[filepath.Base(name)]++
-		mu.Unlock()
-		return nil
-	}
-	count := func() map[string]int {
-		mu.Lock()
-		defer mu.Unlock()
-		m := opened
-		opened = map[string]int{}
-		return m
-	}
+	c, clk, dir, count := countingCollector(t, cpu16A)
 	collectTable(t, c)
 	count()
 	for i, want := range []map[string]int{
@@ -742,28 +733,10 @@ func FuzzParseProcStatus(f *testing.F) {
 // processes that did not run get no memory check at all, until statusBackstop.
 func TestProcCollectorReclaimGate(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	copyTree(t, cpu16A, dir)
+	c, clk, dir, count := countingCollector(t, cpu16A)
 	vmstat := mustRead(t, "testdata/i3b-16cpu/a/proc/vmstat") // same machine and instant
 	if err := os.WriteFile(filepath.Join(dir, "vmstat"), vmstat, 0o644); err != nil {
 		t.Fatal(err)
-	}
-	c, clk := testCollector(dir)
-	c.smaps.TopK = 0
-	var mu sync.Mutex
-	opened := map[string]int{}
-	c.fault = func(pid int, name string) error {
-		mu.Lock()
-		opened[filepath.Base(name)]++
-		mu.Unlock()
-		return nil
-	}
-	count := func() map[string]int {
-		mu.Lock()
-		defer mu.Unlock()
-		m := opened
-		opened = map[string]int{}
-		return m
 	}
 	collectTable(t, c)
 	count()

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/ktop-dev/ktop/internal/fixture"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpu"
@@ -16,7 +17,7 @@ import (
 // BenchmarkFrame1024 is the cost of one new frame on a 1024-CPU machine at 200×46 with
 // colour, as a heat grid and as history strips over a full window.
 func BenchmarkFrame1024(b *testing.B) {
-	fr := fixture16(b)
+	fr := fixture.Frames16(b)
 	var frames []*derive.Frame
 	for range 200 {
 		frames = append(frames, wide(fr[1], 1024))

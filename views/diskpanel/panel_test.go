@@ -1,16 +1,10 @@
 package diskpanel
 
 import (
-	"flag"
-	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"github.com/ktop-dev/ktop/internal/fixture"
@@ -20,85 +14,32 @@ import (
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-var t0 = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
-
-func themeFor(p termenv.Profile) *theme.Theme {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(p)
-	return theme.New(r)
-}
-
 // panel sizes a Disk panel to w×h and hands it the frames.
 func panel(t *testing.T, th *theme.Theme, frames []*derive.Frame, w, h int) *Model {
 	t.Helper()
-	m := New(th, time.Second)
-	m.SetSize(w, h)
-	if frames != nil {
-		m.Update(views.FrameMsg{Frames: frames})
-	}
-	checkBlock(t, m.View(), w, h)
-	return m
+	return fixture.Show(t, New(th, time.Second), frames, w, h)
 }
 
-func checkBlock(t *testing.T, v string, w, h int) {
-	t.Helper()
-	lines := strings.Split(v, "\n")
-	if len(lines) != h {
-		t.Errorf("%d×%d: %d lines", w, h, len(lines))
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) != w {
-			t.Errorf("%d×%d: line %d is %d wide: %q", w, h, i, ansi.StringWidth(l), l)
-		}
-	}
-}
-
-func press(s string) tea.KeyMsg {
-	switch s {
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
 
 // TestGolden renders the panel over both real captures at 80×24 and 200×50: the 16-CPU VM
 // while dd wrote to vda and vdb, and the 2-CPU VM while dd read and wrote vda with O_DIRECT.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	ascii := themeFor(termenv.Ascii)
-	for name, frames := range map[string][]*derive.Frame{
-		"16cpu": fixture.Frames(t, t0, fixture.Trees16...),
-		"2cpu":  fixture.Frames(t, t0, fixture.Trees2...),
-	} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			fixture.Golden(t, fmt.Sprintf("%s-%dx%d", name, sz[0], sz[1]), m.View(), *update)
-		}
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t), "2cpu": fixture.Frames2(t)},
+		[2]int{80, 24}, [2]int{200, 50})
 	// Partitions indented under their disks (node_exporter's layout fixture, first sample).
-	m := panel(t, ascii, []*derive.Frame{fixture.PublicDisks(t, t0)}, 100, 30)
-	fixture.Golden(t, "public-first-sample-100x30", m.View(), *update)
+	m := panel(t, fixture.ASCII(), []*derive.Frame{fixture.PublicDisks(t)}, 100, 30)
+	fixture.Golden(t, "public-first-sample-100x30", m.View())
 }
 
 // TestSizeGrid checks the exact block at every size, before any frame, on a first sample and
 // with rates.
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
-	ascii := themeFor(termenv.Ascii)
-	fs := fixture.Frames(t, t0, fixture.Trees16...)
-	for _, sz := range [][2]int{{1, 1}, {40, 12}, {79, 24}, {80, 24}, {81, 24}, {120, 40}, {250, 80}} {
-		for _, frames := range [][]*derive.Frame{nil, fs[:1], fs} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			m.Update(press("z"))
-			checkBlock(t, m.View(), sz[0], sz[1])
-			tile := m.Tile(sz[0], sz[1])
-			checkBlock(t, tile, sz[0], sz[1])
-		}
-	}
+	fs := fixture.Frames16(t)
+	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fs[:1], fs}, "z")
 }
 
 // TestIdleAndSelection follows iostat -z on the 16-CPU capture: only vda did I/O between the
@@ -106,8 +47,8 @@ func TestSizeGrid(t *testing.T) {
 // and the arrows move the selection, the charts following it.
 func TestIdleAndSelection(t *testing.T) {
 	t.Parallel()
-	fs := fixture.Frames(t, t0, fixture.Trees16...)
-	m := panel(t, themeFor(termenv.Ascii), fs, 120, 30)
+	fs := fixture.Frames16(t)
+	m := panel(t, fixture.ASCII(), fs, 120, 30)
 	v := m.View()
 	if !strings.Contains(v, "1 of 11 devices") || strings.Contains(v, "vdb") || strings.Contains(v, "loop0") {
 		t.Errorf("idle devices not hidden:\n%s", v)
@@ -119,7 +60,7 @@ func TestIdleAndSelection(t *testing.T) {
 		t.Error("selection keys enabled with one row")
 	}
 
-	m.Update(press("z"))
+	m.Update(fixture.Key("z"))
 	v = m.View()
 	if !strings.Contains(v, "11 of 11 devices") || !strings.Contains(v, "loop0") || !strings.Contains(v, "zram0") {
 		t.Errorf("z does not show idle devices:\n%s", v)
@@ -130,14 +71,14 @@ func TestIdleAndSelection(t *testing.T) {
 	for _, step := range []struct{ key, want string }{
 		{"down", "vdb"}, {"down", "zram0"}, {"down", "zram0"}, {"up", "vdb"}, {"k", "vda"},
 	} {
-		m.Update(press(step.key))
+		m.Update(fixture.Key(step.key))
 		if m.Selected() != step.want || !strings.Contains(m.View(), step.want+" %util") {
 			t.Errorf("after %s: selected %q, want %q", step.key, m.Selected(), step.want)
 		}
 	}
 	// The selected device stays listed when it goes idle and idle devices are hidden again.
-	m.Update(press("j"))
-	m.Update(press("z"))
+	m.Update(fixture.Key("j"))
+	m.Update(fixture.Key("z"))
 	if v := m.View(); !strings.Contains(v, "▸vdb") || !strings.Contains(v, "2 of 11 devices") {
 		t.Errorf("selected idle vdb not kept:\n%s", v)
 	}
@@ -150,8 +91,8 @@ func TestIdleAndSelection(t *testing.T) {
 // TestPartitions indents partitions under their disk and hides them with p.
 func TestPartitions(t *testing.T) {
 	t.Parallel()
-	f := fixture.PublicDisks(t, t0)
-	m := panel(t, themeFor(termenv.Ascii), []*derive.Frame{f}, 100, 80)
+	f := fixture.PublicDisks(t)
+	m := panel(t, fixture.ASCII(), []*derive.Frame{f}, 100, 80)
 	v := m.View()
 	if !strings.Contains(v, "\n   sda1 ") || !strings.Contains(v, "\n nvme0n1 ") || !strings.Contains(v, "vg0--lv_root") {
 		t.Errorf("partitions not indented, or dm name missing:\n%s", v)
@@ -162,7 +103,7 @@ func TestPartitions(t *testing.T) {
 	if !m.keys.Parts.Enabled() {
 		t.Fatal("partition key disabled")
 	}
-	m.Update(press("p"))
+	m.Update(fixture.Key("p"))
 	if v := m.View(); strings.Contains(v, "sda1") || !strings.Contains(v, "partitions hidden") {
 		t.Errorf("p does not hide partitions:\n%s", v)
 	}
@@ -172,12 +113,12 @@ func TestPartitions(t *testing.T) {
 // past the marks (a modified copy of a real frame), rendered with colours.
 func TestThresholds(t *testing.T) {
 	t.Parallel()
-	fs := fixture.Frames(t, t0, fixture.Trees2...)
+	fs := fixture.Frames2(t)
 	f := *fs[1]
 	f.Disk = append([]derive.Disk(nil), f.Disk...)
 	d := find(&f, "vda")
 	d.Util, d.WAwait, d.RAwait = derive.Some(97), derive.Some(25), derive.Some(150)
-	th := themeFor(termenv.ANSI)
+	th := fixture.Theme(termenv.ANSI)
 	m := panel(t, th, []*derive.Frame{fs[0], &f}, 120, 30)
 	v := m.View()
 	for _, want := range []string{th.Bad.Render("97.0"), th.Warn.Render("25.0"), th.Bad.Render("150.0")} {
@@ -190,8 +131,8 @@ func TestThresholds(t *testing.T) {
 // TestTile lists whole disks with I/O, busiest first, and says so when there is none.
 func TestTile(t *testing.T) {
 	t.Parallel()
-	fs := fixture.Frames(t, t0, fixture.Trees16...)
-	m := panel(t, themeFor(termenv.Ascii), fs, 80, 24)
+	fs := fixture.Frames16(t)
+	m := panel(t, fixture.ASCII(), fs, 80, 24)
 	tile := m.Tile(60, 4)
 	lines := strings.Split(tile, "\n")
 	if !strings.HasPrefix(lines[0], "Disk") || !strings.Contains(lines[0], "%util") {
@@ -205,8 +146,8 @@ func TestTile(t *testing.T) {
 		t.Errorf("TileHeight = %d, %d; want 2, 2 (the head and vda)", least, most)
 	}
 	// Nothing known yet: the status of an unreadable source instead.
-	g := &derive.Frame{Time: t0, Status: map[string]sources.Status{sources.SrcDiskstats: {State: sources.Unavailable, Reason: "open /proc/diskstats: no such file or directory"}}}
-	m = panel(t, themeFor(termenv.Ascii), []*derive.Frame{g}, 80, 10)
+	g := &derive.Frame{Time: fixture.T0, Status: map[string]sources.Status{sources.SrcDiskstats: {State: sources.Unavailable, Reason: "open /proc/diskstats: no such file or directory"}}}
+	m = panel(t, fixture.ASCII(), []*derive.Frame{g}, 80, 10)
 	if v := m.View(); !strings.Contains(v, "n/a: open /proc/diskstats") {
 		t.Errorf("unavailable source not said:\n%s", v)
 	}
@@ -217,7 +158,7 @@ func TestTile(t *testing.T) {
 
 func TestDefs(t *testing.T) {
 	t.Parallel()
-	m := New(themeFor(termenv.Ascii), time.Second)
+	m := New(fixture.ASCII(), time.Second)
 	names := map[string]bool{}
 	for _, d := range m.Defs() {
 		names[d.Name] = true
@@ -237,7 +178,7 @@ func TestDefs(t *testing.T) {
 // 31 s after boot, inside the 16-CPU capture's window (its uptime is 31.48 s at frame b).
 func TestEventMarker(t *testing.T) {
 	t.Parallel()
-	fs := fixture.Frames(t, t0, fixture.Trees16...)
+	fs := fixture.Frames16(t)
 	var segv sources.KmsgRecord
 	for _, r := range fixture.Kmsg(t) {
 		if r.Event == "segfault" {
@@ -247,7 +188,7 @@ func TestEventMarker(t *testing.T) {
 	segv.TsUsec = 31_000_000
 	f := *fs[1]
 	f.Kmsg = &derive.Kmsg{Records: []sources.KmsgRecord{segv}}
-	m := panel(t, themeFor(termenv.Ascii), []*derive.Frame{fs[0], &f}, 120, 30)
+	m := panel(t, fixture.ASCII(), []*derive.Frame{fs[0], &f}, 120, 30)
 	v := m.View()
 	at := f.Time.Add(-480 * time.Millisecond).Format("15:04:05") // 31.48 − 31.00 s before b
 	if strings.Count(v, "▲ segfault "+at) != 2 {

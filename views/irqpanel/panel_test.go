@@ -1,87 +1,30 @@
 package irqpanel
 
 import (
-	"flag"
-	"io"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
-
+	"github.com/ktop-dev/ktop/internal/fixture"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
-	"github.com/ktop-dev/ktop/views/theme"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-func asciiTheme() *theme.Theme {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	return theme.New(r)
-}
 
 // show builds the panel at w×h over frames.
 func show(t *testing.T, frames []*derive.Frame, w, h int) *Model {
 	t.Helper()
-	m := New(asciiTheme(), time.Second)
-	m.SetSize(w, h)
-	m.Update(views.FrameMsg{Frames: frames})
-	checkSize(t, m.View(), w, h)
-	return m
+	return fixture.Show(t, New(fixture.ASCII(), time.Second), frames, w, h)
 }
 
-func checkSize(t *testing.T, v string, w, h int) {
-	t.Helper()
-	lines := strings.Split(v, "\n")
-	if len(lines) != h {
-		t.Errorf("%d×%d: %d lines", w, h, len(lines))
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) != w {
-			t.Errorf("%d×%d: line %d is %d wide: %q", w, h, i, ansi.StringWidth(l), l)
-		}
-	}
-}
-
-func golden(t *testing.T, name, have string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(have), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if string(want) != have {
-		t.Errorf("%s differs:\nwant:\n%s\nhave:\n%s", path, want, have)
-	}
-}
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	fr := fixture16(t)
-	for _, sz := range [][2]int{{80, 20}, {200, 46}} {
-		m := show(t, fr, sz[0], sz[1])
-		golden(t, "16cpu-"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1]), m.View())
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t)}, [2]int{80, 20}, [2]int{200, 46})
 }
 
 // wide replicates the real frame's 16 CPUs to n, as a large machine would show the same
@@ -110,19 +53,14 @@ func wide(f *derive.Frame, n int) *derive.Frame {
 
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
-	fr := fixture16(t)
+	fr := fixture.Frames16(t)
 	big := []*derive.Frame{wide(fr[0], 1024), wide(fr[1], 1024)}
-	for _, frames := range [][]*derive.Frame{fr, fr[:1], big, nil} {
-		for _, sz := range [][2]int{{1, 1}, {40, 12}, {79, 24}, {80, 24}, {81, 24}, {120, 40}, {250, 80}} {
-			m := show(t, frames, sz[0], sz[1])
-			checkSize(t, m.Tile(sz[0], min(sz[1], 2)), sz[0], min(sz[1], 2))
-		}
-	}
+	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fr, fr[:1], big}, "end", "right")
 }
 
 func TestRowOrder(t *testing.T) {
 	t.Parallel()
-	g := grid(fixture16(t)[1])
+	g := grid(fixture.Frames16(t)[1])
 	var labels []string
 	for _, r := range g.Rows[:9] {
 		labels = append(labels, r.Label)
@@ -158,7 +96,7 @@ func TestDeviceName(t *testing.T) {
 
 func TestScroll(t *testing.T) {
 	t.Parallel()
-	m := show(t, fixture16(t), 80, 20)
+	m := show(t, fixture.Frames16(t), 80, 20)
 	if !m.keys.Down.Enabled() || m.keys.Right.Enabled() {
 		t.Fatalf("80×20 over 40 rows and 16 CPUs: rows scroll %v (want true), CPUs scroll %v (want false)", m.keys.Down.Enabled(), m.keys.Right.Enabled())
 	}
@@ -167,18 +105,18 @@ func TestScroll(t *testing.T) {
 		want int
 	}{{"down", 1}, {"j", 2}, {"pgdown", 14}, {"end", 28}, {"down", 28}, {"k", 27}, {"home", 0}, {"up", 0}}
 	for i, s := range steps {
-		m.Update(keyMsg(s.key))
+		m.Update(fixture.Key(s.key))
 		if have := m.Offset(); have != s.want {
 			t.Errorf("step %d (%s): offset %d, want %d", i, s.key, have, s.want)
 		}
 	}
-	m.Update(keyMsg("end"))
+	m.Update(fixture.Key("end"))
 	if v := m.View(); !strings.Contains(v, "rows 29-40 of 40") || !strings.Contains(v, "MIS") {
 		t.Errorf("end does not show the last rows:\n%s", v)
 	}
-	fr := fixture16(t)
+	fr := fixture.Frames16(t)
 	m = show(t, []*derive.Frame{wide(fr[0], 1024), wide(fr[1], 1024)}, 120, 30)
-	m.Update(keyMsg("right"))
+	m.Update(fixture.Key("right"))
 	if m.Column() == 0 || !strings.Contains(m.View(), "CPUs ") {
 		t.Errorf("1024 CPUs: → did not scroll (column %d):\n%s", m.Column(), m.View())
 	}
@@ -186,7 +124,7 @@ func TestScroll(t *testing.T) {
 
 func TestTLBZeroNote(t *testing.T) {
 	t.Parallel()
-	fr := fixture16(t)
+	fr := fixture.Frames16(t)
 	if v := show(t, fr, 120, 30).View(); strings.Contains(v, "TLB 0 is") {
 		t.Errorf("note shown although the fixture has 9.1 TLB shootdowns/s:\n%s", v)
 	}
@@ -202,9 +140,9 @@ func TestTLBZeroNote(t *testing.T) {
 
 func TestMissingAndUnavailable(t *testing.T) {
 	t.Parallel()
-	fr := fixture16(t)
+	fr := fixture.Frames16(t)
 	v := show(t, fr[:1], 200, 46).View()
-	if loc := lineWith(v, "LOC local timer"); strings.Contains(loc, "0") || strings.Count(loc, views.Missing) != 17 {
+	if loc := fixture.LineWith(v, "LOC local timer"); strings.Contains(loc, "0") || strings.Count(loc, views.Missing) != 17 {
 		t.Errorf("first-sample LOC row: %q", loc)
 	}
 	f := *fr[1]
@@ -222,38 +160,9 @@ func TestMissingAndUnavailable(t *testing.T) {
 
 func TestTile(t *testing.T) {
 	t.Parallel()
-	m := show(t, fixture16(t), 80, 20)
+	m := show(t, fixture.Frames16(t), 80, 20)
 	want := "irq/s  TLB 9.1  CAL 770  RES 659  LOC 3.4k  top dev 31 virtio0-req.0 3.7"
 	if have := strings.TrimRight(strings.Split(m.Tile(80, 2), "\n")[0], " "); have != want {
 		t.Errorf("tile:\nhave %q\nwant %q", have, want)
 	}
-}
-
-func lineWith(v, s string) string {
-	for _, l := range strings.Split(v, "\n") {
-		if strings.Contains(l, s) {
-			return l
-		}
-	}
-	return ""
-}
-
-func keyMsg(k string) tea.KeyMsg {
-	switch k {
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	case "pgdown":
-		return tea.KeyMsg{Type: tea.KeyPgDown}
-	case "home":
-		return tea.KeyMsg{Type: tea.KeyHome}
-	case "end":
-		return tea.KeyMsg{Type: tea.KeyEnd}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }

@@ -1,14 +1,10 @@
 package kmsgpanel
 
 import (
-	"flag"
-	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
@@ -20,20 +16,10 @@ import (
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-var t0 = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
-
 // bootUptime is the uptime the test frames give the first of them. The capture of the
 // development machine's log (346 records up to 541.43 s) kept no uptime, so the frames put the
-// boot 545 s before t0: every record then lies before the frame that brings it.
+// boot 545 s before fixture.T0: every record then lies before the frame that brings it.
 const bootUptime = 545.0
-
-func themeFor(p termenv.Profile) *theme.Theme {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(p)
-	return theme.New(r)
-}
 
 // logFrames spreads the real kernel log over ten frames one second apart, as ktop receives
 // it: the first carries the backlog (records 0–199), each later one a batch of the rest.
@@ -42,7 +28,7 @@ func logFrames(t *testing.T) []*derive.Frame {
 	recs := fixture.Kmsg(t)
 	fs := make([]*derive.Frame, 10)
 	for i := range fs {
-		fs[i] = &derive.Frame{Seq: uint64(i + 1), Time: t0.Add(time.Duration(i) * time.Second),
+		fs[i] = &derive.Frame{Seq: uint64(i + 1), Time: fixture.T0.Add(time.Duration(i) * time.Second),
 			UptimeS: derive.Some(bootUptime + float64(i)), Kmsg: &derive.Kmsg{Records: []sources.KmsgRecord{}},
 			Status: map[string]sources.Status{sources.SrcKmsg: {State: sources.OK}}}
 	}
@@ -57,71 +43,25 @@ func logFrames(t *testing.T) []*derive.Frame {
 
 func panel(t *testing.T, th *theme.Theme, frames []*derive.Frame, w, h int) *Model {
 	t.Helper()
-	m := New(th, time.Second)
-	m.SetSize(w, h)
-	if frames != nil {
-		m.Update(views.FrameMsg{Frames: frames})
-	}
-	checkBlock(t, m.View(), w, h)
-	return m
+	return fixture.Show(t, New(th, time.Second), frames, w, h)
 }
 
-func checkBlock(t *testing.T, v string, w, h int) {
-	t.Helper()
-	lines := strings.Split(v, "\n")
-	if len(lines) != h {
-		t.Errorf("%d×%d: %d lines", w, h, len(lines))
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) != w {
-			t.Errorf("%d×%d: line %d is %d wide: %q", w, h, i, ansi.StringWidth(l), l)
-		}
-	}
-}
-
-func press(s string) tea.KeyMsg {
-	switch s {
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "pgup":
-		return tea.KeyMsg{Type: tea.KeyPgUp}
-	case "end":
-		return tea.KeyMsg{Type: tea.KeyEnd}
-	case "home":
-		return tea.KeyMsg{Type: tea.KeyHome}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
-}
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	ascii := themeFor(termenv.Ascii)
 	fs := logFrames(t)
-	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-		m := panel(t, ascii, fs, sz[0], sz[1])
-		fixture.Golden(t, fmt.Sprintf("tail-%dx%d", sz[0], sz[1]), m.View(), *update)
-	}
-	m := panel(t, ascii, fs, 80, 24)
-	m.Update(press("w"))
-	fixture.Golden(t, "warnings-80x24", m.View(), *update)
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"tail": fs}, [2]int{80, 24}, [2]int{200, 50})
+	m := panel(t, fixture.ASCII(), fs, 80, 24)
+	m.Update(fixture.Key("w"))
+	fixture.Golden(t, "warnings-80x24", m.View())
 }
 
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
-	ascii := themeFor(termenv.Ascii)
 	fs := logFrames(t)
-	for _, sz := range [][2]int{{1, 1}, {40, 12}, {79, 24}, {80, 24}, {81, 24}, {120, 40}, {250, 80}} {
-		for _, frames := range [][]*derive.Frame{nil, fs[:1], fs} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			m.Update(press("pgup"))
-			checkBlock(t, m.View(), sz[0], sz[1])
-			for _, h := range []int{1, 2, sz[1]} {
-				checkBlock(t, m.Tile(sz[0], h), sz[0], h)
-			}
-		}
-	}
+	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fs[:1], fs}, "pgup")
 }
 
 // TestAccumulate: windows overlap and repeat, yet each record is held once; the newest are
@@ -130,7 +70,7 @@ func TestSizeGrid(t *testing.T) {
 func TestAccumulate(t *testing.T) {
 	t.Parallel()
 	fs := logFrames(t)
-	m := panel(t, themeFor(termenv.Ascii), nil, 200, 20)
+	m := panel(t, fixture.ASCII(), nil, 200, 20)
 	for end := 1; end <= len(fs); end++ {
 		m.Update(views.FrameMsg{Frames: fs[max(end-4, 0):end]})
 	}
@@ -139,8 +79,8 @@ func TestAccumulate(t *testing.T) {
 		t.Fatalf("%d records held, want %d", have, want)
 	}
 	v := m.View()
-	// Record 345 ("loop0: detected capacity change"), logged at 541.428380 s: boot is t0 − 545 s.
-	wall := t0.Add(-545 * time.Second).Add(541428380 * time.Microsecond).Format("15:04:05")
+	// Record 345 ("loop0: detected capacity change"), logged at 541.428380 s: boot is fixture.T0 − 545 s.
+	wall := fixture.T0.Add(-545 * time.Second).Add(541428380 * time.Microsecond).Format("15:04:05")
 	if !strings.Contains(v, "[  541.428380] "+wall+" info   loop0: detected capacity change") {
 		t.Errorf("tail line missing or wrong (want wall %s):\n%s", wall, v)
 	}
@@ -151,7 +91,7 @@ func TestAccumulate(t *testing.T) {
 		t.Errorf("title line:\n%s", v)
 	}
 
-	m = panel(t, themeFor(termenv.Ascii), nil, 200, 20)
+	m = panel(t, fixture.ASCII(), nil, 200, 20)
 	m.limit = 100
 	m.Update(views.FrameMsg{Frames: fs})
 	m.Update(views.FrameMsg{Frames: fs[:1]}) // the backlog again: all older than what is held
@@ -164,7 +104,7 @@ func TestAccumulate(t *testing.T) {
 func TestCursor(t *testing.T) {
 	t.Parallel()
 	fs := logFrames(t)
-	m := panel(t, themeFor(termenv.Ascii), fs, 200, 20)
+	m := panel(t, fixture.ASCII(), fs, 200, 20)
 	m.Update(views.FrameMsg{Frames: fs[:1]})
 	if v := m.View(); !strings.Contains(v, "200 records") || strings.Contains(v, "segfault") {
 		t.Errorf("records from later frames shown at the first frame:\n%s", v)
@@ -175,8 +115,8 @@ func TestCursor(t *testing.T) {
 func TestScroll(t *testing.T) {
 	t.Parallel()
 	fs := logFrames(t)
-	m := panel(t, themeFor(termenv.Ascii), fs[:5], 120, 11) // ten lines of records
-	m.Update(press("up"))
+	m := panel(t, fixture.ASCII(), fs[:5], 120, 11) // ten lines of records
+	m.Update(fixture.Key("up"))
 	if m.Following() || !strings.Contains(m.View(), "scrolled") {
 		t.Fatal("up did not stop following")
 	}
@@ -185,17 +125,17 @@ func TestScroll(t *testing.T) {
 	if v := m.View(); strings.Split(v, "\n")[1] != strings.Split(scrolled, "\n")[1] {
 		t.Errorf("new records moved the scrolled view:\n%s\nwas:\n%s", v, scrolled)
 	}
-	m.Update(press("end"))
+	m.Update(fixture.Key("end"))
 	if !m.Following() || !strings.Contains(m.View(), "loop0: detected capacity change") {
 		t.Errorf("end does not follow the tail:\n%s", m.View())
 	}
-	m.Update(press("home"))
+	m.Update(fixture.Key("home"))
 	if v := m.View(); !strings.Contains(strings.Split(v, "\n")[1], "[    0.000000]") {
 		t.Errorf("home does not show the oldest:\n%s", v)
 	}
-	m.Update(press("down"))
+	m.Update(fixture.Key("down"))
 	for range 400 {
-		m.Update(press("down"))
+		m.Update(fixture.Key("down"))
 	}
 	if !m.Following() {
 		t.Error("scrolling down to the tail does not follow again")
@@ -206,8 +146,8 @@ func TestScroll(t *testing.T) {
 // nothing else.
 func TestWarnFilter(t *testing.T) {
 	t.Parallel()
-	m := panel(t, themeFor(termenv.Ascii), logFrames(t), 200, 60)
-	m.Update(press("w"))
+	m := panel(t, fixture.ASCII(), logFrames(t), 200, 60)
+	m.Update(fixture.Key("w"))
 	lines := strings.Split(m.View(), "\n")
 	n := 0
 	for _, l := range lines[1:] {
@@ -234,7 +174,7 @@ func TestWarnFilter(t *testing.T) {
 // TestLevelsColoured renders with colours: err red, warn yellow, debug dim.
 func TestLevelsColoured(t *testing.T) {
 	t.Parallel()
-	th := themeFor(termenv.ANSI)
+	th := fixture.Theme(termenv.ANSI)
 	recs := fixture.Kmsg(t)
 	var picked []sources.KmsgRecord
 	for _, lvl := range []int{0, 4, 6, 7} {
@@ -245,7 +185,7 @@ func TestLevelsColoured(t *testing.T) {
 			}
 		}
 	}
-	f := &derive.Frame{Time: t0, Kmsg: &derive.Kmsg{Records: picked}}
+	f := &derive.Frame{Time: fixture.T0, Kmsg: &derive.Kmsg{Records: picked}}
 	v := panel(t, th, []*derive.Frame{f}, 200, 10).View()
 	for _, r := range picked {
 		st := map[int]lipgloss.Style{0: th.Bad, 4: th.Warn, 6: th.Value, 7: th.Dim}[r.Level]
@@ -262,17 +202,17 @@ func TestLevelsColoured(t *testing.T) {
 // TestUnavailableAndLost: without permission the reason shows; lost records warn.
 func TestUnavailableAndLost(t *testing.T) {
 	t.Parallel()
-	f := &derive.Frame{Time: t0, Status: map[string]sources.Status{sources.SrcKmsg: {State: sources.Unavailable,
+	f := &derive.Frame{Time: fixture.T0, Status: map[string]sources.Status{sources.SrcKmsg: {State: sources.Unavailable,
 		Reason: "/dev/kmsg: needs CAP_SYSLOG or root; kernel.dmesg_restrict=1"}}}
-	m := panel(t, themeFor(termenv.Ascii), []*derive.Frame{f}, 100, 10)
+	m := panel(t, fixture.ASCII(), []*derive.Frame{f}, 100, 10)
 	if v := m.View(); !strings.Contains(v, "n/a: /dev/kmsg: needs CAP_SYSLOG or root; kernel.dmesg_restrict=1") {
 		t.Errorf("reason not shown:\n%s", v)
 	}
 	if tile := m.Tile(100, 3); !strings.Contains(tile, "n/a: /dev/kmsg: needs CAP_SYSLOG") {
 		t.Errorf("tile lacks the reason:\n%s", tile)
 	}
-	th := themeFor(termenv.ANSI)
-	f = &derive.Frame{Time: t0, Kmsg: &derive.Kmsg{Records: []sources.KmsgRecord{}, Lost: 3}}
+	th := fixture.Theme(termenv.ANSI)
+	f = &derive.Frame{Time: fixture.T0, Kmsg: &derive.Kmsg{Records: []sources.KmsgRecord{}, Lost: 3}}
 	if v := panel(t, th, []*derive.Frame{f}, 100, 10).View(); !strings.Contains(v, th.Warn.Render("3")) {
 		t.Errorf("lost records not highlighted:\n%s", v)
 	}
@@ -281,7 +221,7 @@ func TestUnavailableAndLost(t *testing.T) {
 // TestTile: the newest warnings and worse (and events) first.
 func TestTile(t *testing.T) {
 	t.Parallel()
-	m := panel(t, themeFor(termenv.Ascii), logFrames(t), 80, 24)
+	m := panel(t, fixture.ASCII(), logFrames(t), 80, 24)
 	lines := strings.Split(m.Tile(120, 4), "\n")
 	if !strings.Contains(lines[0], "warnings or worse in the last 346 records") || !strings.Contains(lines[1], "segfault") {
 		t.Errorf("tile:\n%s", strings.Join(lines, "\n"))
@@ -293,7 +233,7 @@ func TestTile(t *testing.T) {
 
 func TestDefs(t *testing.T) {
 	t.Parallel()
-	for _, d := range New(themeFor(termenv.Ascii), time.Second).Defs() {
+	for _, d := range New(fixture.ASCII(), time.Second).Defs() {
 		if d.Meaning == "" || d.Source == "" {
 			t.Errorf("def %q incomplete", d.Name)
 		}

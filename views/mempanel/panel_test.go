@@ -1,15 +1,11 @@
 package mempanel
 
 import (
-	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
@@ -20,56 +16,22 @@ import (
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-var t0 = time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
-
-func themeFor(p termenv.Profile) *theme.Theme {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(p)
-	return theme.New(r)
-}
-
 func panel(t *testing.T, th *theme.Theme, frames []*derive.Frame, w, h int) *Model {
 	t.Helper()
-	m := New(th, time.Second)
-	m.SetSize(w, h)
-	if frames != nil {
-		m.Update(views.FrameMsg{Frames: frames})
-	}
-	checkBlock(t, m.View(), w, h)
-	return m
+	return fixture.Show(t, New(th, time.Second), frames, w, h)
 }
 
-func checkBlock(t *testing.T, v string, w, h int) {
-	t.Helper()
-	lines := strings.Split(v, "\n")
-	if len(lines) != h {
-		t.Errorf("%d×%d: %d lines", w, h, len(lines))
-	}
-	for i, l := range lines {
-		if ansi.StringWidth(l) != w {
-			t.Errorf("%d×%d: line %d is %d wide: %q", w, h, i, ansi.StringWidth(l), l)
-		}
-	}
-}
+// newPanel is a fresh panel in the ASCII theme, for the shared grid and golden checks.
+func newPanel() views.Panel { return New(fixture.ASCII(), time.Second) }
 
 // TestGolden renders the panel over both real captures at 80×24 and 200×50.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	ascii := themeFor(termenv.Ascii)
-	for name, frames := range map[string][]*derive.Frame{
-		"16cpu": fixture.Frames(t, t0, fixture.Trees16...),
-		"2cpu":  fixture.Frames(t, t0, fixture.Trees2...),
-	} {
-		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			fixture.Golden(t, fmt.Sprintf("%s-%dx%d", name, sz[0], sz[1]), m.View(), *update)
-		}
-	}
+	fixture.Goldens(t, newPanel, map[string][]*derive.Frame{"16cpu": fixture.Frames16(t), "2cpu": fixture.Frames2(t)},
+		[2]int{80, 24}, [2]int{200, 50})
 	// The panel's body in an 80×24 terminal: the pressure table folds so the charts fit.
-	m := panel(t, ascii, fixture.Frames(t, t0, fixture.Trees2...), 80, 20)
-	fixture.Golden(t, "2cpu-80x20", m.View(), *update)
+	m := panel(t, fixture.ASCII(), fixture.Frames2(t), 80, 20)
+	fixture.Golden(t, "2cpu-80x20", m.View())
 	if v := m.View(); !strings.Contains(v, "some%") || !strings.Contains(v, "Mem used") {
 		t.Errorf("80×20: pressure not folded or charts missing:\n%s", v)
 	}
@@ -77,27 +39,17 @@ func TestGolden(t *testing.T) {
 
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
-	ascii := themeFor(termenv.Ascii)
-	fs := fixture.Frames(t, t0, fixture.Trees2...)
-	for _, sz := range [][2]int{{1, 1}, {40, 12}, {79, 24}, {80, 24}, {81, 24}, {120, 40}, {250, 80}} {
-		for _, frames := range [][]*derive.Frame{nil, fs[:1], fs} {
-			m := panel(t, ascii, frames, sz[0], sz[1])
-			m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("i")})
-			checkBlock(t, m.View(), sz[0], sz[1])
-			for _, h := range []int{1, 2, 3, sz[1]} {
-				checkBlock(t, m.Tile(sz[0], h), sz[0], h)
-			}
-		}
-	}
+	fs := fixture.Frames2(t)
+	fixture.SizeGrid(t, newPanel, [][]*derive.Frame{fs[:1], fs}, "i")
 }
 
 // TestBar checks the bar on the 2-CPU capture's meminfo: its parts add up to the width, and
 // the available mark sits at used / total.
 func TestBar(t *testing.T) {
 	t.Parallel()
-	fs := fixture.Frames(t, t0, fixture.Trees2...)
+	fs := fixture.Frames2(t)
 	mem := fs[1].Mem
-	m := panel(t, themeFor(termenv.Ascii), fs, 100, 30)
+	m := panel(t, fixture.ASCII(), fs, 100, 30)
 	line := strings.Split(m.View(), "\n")[1]
 	if !strings.HasPrefix(line, "Mem      ") {
 		t.Fatalf("bar line %q", line)
@@ -124,7 +76,7 @@ func TestBar(t *testing.T) {
 // use, swapping out, scanning directly and one OOM kill, rendered with colours.
 func TestSwapAndHighlights(t *testing.T) {
 	t.Parallel()
-	fs := fixture.Frames(t, t0, fixture.Trees2...)
+	fs := fixture.Frames2(t)
 	f := *fs[1]
 	mem, pg, sw := *f.Mem, *f.Paging, *f.Swap
 	mem.SwapTotalKB, mem.SwapUsedKB, mem.SwapFreeKB = 4<<20, 1<<20, 3<<20
@@ -132,7 +84,7 @@ func TestSwapAndHighlights(t *testing.T) {
 	pg.OOMKills, pg.PgscandS = derive.Some(1), derive.Some(1200)
 	sw.SoKBS = derive.Some(640)
 	f.Mem, f.Paging, f.Swap = &mem, &pg, &sw
-	th := themeFor(termenv.ANSI)
+	th := fixture.Theme(termenv.ANSI)
 	v := panel(t, th, []*derive.Frame{fs[0], &f}, 160, 40).View()
 	for _, want := range []string{
 		th.Label.Render("oom_kill") + " " + th.Bad.Render("1"),
@@ -145,7 +97,7 @@ func TestSwapAndHighlights(t *testing.T) {
 			t.Errorf("view lacks %q", want)
 		}
 	}
-	ascii := panel(t, themeFor(termenv.Ascii), fs, 100, 30).View()
+	ascii := panel(t, fixture.ASCII(), fs, 100, 30).View()
 	if !strings.Contains(ascii, "Swap     none configured") {
 		t.Errorf("no swap not said:\n%s", ascii)
 	}
@@ -155,14 +107,14 @@ func TestSwapAndHighlights(t *testing.T) {
 // kernel without PSI says why instead of zeros.
 func TestPSI(t *testing.T) {
 	t.Parallel()
-	fs := fixture.Frames(t, t0, fixture.Trees16...)
+	fs := fixture.Frames16(t)
 	io := fs[1].PSI.IO.Some
-	v := panel(t, themeFor(termenv.Ascii), fs, 120, 40).View()
+	v := panel(t, fixture.ASCII(), fs, 120, 40).View()
 	want := fmt.Sprintf("io some %s %6.2f %6.2f %6.2f", views.Num(io.Stall, 2), io.Avg10, io.Avg60, io.Avg300)
 	if !strings.Contains(strings.Join(strings.Fields(v), " "), strings.Join(strings.Fields(want), " ")) {
 		t.Errorf("view lacks %q:\n%s", want, v)
 	}
-	v = panel(t, themeFor(termenv.Ascii), fs[:1], 120, 40).View()
+	v = panel(t, fixture.ASCII(), fs[:1], 120, 40).View()
 	if !strings.Contains(v, "memory some") || !strings.Contains(v, "     —") {
 		t.Errorf("first sample must show — for stall %%:\n%s", v)
 	}
@@ -170,7 +122,7 @@ func TestPSI(t *testing.T) {
 	f.PSI = nil
 	f.Status = map[string]sources.Status{sources.SrcPSI: {State: sources.Unavailable,
 		Reason: "/proc/pressure/cpu: PSI disabled or unsupported: boot with psi=1 (kernel ≥ 4.20, CONFIG_PSI)"}}
-	m := panel(t, themeFor(termenv.Ascii), []*derive.Frame{&f}, 160, 40)
+	m := panel(t, fixture.ASCII(), []*derive.Frame{&f}, 160, 40)
 	if v := m.View(); !strings.Contains(v, "PSI      n/a: /proc/pressure/cpu: PSI disabled") {
 		t.Errorf("unavailable PSI not said:\n%s", v)
 	}
@@ -182,11 +134,11 @@ func TestPSI(t *testing.T) {
 // TestPressureKey switches the pressure chart between memory and io.
 func TestPressureKey(t *testing.T) {
 	t.Parallel()
-	m := panel(t, themeFor(termenv.Ascii), fixture.Frames(t, t0, fixture.Trees16...), 120, 40)
+	m := panel(t, fixture.ASCII(), fixture.Frames16(t), 120, 40)
 	if !strings.Contains(m.View(), "PSI memory some") {
 		t.Fatalf("no memory pressure chart:\n%s", m.View())
 	}
-	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("i")})
+	m.Update(fixture.Key("i"))
 	if !strings.Contains(m.View(), "PSI io some") || m.ShortHelp()[0].Help().Desc != "chart memory pressure" {
 		t.Errorf("i did not switch to io:\n%s", m.View())
 	}
@@ -199,7 +151,7 @@ func TestPressureKey(t *testing.T) {
 
 func TestTile(t *testing.T) {
 	t.Parallel()
-	m := panel(t, themeFor(termenv.Ascii), fixture.Frames(t, t0, fixture.Trees16...), 80, 24)
+	m := panel(t, fixture.ASCII(), fixture.Frames16(t), 80, 24)
 	lines := strings.Split(m.Tile(80, 3), "\n")
 	if !strings.HasPrefix(lines[0], "Mem") || !strings.Contains(lines[1], "available") || !strings.HasPrefix(lines[2], "PSI") {
 		t.Errorf("tile:\n%s", strings.Join(lines, "\n"))
@@ -212,7 +164,7 @@ func TestTile(t *testing.T) {
 
 func TestDefs(t *testing.T) {
 	t.Parallel()
-	for _, d := range New(themeFor(termenv.Ascii), time.Second).Defs() {
+	for _, d := range New(fixture.ASCII(), time.Second).Defs() {
 		if d.Meaning == "" || d.Source == "" || d.Formula == "" {
 			t.Errorf("def %q incomplete", d.Name)
 		}

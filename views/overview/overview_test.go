@@ -1,34 +1,18 @@
 package overview
 
 import (
-	"flag"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
-	"github.com/ktop-dev/ktop/sources"
-	"github.com/ktop-dev/ktop/sources/collect"
-	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/internal/fixture"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/cpupanel"
-	"github.com/ktop-dev/ktop/views/theme"
 )
-
-func asciiTheme() *theme.Theme {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	return theme.New(r)
-}
 
 // fake is a panel test double: a fixed list of tile lines and fixed heights. It records the
 // size of the last tile asked for.
@@ -81,23 +65,9 @@ func checklist() []views.Panel {
 }
 
 func newModel(ps []views.Panel, w, h int) *Model {
-	m := New(asciiTheme(), ps)
+	m := New(fixture.ASCII(), ps)
 	m.SetSize(w, h)
 	return m
-}
-
-// checkBlock fails unless v is exactly h lines of exactly w cells.
-func checkBlock(t *testing.T, v string, w, h int) {
-	t.Helper()
-	ls := strings.Split(v, "\n")
-	if len(ls) != h {
-		t.Errorf("%d×%d: %d lines", w, h, len(ls))
-	}
-	for i, l := range ls {
-		if have := ansi.StringWidth(l); have != w {
-			t.Errorf("%d×%d: line %d is %d cells: %q", w, h, i, have, l)
-		}
-	}
 }
 
 func TestSizeGrid(t *testing.T) {
@@ -105,9 +75,9 @@ func TestSizeGrid(t *testing.T) {
 	sizes := [][2]int{{1, 1}, {10, 3}, {40, 12}, {60, 10}, {79, 20}, {80, 20}, {81, 20}, {120, 36}, {200, 46}, {250, 76}, {500, 196}}
 	for _, sz := range sizes {
 		w, h := sz[0], sz[1]
-		checkBlock(t, newModel(checklist(), w, h).View(), w, h)
-		checkBlock(t, newModel(nil, w, h).View(), w, h)
-		checkBlock(t, newModel(checklist(), 1, 1).Tile(w, h), w, h)
+		fixture.CheckBlock(t, newModel(checklist(), w, h).View(), w, h)
+		fixture.CheckBlock(t, newModel(nil, w, h).View(), w, h)
+		fixture.CheckBlock(t, newModel(checklist(), 1, 1).Tile(w, h), w, h)
 	}
 }
 
@@ -159,7 +129,7 @@ func TestTooSmall(t *testing.T) {
 	ps := checklist()
 	m := newModel(ps, 60, 8)
 	v := m.View()
-	checkBlock(t, v, 60, 8)
+	fixture.CheckBlock(t, v, 60, 8)
 	ls := strings.Split(v, "\n")
 	last := ls[len(ls)-1]
 	if !strings.HasPrefix(last, "not shown: ") || !strings.Contains(last, "0 Kernel log") {
@@ -170,7 +140,7 @@ func TestTooSmall(t *testing.T) {
 	}
 	// The focus follows to a visible tile when the one it was on no longer fits.
 	big := newModel(ps, 80, 20)
-	big.Update(keyMsg("end"))
+	big.Update(fixture.Key("end"))
 	if want, have := len(ps)-1, big.focus; want != have {
 		t.Fatalf("end: focus %d, want %d", have, want)
 	}
@@ -178,26 +148,6 @@ func TestTooSmall(t *testing.T) {
 	if big.plan.index(big.focus) < 0 {
 		t.Errorf("focus %d is on a hidden tile", big.focus)
 	}
-}
-
-func keyMsg(s string) tea.KeyMsg {
-	switch s {
-	case "up":
-		return tea.KeyMsg{Type: tea.KeyUp}
-	case "down":
-		return tea.KeyMsg{Type: tea.KeyDown}
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	case "home":
-		return tea.KeyMsg{Type: tea.KeyHome}
-	case "end":
-		return tea.KeyMsg{Type: tea.KeyEnd}
-	case "enter":
-		return tea.KeyMsg{Type: tea.KeyEnter}
-	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
 }
 
 // TestFocusKeys moves the focus around a three-column grid and a one-column one.
@@ -233,7 +183,7 @@ func TestFocusKeys(t *testing.T) {
 	for _, tc := range tests {
 		m := newModel(grid(), tc.w, tc.h)
 		for _, k := range tc.keys {
-			m.Update(keyMsg(k))
+			m.Update(fixture.Key(k))
 		}
 		if have := m.focus; have != tc.want {
 			t.Errorf("%d×%d %v: focus %d, want %d", tc.w, tc.h, tc.keys, have, tc.want)
@@ -257,9 +207,9 @@ func TestExpand(t *testing.T) {
 	t.Parallel()
 	ps := checklist()
 	m := newModel(ps, 200, 46)
-	m.Update(keyMsg("right"))
+	m.Update(fixture.Key("right"))
 	for _, k := range []string{"e", "enter"} {
-		cmd := m.Update(keyMsg(k))
+		cmd := m.Update(fixture.Key(k))
 		if cmd == nil {
 			t.Fatalf("%s: no command", k)
 		}
@@ -278,7 +228,7 @@ func TestFocusMark(t *testing.T) {
 	t.Parallel()
 	for _, sz := range [][2]int{{80, 20}, {200, 46}} {
 		m := newModel(checklist(), sz[0], sz[1])
-		m.Update(keyMsg("down"))
+		m.Update(fixture.Key("down"))
 		v := m.View()
 		if want, have := 1, strings.Count(v, focusMark); want != have {
 			t.Errorf("%v: %d focus marks, want %d", sz, have, want)
@@ -318,53 +268,10 @@ func TestLayoutFillsAndBalances(t *testing.T) {
 	}
 }
 
-// fixtureFrames derives the two real 16-CPU samples, read with collect's parsers.
-func fixtureFrames(t *testing.T) []*derive.Frame {
-	t.Helper()
-	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
-	var prev *sources.Snapshot
-	var out []*derive.Frame
-	for i, d := range []string{"a", "b"} {
-		root := filepath.Join("../../sources/collect/testdata/16cpu", d)
-		at := t0.Add(time.Duration(i) * time.Second)
-		s := &sources.Snapshot{Seq: uint64(i + 1), Time: at}
-		read := func(src, path string, parse func([]byte) error) {
-			b, err := collect.ReadFile(filepath.Join(root, path))
-			if err == nil {
-				err = parse(b)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.SetStatus(src, sources.StatusOf(err))
-		}
-		read(sources.SrcStat, "proc/stat", func(b []byte) error {
-			st, err := collect.ParseStat(b)
-			if err == nil {
-				st.At = at
-				s.Stat = st
-			}
-			return err
-		})
-		read(sources.SrcLoadavg, "proc/loadavg", func(b []byte) (err error) { s.Load, err = collect.ParseLoadavg(b); return err })
-		read(sources.SrcMeminfo, "proc/meminfo", func(b []byte) (err error) { s.Mem, err = collect.ParseMeminfo(b); return err })
-		read(sources.SrcCPUOnline, "sys/devices/system/cpu/online", func(b []byte) error {
-			on, err := collect.ParseCPUList(b)
-			if err == nil {
-				s.Online = &sources.CPUSet{Online: on}
-			}
-			return err
-		})
-		out = append(out, derive.Derive(prev, s))
-		prev = s
-	}
-	return out
-}
-
 // withCPU is the real CPU panel fed the fixture, then the checklist's other fakes.
 func withCPU(t *testing.T) []views.Panel {
-	cpu := cpupanel.New(asciiTheme(), time.Second)
-	cpu.Update(views.FrameMsg{Frames: fixtureFrames(t)})
+	cpu := cpupanel.New(fixture.ASCII(), time.Second)
+	cpu.Update(views.FrameMsg{Frames: fixture.Frames16(t)})
 	return append([]views.Panel{cpu}, checklist()[1:]...)
 }
 
@@ -381,8 +288,6 @@ func TestRealCPUTile(t *testing.T) {
 		t.Errorf("200×46: %d CPU rows, want %d (all + 16):\n%s", have, want, v)
 	}
 }
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestGolden compares whole Overview screens with the ASCII profile, with test doubles and with
 // the real CPU tile, at 80×20 and 200×46 (the bodies of 80×24 and 200×50), and with too few
@@ -401,23 +306,7 @@ func TestGolden(t *testing.T) {
 		{"fakes-60x8", checklist, 60, 8},
 	} {
 		have := newModel(tc.ps(), tc.w, tc.h).View()
-		checkBlock(t, have, tc.w, tc.h)
-		path := filepath.Join("testdata", tc.name+".golden")
-		if *update {
-			if err := os.MkdirAll("testdata", 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(have), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (go test -update writes it)", err)
-		}
-		if string(want) != have {
-			t.Errorf("%s differs:\nwant:\n%s\nhave:\n%s", path, want, have)
-		}
+		fixture.CheckBlock(t, have, tc.w, tc.h)
+		fixture.Golden(t, tc.name, have)
 	}
 }

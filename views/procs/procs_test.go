@@ -2,8 +2,6 @@ package procs
 
 import (
 	"errors"
-	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,29 +11,19 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
+	"github.com/ktop-dev/ktop/internal/fixture"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
-	"github.com/ktop-dev/ktop/views/theme"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
 
 const fixtures = "../../sources/collect/testdata/"
 
 // t0 stamps the fixture frames, so goldens do not depend on when the test runs.
 var t0 = time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
-
-func asciiTheme() *theme.Theme {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	return theme.New(r)
-}
 
 // snapOf collects one real fixture tree (procs-live, procs-16cpu) with the real collectors and
 // pins everything that depends on the test's clock: the table is stamped at its own uptime,
@@ -80,7 +68,7 @@ func frames(t testing.TB, pair string) []*derive.Frame {
 // panel builds a panel at w×h fed with frames (a window ending at the last).
 func panel(t testing.TB, w, h int, fs ...*derive.Frame) *Model {
 	t.Helper()
-	m := New(asciiTheme(), time.Second)
+	m := New(fixture.ASCII(), time.Second)
 	m.SetSize(w, h)
 	for i := range fs {
 		m.Update(views.FrameMsg{Frames: fs[:i+1]})
@@ -102,61 +90,15 @@ func checkView(t testing.TB, v string, w, h int) {
 	}
 }
 
-func golden(t *testing.T, name, have string) {
-	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(have), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if string(want) != have {
-		t.Errorf("%s differs from the golden file:\nwant:\n%s\nhave:\n%s", name, want, have)
-	}
-}
-
 func keys(s ...string) []tea.KeyMsg {
 	var out []tea.KeyMsg
 	for _, k := range s {
-		switch k {
-		case "enter":
-			out = append(out, tea.KeyMsg{Type: tea.KeyEnter})
-		case "esc":
-			out = append(out, tea.KeyMsg{Type: tea.KeyEsc})
-		case "up":
-			out = append(out, tea.KeyMsg{Type: tea.KeyUp})
-		case "down":
-			out = append(out, tea.KeyMsg{Type: tea.KeyDown})
-		case "home":
-			out = append(out, tea.KeyMsg{Type: tea.KeyHome})
-		case "end":
-			out = append(out, tea.KeyMsg{Type: tea.KeyEnd})
-		case "f3":
-			out = append(out, tea.KeyMsg{Type: tea.KeyF3})
-		case "f6":
-			out = append(out, tea.KeyMsg{Type: tea.KeyF6})
-		case "f7":
-			out = append(out, tea.KeyMsg{Type: tea.KeyF7})
-		case "f8":
-			out = append(out, tea.KeyMsg{Type: tea.KeyF8})
-		case "f9":
-			out = append(out, tea.KeyMsg{Type: tea.KeyF9})
-		case "backspace":
-			out = append(out, tea.KeyMsg{Type: tea.KeyBackspace})
-		case " ":
-			out = append(out, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
-		default:
-			for _, r := range k {
-				out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
-			}
+		if msg := fixture.Key(k); msg.Type != tea.KeyRunes {
+			out = append(out, msg)
+			continue
+		}
+		for _, r := range k { // typed one rune at a time
+			out = append(out, fixture.Key(string(r)))
 		}
 	}
 	return out
@@ -260,23 +202,23 @@ func TestGoldens(t *testing.T) {
 		fs := frames(t, pair)
 		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
 			m := panel(t, sz[0], sz[1], fs...)
-			golden(t, pair+"-"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1]), m.View())
+			fixture.Golden(t, pair+"-"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1]), m.View())
 		}
 	}
 	// The first sample has no rates: "—", never 0.
 	m := panel(t, 120, 14, frames(t, "procs-live")[0])
-	golden(t, "procs-live-first-120x14", m.View())
+	fixture.Golden(t, "procs-live-first-120x14", m.View())
 	// Tree view, at a middle width.
 	m = panel(t, 120, 14, frames(t, "procs-live")...)
 	press(m, "t")
-	golden(t, "procs-live-tree-120x14", m.View())
+	fixture.Golden(t, "procs-live-tree-120x14", m.View())
 }
 
 func TestSizeGrid(t *testing.T) {
 	t.Parallel()
 	fs := frames(t, "procs-live")
 	a := &fakeActions{detail: liveDetail(t)}
-	for _, sz := range [][2]int{{1, 1}, {40, 12}, {79, 24}, {80, 24}, {81, 24}, {120, 40}, {250, 80}} {
+	for _, sz := range fixture.Sizes {
 		w, h := sz[0], sz[1]
 		for _, ks := range [][]string{nil, {"t"}, {"f6"}, {"u"}, {"/", "sl"}, {"k"}, {"k", "enter"}, {"enter"}} {
 			m := panel(t, w, h, fs...)
@@ -649,7 +591,7 @@ func TestDetailGoldens(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {200, 50}} {
 		m := panel(t, sz[0], sz[1], fs...)
 		perform(m, press(m, "enter"), &fakeActions{detail: liveDetail(t)})
-		golden(t, "procs-live-detail-"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1]), m.View())
+		fixture.Golden(t, "procs-live-detail-"+strconv.Itoa(sz[0])+"x"+strconv.Itoa(sz[1]), m.View())
 	}
 }
 
