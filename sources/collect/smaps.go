@@ -77,6 +77,10 @@ func ParseSmapsRollup(b []byte, r *sources.SmapsRollup) error {
 //   - each at most once per Period, doubled (up to MaxPeriod) after a read slower than SlowRead;
 //   - at most one process per pass, the one waiting longest (round-robin over due processes);
 //   - never a process whose RSS is above RSSCapKB unless it is pinned;
+//   - not again while the process's RSS, swap and fault counters are what they were at the
+//     last read, up to Unchanged since it: its own pages did not move, so its rollup can
+//     differ only through pages it shares with others (their exit changes its PSS), which
+//     the Unchanged backstop bounds. Most big processes are idle most of the time;
 //   - never /proc/PID/smaps.
 //
 // Values are carried forward between reads with their read time; a process that is not read
@@ -87,6 +91,7 @@ type SmapsPolicy struct {
 	MaxPeriod time.Duration
 	SlowRead  time.Duration
 	RSSCapKB  uint64
+	Unchanged time.Duration
 	Clock     func() time.Time // injectable for tests; times the reads too
 
 	mu     sync.Mutex
@@ -110,10 +115,19 @@ type smapsState struct {
 	period time.Duration
 	skip   string
 	seen   bool // still present in this pass
+	// mem is the process's memory counters at the last successful read, readAt its time.
+	mem    memMark
+	readAt time.Time
 }
 
+// memMark is what a process's own pages show of it: the counters that move whenever they do.
+type memMark struct{ rss, swap, minflt, majflt uint64 }
+
+func markOf(p *sources.Proc) memMark { return memMark{p.RSSKB, p.SwapKB, p.MinFlt, p.MajFlt} }
+
 // NewSmapsPolicy returns the defaults of metrics-spec §2.10.4: top 10 by RSS, every 10 s,
-// backing off to 160 s after reads over 10 ms, RSS cap 4 GiB.
+// backing off to 160 s after reads over 10 ms, RSS cap 4 GiB; an unchanged process is read
+// again after a minute.
 func NewSmapsPolicy() *SmapsPolicy {
 	return &SmapsPolicy{
 		TopK:      10,
@@ -121,6 +135,7 @@ func NewSmapsPolicy() *SmapsPolicy {
 		MaxPeriod: 160 * time.Second,
 		SlowRead:  10 * time.Millisecond,
 		RSSCapKB:  4 << 20,
+		Unchanged: time.Minute,
 		Clock:     time.Now,
 		pinned:    map[int]bool{},
 		state:     map[procKey]*smapsState{},
@@ -241,6 +256,10 @@ func (p *SmapsPolicy) Apply(tab *sources.ProcTable, read func(pid int) (*sources
 		if !st.tried.IsZero() && now.Sub(st.tried) < st.period {
 			continue
 		}
+		if st.last != nil && st.skip == "" && st.mem == markOf(pr) && now.Sub(st.readAt) < p.Unchanged {
+			st.tried = now // due, and nothing to read: its value stands, stamped when read
+			continue
+		}
 		if due < 0 || st.tried.Before(dueTried) {
 			due, dueTried = i, st.tried
 		}
@@ -264,6 +283,7 @@ func (p *SmapsPolicy) Apply(tab *sources.ProcTable, read func(pid int) (*sources
 	case err == nil:
 		r.At, r.Dur = t0, dur
 		st.last, st.skip = r, ""
+		st.mem, st.readAt = markOf(pr), t0
 		pr.Smaps, pr.SmapsSkip = r, ""
 		if dur > p.SlowRead {
 			st.period = min(2*st.period, max(p.MaxPeriod, p.Period))

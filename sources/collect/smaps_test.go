@@ -85,6 +85,7 @@ func TestSmapsCadence(t *testing.T) {
 	t0 := clk.now()
 	for tick := range 31 {
 		*reads = (*reads)[:0]
+		touch(tab) // both fault pages every second: the cadence alone decides
 		p.Apply(tab, read)
 		for _, pid := range *reads {
 			readAt[pid] = append(readAt[pid], tick)
@@ -105,6 +106,45 @@ func TestSmapsCadence(t *testing.T) {
 	}
 }
 
+// touch makes every process of tab fault a page, as a running process does.
+func touch(tab *sources.ProcTable) {
+	for i := range tab.Procs {
+		tab.Procs[i].MinFlt++
+	}
+}
+
+// TestSmapsUnchangedNotReread: a process whose RSS, swap and faults did not move since its
+// last read is not read again when due, until Unchanged has passed; once it moves it is due
+// at the next period.
+func TestSmapsUnchangedNotReread(t *testing.T) {
+	t.Parallel()
+	p, clk, reads, read := policy(time.Millisecond)
+	p.TopK = 1
+	tab := table(1000)
+	var ticks []int
+	t0 := clk.now()
+	for tick := range 100 {
+		*reads = (*reads)[:0]
+		switch tick {
+		case 65:
+			tab.Procs[0].MajFlt++
+		case 85:
+			tab.Procs[0].RSSKB++
+		}
+		p.Apply(tab, read)
+		if len(*reads) > 0 {
+			ticks = append(ticks, tick)
+		}
+		clk.set(t0.Add(time.Duration(tick+1) * time.Second))
+	}
+	if want := []int{0, 60, 70, 90}; !slices.Equal(want, ticks) {
+		t.Errorf("reads at %v, want %v", ticks, want)
+	}
+	if pr := tab.Procs[0]; pr.Smaps == nil || !pr.Smaps.At.Equal(t0.Add(90*time.Second)) {
+		t.Errorf("carried value: %+v, want the read at 90 s", pr.Smaps)
+	}
+}
+
 func TestSmapsSlowReadBacksOff(t *testing.T) {
 	t.Parallel()
 	p, clk, reads, read := policy(25 * time.Millisecond) // slower than SlowRead (10 ms)
@@ -114,6 +154,7 @@ func TestSmapsSlowReadBacksOff(t *testing.T) {
 	t0 := clk.now()
 	for tick := range 61 {
 		*reads = (*reads)[:0]
+		touch(tab)
 		p.Apply(tab, read)
 		if len(*reads) > 0 {
 			ticks = append(ticks, tick)
