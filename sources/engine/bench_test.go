@@ -88,3 +88,13 @@ func rusageNs() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkSnapBytes is the History's size estimate of one unencoded sample of 500 processes,
+// paid on every tick.
+func BenchmarkSnapBytes(b *testing.B) {
+	s := newSynth(b, 500).next()
+	b.ReportAllocs()
+	for b.Loop() {
+		snapBytes(s)
+	}
+}

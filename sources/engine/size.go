@@ -80,9 +80,29 @@ func deepBytes(v reflect.Value) int64 {
 			n += deepBytes(v.Index(i))
 		}
 	case reflect.Struct:
-		for i := range v.NumField() {
+		for _, i := range walkable(t) {
 			n += deepBytes(v.Field(i))
 		}
 	}
 	return n
+}
+
+// walkables caches, per struct type, the fields that can point to more memory: the others
+// (numbers, strings, times, flat arrays) add nothing beyond the struct's size, and skipping
+// them is most of the cost of a table of processes.
+var walkables sync.Map // reflect.Type → []int
+
+func walkable(t reflect.Type) []int {
+	if v, ok := walkables.Load(t); ok {
+		return v.([]int)
+	}
+	var fields []int
+	for i := range t.NumField() {
+		ft := t.Field(i).Type
+		if ft.Kind() != reflect.String && ft != timeType && !isFlat(ft) {
+			fields = append(fields, i)
+		}
+	}
+	walkables.Store(t, fields)
+	return fields
 }
