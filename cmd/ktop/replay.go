@@ -10,7 +10,6 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -108,12 +107,10 @@ func runReplayCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		defer lf.Close()
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memLimit(0))
-	}
+	tuneGC(0)
 	th := newTheme(lipgloss.NewRenderer(os.Stdout), o.theme, os.Getenv)
 	ui := app.Options{Theme: th, Panel: first, VimKeys: o.vim}
-	if _, err := replayDashboard(ctx, r, file, ui, nil, tea.WithAltScreen(), tea.WithMouseCellMotion()); err != nil {
+	if _, err := replayDashboard(ctx, r, file, ui, nil, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFPS(dashboardFPS)); err != nil {
 		fmt.Fprintln(stderr, "ktop replay:", err)
 		return 1
 	}
