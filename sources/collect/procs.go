@@ -70,6 +70,7 @@ const statusBackstop = time.Minute
 type procCollector struct {
 	root      string // the proc root
 	mountinfo string // <root>/self/mountinfo, for hidepid
+	selfStat  string // <root>/self/status: ktop's own capabilities and groups, for hidepid
 	vmstat    string // <root>/vmstat, for the reclaim counters
 	clock     func() time.Time
 	lookup    func(uid uint32) string
@@ -110,7 +111,8 @@ type procCollector struct {
 	orphans map[int]bool
 	gone    []int // PIDs that vanished in this pass
 
-	hidepid      string
+	hidepid      string // the mount's hidepid value, "" when off
+	hidepidHides bool   // and it hides processes from ktop (see hidepidOption)
 	hidepidKnown bool
 
 	smaps *SmapsPolicy
@@ -178,6 +180,7 @@ func newProcCollector(fs FS) *procCollector {
 	c := &procCollector{
 		root:      fs.Proc,
 		mountinfo: fs.ProcPath("self", "mountinfo"),
+		selfStat:  fs.ProcPath("self", "status"),
 		vmstat:    fs.ProcPath("vmstat"),
 		clock:     now,
 		lookup:    lookupUser,
@@ -298,8 +301,8 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		}
 	}
 	c.sweep()
-	if hp := c.hidepidOption(); hp != "" && c.euid != 0 {
-		tab.Notes = append(tab.Notes, "hidepid="+hp+": other users' processes are hidden from non-root; list incomplete")
+	if hp, hides := c.hidepidOption(); hides {
+		tab.Notes = append(tab.Notes, "hidepid="+hp+": other users' processes are hidden without CAP_SYS_PTRACE; list incomplete")
 	}
 	if hidden > 0 {
 		tab.Notes = append(tab.Notes, fmt.Sprintf("%d processes not readable (hidepid)", hidden))
@@ -832,16 +835,28 @@ func (c *procCollector) userName(uid uint32) string {
 	return n
 }
 
-// hidepidOption reads the proc mount's hidepid option once; mount options rarely change and
-// the answer only labels the list.
-func (c *procCollector) hidepidOption() string {
+// hidepidOption reads the proc mount's hidepid option, and whether it hides processes from
+// ktop, once: mount options and ktop's own credentials rarely change, and the answer only
+// labels the list. The option hides nothing from a holder of CAP_SYS_PTRACE (root normally
+// has it) or a member of the mount's gid= group, so ktop's own CapEff and groups decide, not
+// its uid; when /proc/self/status cannot be read, root is assumed to see everything.
+func (c *procCollector) hidepidOption() (value string, hides bool) {
 	if !c.hidepidKnown {
 		c.hidepidKnown = true
 		if b, err := ReadFile(c.mountinfo); err == nil {
-			c.hidepid = ParseHidepid(b, filepath.Clean(c.root))
+			var gid int
+			c.hidepid, gid = ParseHidepid(b, filepath.Clean(c.root))
+			if c.hidepid != "" {
+				c.hidepidHides = c.euid != 0
+				if b, err := ReadFile(c.selfStat); err == nil {
+					if cr, err := ParseCreds(b); err == nil {
+						c.hidepidHides = !cr.SeesAll(gid)
+					}
+				}
+			}
 		}
 	}
-	return c.hidepid
+	return c.hidepid, c.hidepidHides
 }
 
 // readSmaps reads /proc/PID/smaps_rollup (never smaps). errProcGone means the process exited.
