@@ -135,39 +135,50 @@ func closedCleanly(t *testing.T, path string) bool {
 	return len(b) >= 28 && string(b[len(b)-28:len(b)-24]) == "KTOP" && b[len(b)-24] == 'T'
 }
 
-// TestRecordSignals sends SIGTERM, SIGINT and SIGHUP to `ktop record`: each ends it with exit
-// 0 and its summary, the file closed cleanly (index and trailer written) and every sample the
-// summary counts readable by export.
+// TestRecordSignals sends SIGTERM, SIGINT and SIGHUP to `ktop record` and to `ktop -b
+// --record`: each ends with exit 0, the file closed cleanly (index and trailer written) and
+// every sample readable by export; `ktop record` also prints its summary, whose count the file
+// holds.
 func TestRecordSignals(t *testing.T) {
 	t.Parallel()
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
-		t.Run(sig.String(), func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "r.ktop")
-			p := startKtop(t, 0, recordArgs(path, t.TempDir())...)
-			before := waitSamples(t, p, path, 3)
-			if err := p.cmd.Process.Signal(sig); err != nil {
-				t.Fatal(err)
-			}
-			if code := p.wait(t); code != 0 {
-				t.Fatalf("exit %d after %v, want 0; stderr %q", code, sig, p.stderr.String())
-			}
-			var n int
-			if _, err := fmt.Sscanf(p.stderr.String(), "ktop: recorded %d samples", &n); err != nil {
-				t.Fatalf("no summary after %v: stderr %q", sig, p.stderr.String())
-			}
-			if !closedCleanly(t, path) {
-				t.Errorf("%v: no trailer at the end of the file: not closed cleanly", sig)
-			}
-			have := samplesIn(path)
-			if have < before || have < n {
-				t.Errorf("%v: file holds %d samples; %d were there before the signal, the summary says %d", sig, have, before, n)
-			}
-			lines, warn := export(t, path)
-			if len(lines) < before-1 || warn != "" {
-				t.Errorf("%v: export gives %d lines for %d samples, warnings %q", sig, len(lines), have, warn)
-			}
-		})
+	root := fixtureRoot("host-2cpu", "a")
+	for _, mode := range []string{"record", "batch"} {
+		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP} {
+			t.Run(mode+"/"+sig.String(), func(t *testing.T) {
+				t.Parallel()
+				path := filepath.Join(t.TempDir(), "r.ktop")
+				args := recordArgs(path, t.TempDir())
+				if mode == "batch" {
+					args = []string{"-b", "-d", "10ms", "--record", path, "--proc", filepath.Join(root, "proc"),
+						"--sys", filepath.Join(root, "sys"), "--dev", t.TempDir()}
+				}
+				p := startKtop(t, 0, args...)
+				before := waitSamples(t, p, path, 3)
+				if err := p.cmd.Process.Signal(sig); err != nil {
+					t.Fatal(err)
+				}
+				if code := p.wait(t); code != 0 {
+					t.Fatalf("exit %d after %v, want 0; stderr %q", code, sig, p.stderr.String())
+				}
+				n := before
+				if mode == "record" {
+					if _, err := fmt.Sscanf(p.stderr.String(), "ktop: recorded %d samples", &n); err != nil {
+						t.Fatalf("no summary after %v: stderr %q", sig, p.stderr.String())
+					}
+				}
+				if !closedCleanly(t, path) {
+					t.Errorf("%v: no trailer at the end of the file: not closed cleanly", sig)
+				}
+				have := samplesIn(path)
+				if have < before || have < n {
+					t.Errorf("%v: file holds %d samples; %d were there before the signal, the summary says %d", sig, have, before, n)
+				}
+				lines, warn := export(t, path)
+				if len(lines) < before-1 || warn != "" {
+					t.Errorf("%v: export gives %d lines for %d samples, warnings %q", sig, len(lines), have, warn)
+				}
+			})
+		}
 	}
 }
 
