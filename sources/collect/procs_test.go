@@ -64,7 +64,7 @@ func testCollector(root string) (*procCollector, *fakeClock) {
 	clk := &fakeClock{t: time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)}
 	c.clock = clk.now
 	c.smaps.Clock = clk.now
-	c.euid = 0
+	c.hidepid.euid = 0
 	c.lookup = func(uid uint32) string {
 		return map[uint32]string{0: "root", 65534: "nobody"}[uid]
 	}
@@ -476,7 +476,7 @@ func TestProcCollectorHidepidNote(t *testing.T) {
 			}
 		}
 		c, _ := testCollector(dir)
-		c.euid = tt.euid
+		c.hidepid.euid = tt.euid
 		tab := collectTable(t, c)
 		has := len(tab.Notes) == 1 && strings.HasPrefix(tab.Notes[0], "hidepid=")
 		if has != tt.note || len(tab.Notes) > 1 {

@@ -16,7 +16,7 @@ import (
 
 func init() {
 	register(func(fs FS) Collector {
-		return &schedstatCollector{proc: fs.Proc, tasks: make(map[taskKey]taskCounters)}
+		return &schedstatCollector{proc: fs.Proc, tasks: make(map[taskKey]taskCounters), hidepid: newHidepidCheck(fs)}
 	})
 }
 
@@ -48,6 +48,9 @@ type schedstatCollector struct {
 	// the fallback does not walk /proc a second time; without it, or when the procs pass did
 	// not complete, the fallback walks /proc/PID/task/TID itself.
 	feed *taskFeed
+
+	// hidepid says whether the fallback sees other users' threads, for the note.
+	hidepid hidepidCheck
 
 	// Fallback state.
 	tasks   map[taskKey]taskCounters
@@ -191,6 +194,10 @@ func (c *schedstatCollector) fallback(s *sources.Snapshot, at time.Time) error {
 	}
 	slices.SortFunc(st.CPUs, func(a, b sources.SchedCPU) int { return a.ID - b.ID })
 	c.note = fmt.Sprintf("CONFIG_SCHEDSTATS off (no /proc/schedstat): per-task fallback over %d threads", threads)
+	if hp, hides := c.hidepid.get(); hides {
+		// The sums are then the user's own threads': say so, or they read as the machine's.
+		c.note += "; hidepid=" + hp + " hides other users' threads without CAP_SYS_PTRACE: only ktop's user's are counted"
+	}
 	s.Schedstat = st
 	return nil
 }
