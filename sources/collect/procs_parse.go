@@ -12,6 +12,11 @@ import (
 // pfKthread is PF_KTHREAD in stat field 9 (flags): the task is a kernel thread.
 const pfKthread = 0x00200000
 
+// isStateLetter reports whether b can be a task state of stat field 3: the kernel prints one
+// ASCII letter (R, S, D, T, t, X, Z, P, I; older kernels also W, x, K). Anything else is not
+// a stat line, and must not reach the screen (a control byte there is a terminal escape).
+func isStateLetter(b byte) bool { return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' }
+
 // ParseProcStat parses /proc/PID/stat into p (everything but PID and the strings) and returns
 // the comm bytes, a sub-slice of b. comm may hold spaces, parentheses and newlines, so it is
 // everything between the first '(' and the last ')'; the fields are counted after that ')'.
@@ -45,8 +50,8 @@ func ParseProcStat(b []byte, p *sources.Proc) (comm []byte, err error) {
 		var v uint64
 		switch field {
 		case 3:
-			if len(tok) != 1 {
-				return nil, fmt.Errorf("state %q", tok)
+			if len(tok) != 1 || !isStateLetter(tok[0]) {
+				return nil, fmt.Errorf("state %q", truncate(tok))
 			}
 			p.State = tok[0]
 			continue

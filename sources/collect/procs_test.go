@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -798,9 +799,19 @@ func FuzzParseProcStat(f *testing.F) {
 	for _, p := range []string{liveB + "/14190/stat", liveB + "/9/stat", cpu16B + "/170/stat"} {
 		f.Add(mustRead(f, p))
 	}
+	// Hand-damaged: a real line whose state is an escape byte (the crasher FuzzParseTaskStat
+	// found for task stat lines, a NUL state, applies here too).
+	b := mustRead(f, liveB+"/14190/stat")
+	if i := bytes.LastIndexByte(b, ')'); i > 0 && i+2 < len(b) {
+		b = append([]byte(nil), b...)
+		b[i+2] = 0x1b
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p sources.Proc
-		_, _ = ParseProcStat(b, &p)
+		if _, err := ParseProcStat(b, &p); err == nil && !isStateLetter(p.State) {
+			t.Fatalf("state %q accepted: it is shown raw in the S column", p.State)
+		}
 	})
 }
 

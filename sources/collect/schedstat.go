@@ -445,7 +445,7 @@ func ParseTaskStat(b []byte) (TaskStat, error) {
 	if n < 37 {
 		return ts, fmt.Errorf("%d fields after comm, want at least 37", n)
 	}
-	if len(f[0]) != 1 {
+	if len(f[0]) != 1 || !isStateLetter(f[0][0]) {
 		return ts, fmt.Errorf("bad state %q", truncate(f[0]))
 	}
 	ts.State = f[0][0]

@@ -364,7 +364,7 @@ func FuzzParseTaskStat(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ts, err := ParseTaskStat(b)
-		if err == nil && (ts.CPU < 0 || ts.State == 0) {
+		if err == nil && (ts.CPU < 0 || !isStateLetter(ts.State)) {
 			t.Fatalf("bad result %+v", ts)
 		}
 	})
