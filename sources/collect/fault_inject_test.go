@@ -3,6 +3,7 @@ package collect_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -417,20 +418,36 @@ func TestFaultVanishingProcesses(t *testing.T) {
 	t.Logf("%d passes while %d process changes", passes, n)
 }
 
-// TestFaultDyingTask gives one thread the empty stat a dying task reads as (procs.go treats it
-// as exited): one thread among many must not fail a whole source.
+// TestFaultDyingTask gives one thread the empty stat or schedstat a dying task reads as
+// (procs.go treats it as exited), or a garbage one: one thread among many must not fail a
+// whole source. Both ways the scheduler fallback gets its threads are checked: fed by the
+// procs walk (NewSet) and walking /proc itself (the collectors unwired, as when a procs pass
+// fails).
 func TestFaultDyingTask(t *testing.T) {
 	t.Parallel()
 	for _, file := range []string{"proc/411/task/411/stat", "proc/411/task/411/schedstat", "proc/411/stat"} {
-		root := fullRoot(t, "b", false)
-		writeFile(t, filepath.Join(filepath.Dir(root.Proc), file), nil)
-		s := snapshotAt(t, root, time.Unix(1_700_000_000, 0), file)
-		for _, src := range []string{sources.SrcProcs, sources.SrcSchedstat} {
-			if st := s.StatusFor(src); st.State != sources.OK {
-				if src == sources.SrcSchedstat {
-					t.Skipf("bug: schedstat.go fallback fails the whole source when one thread's stat or schedstat reads empty (a dying task) or does not parse: readTask returns the parse error, fallback returns it; it should skip that thread as gone (owned by perf work). Have %s: %s", st.State, st.Reason)
+		for _, content := range []string{"", "garbage\n"} {
+			root := fullRoot(t, "b", false)
+			writeFile(t, filepath.Join(filepath.Dir(root.Proc), file), []byte(content))
+			what := fmt.Sprintf("%s = %q", file, content)
+			wired := snapshotAt(t, root, time.Unix(1_700_000_000, 0), what)
+			for _, src := range []string{sources.SrcProcs, sources.SrcSchedstat} {
+				if st := wired.StatusFor(src); st.State != sources.OK {
+					t.Errorf("%s: %s is %s (%s), want ok", what, src, st.State, st.Reason)
 				}
-				t.Errorf("%s empty: %s is %s (%s), want ok", file, src, st.State, st.Reason)
+			}
+			s := &sources.Snapshot{Time: time.Unix(1_700_000_000, 0)}
+			for _, c := range collect.Collectors(root) {
+				if c.Name() != sources.SrcSchedstat {
+					continue
+				}
+				if st := sources.StatusOf(c.Collect(s)); st.State != sources.OK {
+					t.Errorf("%s, own walk: schedstat is %s (%s), want ok", what, st.State, st.Reason)
+				}
+			}
+			// The damaged thread is skipped, the others still counted.
+			if s.Schedstat == nil || len(s.Schedstat.CPUs) == 0 {
+				t.Errorf("%s, own walk: no CPUs", what)
 			}
 		}
 	}

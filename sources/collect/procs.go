@@ -68,12 +68,10 @@ const statusBackstop = time.Minute
 // When the scheduler fallback asks for it (feed.want), the same walk also records every
 // thread's scheduler observation for it (see taskFeed), so /proc is walked once per pass.
 type procCollector struct {
-	root      string // the proc root
-	mountinfo string // <root>/self/mountinfo, for hidepid
-	vmstat    string // <root>/vmstat, for the reclaim counters
-	clock     func() time.Time
-	lookup    func(uid uint32) string
-	euid      int
+	root   string // the proc root
+	vmstat string // <root>/vmstat, for the reclaim counters
+	clock  func() time.Time
+	lookup func(uid uint32) string
 	// fault, when set (tests), replaces the result of opening name in the directory of pid:
 	// a way to see EACCES while the tests run as root.
 	fault func(pid int, name string) error
@@ -110,8 +108,7 @@ type procCollector struct {
 	orphans map[int]bool
 	gone    []int // PIDs that vanished in this pass
 
-	hidepid      string
-	hidepidKnown bool
+	hidepid hidepidCheck
 
 	smaps *SmapsPolicy
 	feed  *taskFeed
@@ -176,15 +173,14 @@ type threadEntry struct {
 
 func newProcCollector(fs FS) *procCollector {
 	c := &procCollector{
-		root:      fs.Proc,
-		mountinfo: fs.ProcPath("self", "mountinfo"),
-		vmstat:    fs.ProcPath("vmstat"),
-		clock:     now,
-		lookup:    lookupUser,
-		euid:      os.Geteuid(),
-		cache:     make(map[int]*procEntry),
-		users:     make(map[uint32]string),
-		smaps:     NewSmapsPolicy(),
+		root:    fs.Proc,
+		vmstat:  fs.ProcPath("vmstat"),
+		clock:   now,
+		lookup:  lookupUser,
+		hidepid: newHidepidCheck(fs),
+		cache:   make(map[int]*procEntry),
+		users:   make(map[uint32]string),
+		smaps:   NewSmapsPolicy(),
 	}
 	return c
 }
@@ -298,8 +294,8 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		}
 	}
 	c.sweep()
-	if hp := c.hidepidOption(); hp != "" && c.euid != 0 {
-		tab.Notes = append(tab.Notes, "hidepid="+hp+": other users' processes are hidden from non-root; list incomplete")
+	if hp, hides := c.hidepid.get(); hides {
+		tab.Notes = append(tab.Notes, "hidepid="+hp+": other users' processes are hidden without CAP_SYS_PTRACE; list incomplete")
 	}
 	if hidden > 0 {
 		tab.Notes = append(tab.Notes, fmt.Sprintf("%d processes not readable (hidepid)", hidden))
@@ -311,6 +307,11 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		return c.readSmaps(rootfd, pid)
 	})
 	s.SetStatus(sources.SrcSmaps, c.smaps.Status())
+	if n := smapsDenied(tab); n > 0 {
+		// Each such row shows its reason, but the PSS/USS columns' dashes need one in the
+		// panel's header too, as the I/O columns have.
+		tab.Notes = append(tab.Notes, fmt.Sprintf("PSS/USS of %d processes of other users hidden: reading their /proc/PID/smaps_rollup needs CAP_SYS_PTRACE", n))
+	}
 	tab.ScanTime = time.Since(start)
 	s.Procs = tab
 	if c.feed != nil && c.feed.want {
@@ -832,16 +833,46 @@ func (c *procCollector) userName(uid uint32) string {
 	return n
 }
 
-// hidepidOption reads the proc mount's hidepid option once; mount options rarely change and
-// the answer only labels the list.
-func (c *procCollector) hidepidOption() string {
-	if !c.hidepidKnown {
-		c.hidepidKnown = true
-		if b, err := ReadFile(c.mountinfo); err == nil {
-			c.hidepid = ParseHidepid(b, filepath.Clean(c.root))
+// hidepidCheck tells whether the proc mount's hidepid option hides processes from ktop. It
+// reads the option and ktop's credentials once: mount options and ktop's own credentials
+// rarely change, and the answer only labels what is shown. The option hides nothing from a
+// holder of CAP_SYS_PTRACE (root normally has it) or a member of the mount's gid= group, so
+// ktop's own CapEff and groups decide, not its uid; when /proc/self/status cannot be read,
+// root is assumed to see everything.
+type hidepidCheck struct {
+	root      string // the proc root, the mount point to look for
+	mountinfo string // <root>/self/mountinfo
+	selfStat  string // <root>/self/status: ktop's own capabilities and groups
+	euid      int
+
+	known bool
+	value string // the mount's hidepid value, "" when off
+	hides bool
+}
+
+func newHidepidCheck(fs FS) hidepidCheck {
+	return hidepidCheck{root: fs.Proc, mountinfo: fs.ProcPath("self", "mountinfo"),
+		selfStat: fs.ProcPath("self", "status"), euid: os.Geteuid()}
+}
+
+// get returns the hidepid value ("" when off) and whether it hides processes from ktop.
+func (h *hidepidCheck) get() (value string, hides bool) {
+	if !h.known {
+		h.known = true
+		if b, err := ReadFile(h.mountinfo); err == nil {
+			var gid int
+			h.value, gid = ParseHidepid(b, filepath.Clean(h.root))
+			if h.value != "" {
+				h.hides = h.euid != 0
+				if b, err := ReadFile(h.selfStat); err == nil {
+					if cr, err := ParseCreds(b); err == nil {
+						h.hides = !cr.SeesAll(gid)
+					}
+				}
+			}
 		}
 	}
-	return c.hidepid
+	return h.value, h.hides
 }
 
 // readSmaps reads /proc/PID/smaps_rollup (never smaps). errProcGone means the process exited.

@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/ktop-dev/ktop/sources"
 )
 
 // pfKthread is PF_KTHREAD in stat field 9 (flags): the task is a kernel thread.
 const pfKthread = 0x00200000
+
+// isStateLetter reports whether b can be a task state of stat field 3: the kernel prints one
+// ASCII letter (R, S, D, T, t, X, Z, P, I; older kernels also W, x, K). Anything else is not
+// a stat line, and must not reach the screen (a control byte there is a terminal escape).
+func isStateLetter(b byte) bool { return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' }
 
 // ParseProcStat parses /proc/PID/stat into p (everything but PID and the strings) and returns
 // the comm bytes, a sub-slice of b. comm may hold spaces, parentheses and newlines, so it is
@@ -44,8 +50,8 @@ func ParseProcStat(b []byte, p *sources.Proc) (comm []byte, err error) {
 		var v uint64
 		switch field {
 		case 3:
-			if len(tok) != 1 {
-				return nil, fmt.Errorf("state %q", tok)
+			if len(tok) != 1 || !isStateLetter(tok[0]) {
+				return nil, fmt.Errorf("state %q", truncate(tok))
 			}
 			p.State = tok[0]
 			continue
@@ -308,14 +314,14 @@ func Cmdline(b []byte, comm string) string {
 	return Sanitize(string(out))
 }
 
-// ParseHidepid returns the hidepid option of the procfs mounted at mountPoint, from
-// /proc/self/mountinfo ("" when absent or off). Since Linux 5.8 the value may be a name
-// (invisible, noaccess, ptraceable) as well as a number, and it sits among the super options
-// (older kernels: the mount options). When several procfs are stacked on the mount point, the
-// last one is the one visible.
-func ParseHidepid(mountinfo []byte, mountPoint string) string {
+// ParseHidepid returns the hidepid and gid options of the procfs mounted at mountPoint, from
+// /proc/self/mountinfo (hide "" when absent or off; gid -1 when absent). Since Linux 5.8 the
+// hidepid value may be a name (invisible, noaccess, ptraceable) as well as a number, and the
+// options sit among the super options (older kernels: the mount options). When several procfs
+// are stacked on the mount point, the last one is the one visible.
+func ParseHidepid(mountinfo []byte, mountPoint string) (hide string, gid int) {
 	var f [][]byte
-	hide := ""
+	gid = -1
 	for len(mountinfo) > 0 {
 		var line []byte
 		line, mountinfo = nextLine(mountinfo)
@@ -334,14 +340,92 @@ func ParseHidepid(mountinfo []byte, mountPoint string) string {
 		if sep < 0 || sep+3 >= len(f) || string(f[sep+1]) != "proc" {
 			continue
 		}
-		hide = ""
+		hide, gid = "", -1
 		for _, opts := range [][]byte{f[5], f[sep+3]} {
 			for opt := range bytes.SplitSeq(opts, []byte(",")) {
 				if v, ok := bytes.CutPrefix(opt, []byte("hidepid=")); ok && string(v) != "0" && string(v) != "off" {
 					hide = string(v)
 				}
+				if v, ok := bytes.CutPrefix(opt, []byte("gid=")); ok {
+					if n, err := parseUint(v); err == nil && n < 1<<32 {
+						gid = int(n)
+					}
+				}
 			}
 		}
 	}
-	return hide
+	return hide, gid
+}
+
+// capSysPtrace is CAP_SYS_PTRACE's bit in the capability sets of /proc/PID/status.
+const capSysPtrace = 19
+
+// Creds is what decides whether hidepid hides anything from a reader: its effective
+// capabilities and its groups, from its own /proc/self/status.
+type Creds struct {
+	CapEff uint64 // "CapEff:" bit mask
+	FSGid  int    // "Gid:" fourth field, the file-system gid the kernel's group check uses
+	Groups []int  // "Groups:", the supplementary groups
+}
+
+// ParseCreds reads CapEff, Gid and Groups from a /proc/PID/status; CapEff is required.
+func ParseCreds(b []byte) (Creds, error) {
+	c := Creds{FSGid: -1}
+	var f [][]byte
+	capOK := false
+	for len(b) > 0 {
+		var line []byte
+		line, b = nextLine(b)
+		f = fields(line, f)
+		if len(f) == 0 {
+			continue
+		}
+		switch string(f[0]) {
+		case "CapEff:":
+			if len(f) < 2 || len(f[1]) == 0 || len(f[1]) > 16 {
+				return c, fmt.Errorf("bad CapEff line %q", truncate(line))
+			}
+			var v uint64
+			for _, d := range f[1] {
+				switch {
+				case d >= '0' && d <= '9':
+					v = v<<4 | uint64(d-'0')
+				case d >= 'a' && d <= 'f':
+					v = v<<4 | uint64(d-'a'+10)
+				default:
+					return c, fmt.Errorf("bad CapEff %q", truncate(f[1]))
+				}
+			}
+			c.CapEff, capOK = v, true
+		case "Gid:":
+			if len(f) >= 5 {
+				if n, err := parseUint(f[4]); err == nil && n < 1<<32 {
+					c.FSGid = int(n)
+				}
+			}
+		case "Groups:":
+			c.Groups = c.Groups[:0]
+			for _, g := range f[1:] {
+				if n, err := parseUint(g); err == nil && n < 1<<32 {
+					c.Groups = append(c.Groups, int(n))
+				}
+			}
+		}
+	}
+	if !capOK {
+		return c, errors.New("no CapEff line")
+	}
+	return c, nil
+}
+
+// SeesAll reports whether a reader with these credentials passes the kernel's hidepid check
+// (fs/proc/base.c has_pid_permissions) for every process: a member of the mount's gid= group
+// does, and so does a holder of CAP_SYS_PTRACE, which passes every ptrace read check
+// (kernel/ptrace.c __ptrace_may_access). Root without CAP_SYS_PTRACE (a container's default)
+// sees only processes of its own uid.
+func (c Creds) SeesAll(mountGid int) bool {
+	if c.CapEff&(1<<capSysPtrace) != 0 {
+		return true
+	}
+	return mountGid >= 0 && (c.FSGid == mountGid || slices.Contains(c.Groups, mountGid))
 }

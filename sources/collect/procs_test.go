@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -64,7 +65,7 @@ func testCollector(root string) (*procCollector, *fakeClock) {
 	clk := &fakeClock{t: time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)}
 	c.clock = clk.now
 	c.smaps.Clock = clk.now
-	c.euid = 0
+	c.hidepid.euid = 0
 	c.lookup = func(uid uint32) string {
 		return map[uint32]string{0: "root", 65534: "nobody"}[uid]
 	}
@@ -286,18 +287,55 @@ func TestParseHidepid(t *testing.T) {
 	t.Parallel()
 	// The first line is this machine's real /proc entry; the others are hand-made variants.
 	real := "21 26 0:20 / /proc rw,relatime - proc proc rw\n"
-	tests := []struct{ in, mnt, want string }{
-		{real, "/proc", ""},
-		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=invisible,gid=1001\n", "/proc", "invisible"},
-		{"21 26 0:20 / /proc rw,relatime,hidepid=2 - proc proc rw\n", "/proc", "2"},
-		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=0\n", "/proc", ""},
-		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=2\n", "/other", ""},
+	tests := []struct {
+		in, mnt, want string
+		gid           int
+	}{
+		{real, "/proc", "", -1},
+		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=invisible,gid=1001\n", "/proc", "invisible", 1001},
+		{"21 26 0:20 / /proc rw,relatime,hidepid=2 - proc proc rw\n", "/proc", "2", -1},
+		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=0\n", "/proc", "", -1},
+		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=2\n", "/other", "", -1},
+		{"21 26 0:20 / /proc rw,relatime - proc proc rw,hidepid=2,gid=x\n", "/proc", "2", -1},
 		// stacked: the last mount on the mount point wins
-		{"21 26 0:20 / /proc rw - proc proc rw,hidepid=2\n90 21 0:30 / /proc rw - proc proc rw\n", "/proc", ""},
+		{"21 26 0:20 / /proc rw - proc proc rw,hidepid=2,gid=7\n90 21 0:30 / /proc rw - proc proc rw\n", "/proc", "", -1},
 	}
 	for _, tt := range tests {
-		if have := ParseHidepid([]byte(tt.in), tt.mnt); have != tt.want {
-			t.Errorf("%q on %s: want %q, have %q", tt.in, tt.mnt, tt.want, have)
+		if have, gid := ParseHidepid([]byte(tt.in), tt.mnt); have != tt.want || gid != tt.gid {
+			t.Errorf("%q on %s: want %q gid %d, have %q gid %d", tt.in, tt.mnt, tt.want, tt.gid, have, gid)
+		}
+	}
+}
+
+// TestParseCreds reads this machine's real /proc/self/status of four readers (see
+// testdata/procs-creds/README.md).
+func TestParseCreds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file   string
+		want   Creds
+		ptrace bool
+	}{
+		{"status-root", Creds{CapEff: 0x1fffeffffff, FSGid: 0, Groups: []int{}}, true},
+		{"status-root-noptrace", Creds{CapEff: 0x1fffef7ffff, FSGid: 0, Groups: []int{}}, false},
+		{"status-nobody", Creds{CapEff: 0, FSGid: 65534, Groups: []int{65534}}, false},
+		{"status-nobody-ptrace", Creds{CapEff: 0x80000, FSGid: 65534, Groups: []int{}}, true},
+	}
+	for _, tt := range tests {
+		have, err := ParseCreds(mustRead(t, "testdata/procs-creds/"+tt.file))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.file, err)
+		}
+		if have.CapEff != tt.want.CapEff || have.FSGid != tt.want.FSGid || !slices.Equal(have.Groups, tt.want.Groups) {
+			t.Errorf("%s: want %+v, have %+v", tt.file, tt.want, have)
+		}
+		if have.SeesAll(-1) != tt.ptrace {
+			t.Errorf("%s: sees all without gid=: want %v", tt.file, tt.ptrace)
+		}
+	}
+	for _, bad := range []string{"", "Name:\tcat\n", "CapEff:\n", "CapEff:\t00000000000000000\n", "CapEff:\t00zz\n"} {
+		if _, err := ParseCreds([]byte(bad)); err == nil {
+			t.Errorf("%q: want an error", bad)
 		}
 	}
 }
@@ -409,30 +447,68 @@ func TestProcCollectorDenied(t *testing.T) {
 	if st := s.StatusFor(sources.SrcSmaps); st.State != sources.OK {
 		t.Errorf("denied processes do not make the source unavailable: %+v", st)
 	}
+	// The panel's header says why the PSS/USS columns are empty, with how many.
+	denied := 0
+	for _, p := range s.Procs.Procs {
+		if p.SmapsSkip == skipDenied {
+			denied++
+		}
+	}
+	want := fmt.Sprintf("PSS/USS of %d processes of other users hidden", denied)
+	if denied == 0 || !slices.ContainsFunc(s.Procs.Notes, func(n string) bool {
+		return strings.HasPrefix(n, want) && strings.Contains(n, "CAP_SYS_PTRACE")
+	}) {
+		t.Errorf("notes %q: want %q…", s.Procs.Notes, want)
+	}
 }
 
+// TestProcCollectorHidepidNote checks that the "list incomplete" note follows whether the
+// mount actually hides processes from ktop: its own CAP_SYS_PTRACE and the mount's gid= group
+// decide, not its uid (measured: root without CAP_SYS_PTRACE sees 3 of 99 processes on a
+// hidepid=invisible proc, nobody with it all 99; docs/security.md).
 func TestProcCollectorHidepidNote(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	copyTree(t, liveA, dir)
-	if err := os.MkdirAll(filepath.Join(dir, "self"), 0o755); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		status string // a real /proc/self/status in testdata/procs-creds; "" = unreadable
+		opts   string // the mount's super options
+		euid   int
+		note   bool
+	}{
+		{"status-root", "rw,hidepid=invisible", 0, false},
+		{"status-root-noptrace", "rw,hidepid=invisible", 0, true},
+		{"status-nobody", "rw,hidepid=invisible", 65534, true},
+		{"status-nobody", "rw,hidepid=2", 65534, true},
+		{"status-nobody", "rw,hidepid=invisible,gid=65534", 65534, false},
+		{"status-nobody", "rw,hidepid=invisible,gid=1001", 65534, true},
+		{"status-nobody-ptrace", "rw,hidepid=invisible", 65534, false},
+		{"status-nobody-ptrace", "rw,hidepid=ptraceable", 65534, false},
+		{"status-nobody", "rw", 65534, false},
+		{"", "rw,hidepid=invisible", 0, false},
+		{"", "rw,hidepid=invisible", 1000, true},
 	}
-	// hand-made: this machine's /proc mount line with hidepid added, pointed at the copy
-	line := "21 26 0:20 / " + dir + " rw,relatime - proc proc rw,hidepid=invisible\n"
-	if err := os.WriteFile(filepath.Join(dir, "self", "mountinfo"), []byte(line), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct {
-		euid int
-		note bool
-	}{{0, false}, {1000, true}} {
+	for _, tt := range tests {
+		dir := t.TempDir()
+		copyTree(t, liveA, dir)
+		if err := os.MkdirAll(filepath.Join(dir, "self"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// hand-made: this machine's /proc mount line with the options changed, pointed at the copy
+		line := "21 26 0:20 / " + dir + " rw,relatime - proc proc " + tt.opts + "\n"
+		if err := os.WriteFile(filepath.Join(dir, "self", "mountinfo"), []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if tt.status != "" {
+			b := mustRead(t, "testdata/procs-creds/"+tt.status)
+			if err := os.WriteFile(filepath.Join(dir, "self", "status"), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
 		c, _ := testCollector(dir)
-		c.euid = tt.euid
+		c.hidepid.euid = tt.euid
 		tab := collectTable(t, c)
-		has := len(tab.Notes) == 1 && strings.HasPrefix(tab.Notes[0], "hidepid=invisible:")
-		if has != tt.note {
-			t.Errorf("euid %d: notes %q", tt.euid, tab.Notes)
+		has := len(tab.Notes) == 1 && strings.HasPrefix(tab.Notes[0], "hidepid=")
+		if has != tt.note || len(tab.Notes) > 1 {
+			t.Errorf("%s, %s, euid %d: want note %v, have notes %q", tt.status, tt.opts, tt.euid, tt.note, tab.Notes)
 		}
 	}
 }
@@ -714,9 +790,19 @@ func FuzzParseProcStat(f *testing.F) {
 	for _, p := range []string{liveB + "/14190/stat", liveB + "/9/stat", cpu16B + "/170/stat"} {
 		f.Add(mustRead(f, p))
 	}
+	// Hand-damaged: a real line whose state is an escape byte (the crasher FuzzParseTaskStat
+	// found for task stat lines, a NUL state, applies here too).
+	b := mustRead(f, liveB+"/14190/stat")
+	if i := bytes.LastIndexByte(b, ')'); i > 0 && i+2 < len(b) {
+		b = append([]byte(nil), b...)
+		b[i+2] = 0x1b
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p sources.Proc
-		_, _ = ParseProcStat(b, &p)
+		if _, err := ParseProcStat(b, &p); err == nil && !isStateLetter(p.State) {
+			t.Fatalf("state %q accepted: it is shown raw in the S column", p.State)
+		}
 	})
 }
 
@@ -847,6 +933,17 @@ func FuzzCmdline(f *testing.F) {
 func FuzzParseHidepid(f *testing.F) {
 	f.Add([]byte("21 26 0:20 / /proc rw,relatime - proc proc rw\n"), "/proc")
 	f.Fuzz(func(t *testing.T, b []byte, mnt string) {
-		_ = ParseHidepid(b, mnt)
+		_, _ = ParseHidepid(b, mnt)
+	})
+}
+
+func FuzzParseCreds(f *testing.F) {
+	for _, name := range []string{"status-root", "status-nobody", "status-nobody-ptrace"} {
+		f.Add(mustRead(f, "testdata/procs-creds/"+name))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if c, err := ParseCreds(b); err == nil && c.SeesAll(-1) != (c.CapEff&(1<<capSysPtrace) != 0) {
+			t.Errorf("SeesAll without gid= must follow CAP_SYS_PTRACE alone: %+v", c)
+		}
 	})
 }

@@ -16,7 +16,7 @@ import (
 
 func init() {
 	register(func(fs FS) Collector {
-		return &schedstatCollector{proc: fs.Proc, tasks: make(map[taskKey]taskCounters)}
+		return &schedstatCollector{proc: fs.Proc, tasks: make(map[taskKey]taskCounters), hidepid: newHidepidCheck(fs)}
 	})
 }
 
@@ -34,9 +34,10 @@ func init() {
 // the same way.
 //
 // Known limits, all towards undercounting or blurring, never inventing: a thread that exits
-// loses what it accrued since the previous sample; a thread that ran on several CPUs in one
-// interval has its whole increase credited to the last one; threads the reader cannot see
-// (hidepid, another PID namespace) are missing.
+// loses what it accrued since the previous sample, and so does a dying thread whose files read
+// empty or any thread whose files do not parse (skipped, not failing the source); a thread
+// that ran on several CPUs in one interval has its whole increase credited to the last one;
+// threads the reader cannot see (hidepid, another PID namespace) are missing.
 type schedstatCollector struct {
 	proc string
 	buf  []byte
@@ -47,6 +48,9 @@ type schedstatCollector struct {
 	// the fallback does not walk /proc a second time; without it, or when the procs pass did
 	// not complete, the fallback walks /proc/PID/task/TID itself.
 	feed *taskFeed
+
+	// hidepid says whether the fallback sees other users' threads, for the note.
+	hidepid hidepidCheck
 
 	// Fallback state.
 	tasks   map[taskKey]taskCounters
@@ -190,13 +194,19 @@ func (c *schedstatCollector) fallback(s *sources.Snapshot, at time.Time) error {
 	}
 	slices.SortFunc(st.CPUs, func(a, b sources.SchedCPU) int { return a.ID - b.ID })
 	c.note = fmt.Sprintf("CONFIG_SCHEDSTATS off (no /proc/schedstat): per-task fallback over %d threads", threads)
+	if hp, hides := c.hidepid.get(); hides {
+		// The sums are then the user's own threads': say so, or they read as the machine's.
+		c.note += "; hidepid=" + hp + " hides other users' threads without CAP_SYS_PTRACE: only ktop's user's are counted"
+	}
 	s.Schedstat = st
 	return nil
 }
 
 // walk reads every thread's stat and schedstat itself and credits them; it returns how many
-// threads it read.
+// threads it read. A thread whose files fail is skipped (see readTask); only when no thread
+// could be read does the last such failure fail the source.
 func (c *schedstatCollector) walk(runnable map[int]uint64) (threads int, err error) {
+	var skipped error
 	pids, err := readNames(c.proc)
 	if err != nil {
 		return 0, err
@@ -217,47 +227,47 @@ func (c *schedstatCollector) walk(runnable map[int]uint64) (threads int, err err
 			if !isDigits(tid) {
 				continue
 			}
-			ok, err := c.readTask(filepath.Join(taskDir, tid), tid, runnable)
-			if err != nil {
-				return 0, err
-			}
-			if ok {
+			err := c.readTask(filepath.Join(taskDir, tid), tid, runnable)
+			switch {
+			case err == nil:
 				threads++
+			case !gone(err):
+				skipped = err
 			}
 		}
+	}
+	if threads == 0 && skipped != nil {
+		// Every thread failed and not because it exited: that error is the reason.
+		return 0, skipped
 	}
 	return threads, nil
 }
 
 // readTask reads one thread's stat and schedstat and credits its increase to its last CPU.
-// ok is false when the thread vanished meanwhile, which is normal.
-func (c *schedstatCollector) readTask(dir, tidName string, runnable map[int]uint64) (ok bool, err error) {
+// An error skips this one thread only (the caller goes on): it vanished meanwhile (gone), or a
+// dying task's files read empty, or a file did not parse. The procs walk's feed skips such
+// threads the same way, so both paths count the same threads.
+func (c *schedstatCollector) readTask(dir, tidName string, runnable map[int]uint64) (err error) {
 	c.statBuf, err = readSmall(filepath.Join(dir, "stat"), c.statBuf)
 	if err != nil {
-		if gone(err) {
-			return false, nil
-		}
-		return false, err
+		return err
 	}
 	ts, err := ParseTaskStat(c.statBuf)
 	if err != nil {
-		return false, fmt.Errorf("%s/stat: %w", dir, err)
+		return fmt.Errorf("%s/stat: %w", dir, err)
 	}
 	c.taskBuf, err = readSmall(filepath.Join(dir, "schedstat"), c.taskBuf)
 	if err != nil {
-		if gone(err) {
-			return false, nil
-		}
-		return false, err
+		return err
 	}
 	run, delay, slices, err := ParseTaskSchedstat(c.taskBuf)
 	if err != nil {
-		return false, fmt.Errorf("%s/schedstat: %w", dir, err)
+		return fmt.Errorf("%s/schedstat: %w", dir, err)
 	}
 	tid, _ := parseUint([]byte(tidName))
 	c.credit(&taskObs{tid: int(tid), start: ts.StartTime, cpu: ts.CPU, state: ts.State,
 		run: run, delay: delay, slices: slices}, runnable)
-	return true, nil
+	return nil
 }
 
 // credit adds one thread's increase since the previous pass to the CPU it last ran on.
@@ -435,7 +445,7 @@ func ParseTaskStat(b []byte) (TaskStat, error) {
 	if n < 37 {
 		return ts, fmt.Errorf("%d fields after comm, want at least 37", n)
 	}
-	if len(f[0]) != 1 {
+	if len(f[0]) != 1 || !isStateLetter(f[0][0]) {
 		return ts, fmt.Errorf("bad state %q", truncate(f[0]))
 	}
 	ts.State = f[0][0]

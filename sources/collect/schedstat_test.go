@@ -249,6 +249,38 @@ func TestSetRecordsNote(t *testing.T) {
 	}
 }
 
+// TestSchedstatHidepidNote: under a hidepid mount that hides other users' threads from ktop,
+// the fallback's note says its sums cover only the visible threads; with CAP_SYS_PTRACE it
+// does not.
+func TestSchedstatHidepidNote(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		status string // real /proc/self/status, testdata/procs-creds
+		note   bool
+	}{{"status-nobody", true}, {"status-nobody-ptrace", false}} {
+		dir := t.TempDir()
+		copyTree(t, "testdata/i3a-local/b/proc", dir)
+		if err := os.MkdirAll(filepath.Join(dir, "self"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// hand-made: this machine's /proc mount line with hidepid added, pointed at the copy
+		line := "21 26 0:20 / " + dir + " rw,relatime - proc proc rw,hidepid=invisible\n"
+		if err := os.WriteFile(filepath.Join(dir, "self", "mountinfo"), []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "self", "status"), mustRead(t, "testdata/procs-creds/"+tt.status), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s := &sources.Snapshot{}
+		set := &Set{list: []Collector{&schedstatCollector{proc: dir, tasks: make(map[taskKey]taskCounters), hidepid: newHidepidCheck(FS{Proc: dir})}}}
+		set.Collect(s)
+		st := s.StatusFor(sources.SrcSchedstat)
+		if has := strings.Contains(st.Reason, "hidepid=invisible hides other users' threads"); st.State != sources.OK || has != tt.note {
+			t.Errorf("%s: want OK, hidepid remark %v; have %+v", tt.status, tt.note, st)
+		}
+	}
+}
+
 func TestParseTaskStat(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -332,7 +364,7 @@ func FuzzParseTaskStat(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ts, err := ParseTaskStat(b)
-		if err == nil && (ts.CPU < 0 || ts.State == 0) {
+		if err == nil && (ts.CPU < 0 || !isStateLetter(ts.State)) {
 			t.Fatalf("bad result %+v", ts)
 		}
 	})

@@ -308,6 +308,17 @@ func (p *SmapsPolicy) Apply(tab *sources.ProcTable, read func(pid int) (*sources
 	return dur
 }
 
+// smapsDenied counts the processes of tab whose smaps_rollup was refused (EACCES/EPERM).
+func smapsDenied(tab *sources.ProcTable) int {
+	n := 0
+	for i := range tab.Procs {
+		if tab.Procs[i].SmapsSkip == skipDenied {
+			n++
+		}
+	}
+	return n
+}
+
 // fmtKB prints a kB figure in binary units for a reason line: "12.0 GiB".
 func fmtKB(kb uint64) string {
 	switch {

@@ -213,7 +213,7 @@ func procOf(p, c *sources.Proc, dt float64, at time.Time) Proc {
 
 // Reasons for null kB_rd_s/kB_wr_s (docs/metrics.md, Processes).
 const (
-	IONoteDenied  = "needs CAP_SYS_PTRACE or same user"
+	IONoteDenied  = "needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, or same user"
 	IONoteMissing = "no readable /proc/PID/io (CONFIG_TASK_IO_ACCOUNTING off?)"
 )
 

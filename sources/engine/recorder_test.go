@@ -69,39 +69,48 @@ func TestRecorderStartStop(t *testing.T) {
 	}
 }
 
-// fullDisk is a recorder whose writes fail as on a full disk after n samples.
-type fullDisk struct {
-	n      int
-	closed bool
+// failingRecorder accepts ok samples, then fails every Append with err, as a file on a full
+// disk does.
+type failingRecorder struct {
+	ok       int
+	err      error
+	appended int
+	closes   int
 }
 
-func (f *fullDisk) Append(*sources.Snapshot) error {
-	if f.n == 0 {
-		return &os.PathError{Op: "write", Path: "r.ktop", Err: syscall.ENOSPC}
+func (r *failingRecorder) Append(*sources.Snapshot) error {
+	if r.appended >= r.ok {
+		return r.err
 	}
-	f.n--
+	r.appended++
 	return nil
 }
 
-func (f *fullDisk) Close() error { f.closed = true; return nil }
+func (r *failingRecorder) Close() error { r.closes++; return nil }
 
-// TestRecorderFails: a failed write stops recording, closes the recorder and keeps the
-// error for the status line; sampling goes on.
+// TestRecorderFails: when an Append fails (ENOSPC, or EFBIG under a file size limit),
+// recording stops with the error kept for the screen, the recorder is closed once (so its
+// file ends at the last good frame), and sampling goes on.
 func TestRecorderFails(t *testing.T) {
 	t.Parallel()
-	e := newEngine(t, time.Second, "host-2cpu", "a")
-	f := &fullDisk{n: 2}
-	if err := e.SetRecorder(f, "r.ktop"); err != nil {
-		t.Fatal(err)
-	}
-	for range 4 {
-		e.Sample()
-	}
-	st := e.Recording()
-	if st.Name != "r.ktop" || st.Samples != 2 || !errors.Is(st.Err, syscall.ENOSPC) || !f.closed {
-		t.Errorf("after a full disk: %+v, closed %v", st, f.closed)
-	}
-	if want, have := 4, e.History().Len(); want != have {
-		t.Errorf("history holds %d samples, want %d: sampling stopped", have, want)
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EFBIG} {
+		e := newEngine(t, time.Second, "host-2cpu", "a")
+		r := &failingRecorder{ok: 3, err: errno}
+		if err := e.SetRecorder(r, "r.ktop"); err != nil {
+			t.Fatal(err)
+		}
+		for range 6 {
+			e.Sample()
+		}
+		st := e.Recording()
+		if !errors.Is(st.Err, errno) || st.Samples != 3 || st.Name != "r.ktop" || r.closes != 1 {
+			t.Errorf("%v: state %+v, closes %d; want the error, 3 samples, the name, one close", errno, st, r.closes)
+		}
+		if have := e.History().Len(); have != 6 {
+			t.Errorf("%v: %d samples in history after the failure, want 6: sampling must go on", errno, have)
+		}
+		if err := e.Close(); err != nil || r.closes != 1 {
+			t.Errorf("%v: Close after the failure: %v, recorder closed %d times", errno, err, r.closes)
+		}
 	}
 }
