@@ -1,9 +1,10 @@
 package collect_test
 
 import (
-	"os/exec"
 	"syscall"
 	"testing"
+
+	"github.com/ktop-dev/ktop/internal/idle"
 
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect"
@@ -22,20 +23,7 @@ func BenchmarkSamplingPassLive(b *testing.B) {
 	}
 	b.Run("host", func(b *testing.B) { benchLive(b) })
 	b.Run("idle+930", func(b *testing.B) {
-		var cmds []*exec.Cmd
-		defer func() {
-			for _, c := range cmds {
-				c.Process.Kill()
-				c.Wait()
-			}
-		}()
-		for range 930 {
-			c := exec.Command("sleep", "3600")
-			if err := c.Start(); err != nil {
-				b.Skipf("starting idle processes: %v", err)
-			}
-			cmds = append(cmds, c)
-		}
+		idle.Start(b, 930)
 		benchLive(b)
 	})
 }

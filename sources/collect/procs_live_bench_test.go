@@ -2,10 +2,11 @@ package collect
 
 import (
 	"os"
-	"os/exec"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ktop-dev/ktop/internal/idle"
 
 	"github.com/ktop-dev/ktop/sources"
 )
@@ -25,20 +26,7 @@ func BenchmarkProcsLive1Hz(b *testing.B) {
 	}
 	b.Run("host", benchProcsLive)
 	b.Run("idle+930", func(b *testing.B) {
-		var cmds []*exec.Cmd
-		defer func() {
-			for _, c := range cmds {
-				c.Process.Kill()
-				c.Wait()
-			}
-		}()
-		for range 930 {
-			c := exec.Command("sleep", "3600")
-			if err := c.Start(); err != nil {
-				b.Skipf("starting idle processes: %v", err)
-			}
-			cmds = append(cmds, c)
-		}
+		idle.Start(b, 930)
 		benchProcsLive(b)
 	})
 }

@@ -1,10 +1,11 @@
 package engine
 
 import (
-	"os/exec"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ktop-dev/ktop/internal/idle"
 
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect"
@@ -62,20 +63,7 @@ func liveBench(b *testing.B, history time.Duration) {
 	}
 	b.Run("host", run)
 	b.Run("idle+930", func(b *testing.B) {
-		var cmds []*exec.Cmd
-		defer func() {
-			for _, c := range cmds {
-				c.Process.Kill()
-				c.Wait()
-			}
-		}()
-		for range 930 {
-			c := exec.Command("sleep", "3600")
-			if err := c.Start(); err != nil {
-				b.Skipf("starting idle processes: %v", err)
-			}
-			cmds = append(cmds, c)
-		}
+		idle.Start(b, 930)
 		run(b)
 	})
 }
