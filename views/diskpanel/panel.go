@@ -30,9 +30,6 @@ const (
 	// table at 3/5 of the panel when many devices compete with the charts.
 	chartMin   = 7
 	tableShare = 3.0 / 5
-	// sideBySide is the narrowest panel that draws the two charts next to each other.
-	sideBySide = 64
-	chartGap   = 2
 	// fixedLines are the title line and the column heads above the rows.
 	fixedLines = 2
 )
@@ -52,8 +49,7 @@ type Model struct {
 	offset      int // first visible row
 
 	util, await tschart.Model
-	chartW      [2]int // the charts' sizes, to resize them only when they change
-	chartH      [2]int
+	charts      tschart.Pair // the two charts' layout
 
 	width, height int
 	tableH        int
@@ -194,23 +190,7 @@ func (m *Model) layout() {
 	if ch < chartMin-1 {
 		m.tableH, ch = h, 0
 	}
-	var cw, chh [2]int
-	switch {
-	case ch == 0:
-	case w >= sideBySide:
-		cw = [2]int{(w - chartGap) / 2, w - chartGap - (w-chartGap)/2}
-		chh = [2]int{ch, ch}
-	case ch >= 2*(chartMin-1):
-		cw = [2]int{w, w}
-		chh = [2]int{ch / 2, ch - ch/2}
-	default:
-		cw, chh = [2]int{w, 0}, [2]int{ch, 0}
-	}
-	if cw != m.chartW || chh != m.chartH {
-		m.chartW, m.chartH = cw, chh
-		m.util.SetSize(cw[0], chh[0])
-		m.await.SetSize(cw[1], chh[1])
-	}
+	m.charts.Size(&m.util, &m.await, w, ch, chartMin)
 	m.clampOffset()
 }
 
@@ -415,16 +395,7 @@ func (m *Model) render() {
 		}
 	}
 	table := views.Block(lines, m.width, m.tableH)
-	switch {
-	case m.chartH[0] == 0:
-		m.view = table
-	case m.chartH[1] == 0:
-		m.view = table + "\n" + m.util.View()
-	case m.chartW[0] == m.width:
-		m.view = table + "\n" + m.util.View() + "\n" + m.await.View()
-	default:
-		m.view = table + "\n" + columns.Beside(chartGap, m.util.View(), m.await.View())
-	}
+	m.view = m.charts.Below(table, &m.util, &m.await)
 }
 
 // titleLine names the panel and says what is hidden and why; an unreadable source says so.

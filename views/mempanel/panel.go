@@ -28,10 +28,8 @@ const (
 )
 
 const (
-	chartMin   = 7
-	sideBySide = 64
-	chartGap   = 2
-	labelW     = 8 // "Swapping"
+	chartMin = 7
+	labelW   = 8 // "Swapping"
 )
 
 // Model is the Memory panel.
@@ -43,8 +41,7 @@ type Model struct {
 	io    bool // the pressure chart shows io instead of memory
 
 	used, psi tschart.Model
-	chartW    [2]int
-	chartH    [2]int
+	charts    tschart.Pair // the two charts' layout
 
 	width, height int
 	top           []string // the figures above the charts, for the current width
@@ -119,29 +116,13 @@ func (m *Model) layout() {
 	if ch < chartMin-1 {
 		ch = 0
 	}
-	var cw, chh [2]int
-	switch {
-	case ch == 0:
-	case w >= sideBySide:
-		cw = [2]int{(w - chartGap) / 2, w - chartGap - (w-chartGap)/2}
-		chh = [2]int{ch, ch}
-	case ch >= 2*(chartMin-1):
-		cw = [2]int{w, w}
-		chh = [2]int{ch / 2, ch - ch/2}
-	default:
-		cw, chh = [2]int{w, 0}, [2]int{ch, 0}
-	}
-	if cw != m.chartW || chh != m.chartH {
-		m.chartW, m.chartH = cw, chh
-		m.used.SetSize(cw[0], chh[0])
-		m.psi.SetSize(cw[1], chh[1])
-	}
+	m.charts.Size(&m.used, &m.psi, w, ch, chartMin)
 	if m.io {
 		m.keys.Pressure.SetHelp("i", "chart memory pressure")
 	} else {
 		m.keys.Pressure.SetHelp("i", "chart io pressure")
 	}
-	m.keys.Pressure.SetEnabled(chh[1] > 0)
+	m.keys.Pressure.SetEnabled(m.charts.Shown(1))
 }
 
 // Update takes frames (always) and keys (when focused).
@@ -176,16 +157,11 @@ func (m *Model) render() {
 		return
 	}
 	top := views.Block(m.top, m.width, min(len(m.top), m.height))
-	switch {
-	case m.chartH[0] == 0:
+	if !m.charts.Shown(0) {
 		m.view = views.Block(strings.Split(top, "\n"), m.width, m.height)
-	case m.chartH[1] == 0:
-		m.view = top + "\n" + m.used.View()
-	case m.chartW[0] == m.width:
-		m.view = top + "\n" + m.used.View() + "\n" + m.psi.View()
-	default:
-		m.view = top + "\n" + columns.Beside(chartGap, m.used.View(), m.psi.View())
+		return
 	}
+	m.view = m.charts.Below(top, &m.used, &m.psi)
 }
 
 // figures are the lines above the charts at width w: the bar with its legend and numbers,

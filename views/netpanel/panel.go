@@ -26,8 +26,6 @@ const (
 const (
 	chartMin   = 7
 	tableShare = 2.0 / 5
-	sideBySide = 64
-	chartGap   = 2
 	fixedLines = 2 // title line and column heads
 	tcpLabelW  = 6 // "TcpExt"
 )
@@ -46,8 +44,7 @@ type Model struct {
 	offset      int
 
 	pkts, tcp tschart.Model
-	chartW    [2]int
-	chartH    [2]int
+	charts    tschart.Pair // the two charts' layout
 
 	width, height int
 	tableH        int
@@ -179,23 +176,7 @@ func (m *Model) layout() {
 	if ch < chartMin-1 {
 		ch = 0
 	}
-	var cw, chh [2]int
-	switch {
-	case ch == 0:
-	case w >= sideBySide:
-		cw = [2]int{(w - chartGap) / 2, w - chartGap - (w-chartGap)/2}
-		chh = [2]int{ch, ch}
-	case ch >= 2*(chartMin-1):
-		cw = [2]int{w, w}
-		chh = [2]int{ch / 2, ch - ch/2}
-	default:
-		cw, chh = [2]int{w, 0}, [2]int{ch, 0}
-	}
-	if cw != m.chartW || chh != m.chartH {
-		m.chartW, m.chartH = cw, chh
-		m.pkts.SetSize(cw[0], chh[0])
-		m.tcp.SetSize(cw[1], chh[1])
-	}
+	m.charts.Size(&m.pkts, &m.tcp, w, ch, chartMin)
 	m.clampOffset()
 }
 
@@ -395,16 +376,11 @@ func (m *Model) render() {
 	if m.tableH < m.height {
 		top += "\n" + views.Block(m.tcpLines, m.width, min(len(m.tcpLines), m.height-m.tableH))
 	}
-	switch {
-	case m.chartH[0] == 0:
+	if !m.charts.Shown(0) {
 		m.view = views.Block(strings.Split(top, "\n"), m.width, m.height)
-	case m.chartH[1] == 0:
-		m.view = top + "\n" + m.pkts.View()
-	case m.chartW[0] == m.width:
-		m.view = top + "\n" + m.pkts.View() + "\n" + m.tcp.View()
-	default:
-		m.view = top + "\n" + columns.Beside(chartGap, m.pkts.View(), m.tcp.View())
+		return
 	}
+	m.view = m.charts.Below(top, &m.pkts, &m.tcp)
 }
 
 func (m *Model) titleLine(n, hiddenEdev int) string {
