@@ -2,7 +2,6 @@ package collect_test
 
 import (
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -20,29 +19,6 @@ import (
 
 // Helpers shared by the fault_*_test.go files: damaged roots are always built in t.TempDir()
 // from the real fixture trees, never stored.
-
-// copyTree copies the regular files and directories under src to dst.
-func copyTree(tb testing.TB, src, dst string) {
-	tb.Helper()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-}
 
 func copyFile(tb testing.TB, src, dst string) {
 	tb.Helper()

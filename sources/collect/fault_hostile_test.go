@@ -11,6 +11,7 @@ import (
 
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect"
+	"github.com/ktop-dev/ktop/sources/collect/collecttest"
 )
 
 // hostileNames are process names a user can choose (prctl(PR_SET_NAME), argv[0] of an exec):
@@ -38,7 +39,7 @@ var hostileNames = []string{
 func hostileProc(tb testing.TB, proc, src string, pid int, comm string, argv []string) {
 	tb.Helper()
 	dst := filepath.Join(proc, strconv.Itoa(pid))
-	copyTree(tb, filepath.Join(proc, src), dst)
+	collecttest.CopyTree(tb, filepath.Join(proc, src), dst)
 	st, err := os.ReadFile(filepath.Join(dst, "stat"))
 	if err != nil {
 		tb.Fatal(err)

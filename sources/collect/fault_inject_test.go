@@ -16,6 +16,7 @@ import (
 
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect"
+	"github.com/ktop-dev/ktop/sources/collect/collecttest"
 )
 
 // A fault damages one file of a root. Content faults rewrite the real bytes; missing and
@@ -358,7 +359,7 @@ func TestFaultVanishingProcesses(t *testing.T) {
 	pids := []string{"170", "409", "411", "417"}
 	saved := t.TempDir()
 	for _, p := range pids {
-		copyTree(t, filepath.Join(root.Proc, p), filepath.Join(saved, p))
+		collecttest.CopyTree(t, filepath.Join(root.Proc, p), filepath.Join(saved, p))
 	}
 	stop := make(chan struct{})
 	churned := make(chan int)

@@ -773,6 +773,8 @@ func copyFile(t testing.TB, src, dst string) {
 	}
 }
 
+// copyTree is collecttest.CopyTree for this package's internal tests, which cannot import
+// collecttest (it imports collect).
 func copyTree(t testing.TB, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {

@@ -27,25 +27,7 @@ func Root16(tb testing.TB, snap string) collect.FS {
 	tb.Helper()
 	dst := tb.TempDir()
 	for _, tree := range []string{"16cpu", "i3a-16cpu", "i3b-16cpu", "procs16-pid", "procs-16cpu"} {
-		src := filepath.Join(Testdata(), tree, snap)
-		err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src, path)
-			target := filepath.Join(dst, rel)
-			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, b, 0o644)
-		})
-		if err != nil {
-			tb.Fatal(err)
-		}
+		CopyTree(tb, filepath.Join(Testdata(), tree, snap), dst)
 	}
 	return collect.FS{Proc: filepath.Join(dst, "proc"), Sys: filepath.Join(dst, "sys"), Dev: filepath.Join(dst, "dev")}
 }
@@ -57,4 +39,28 @@ func Snapshot(root collect.FS) *sources.Snapshot {
 	s := &sources.Snapshot{}
 	set.Collect(s)
 	return s
+}
+
+// CopyTree copies the regular files and directories under src into dst, merging with what
+// dst holds.
+func CopyTree(tb testing.TB, src, dst string) {
+	tb.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
 }
