@@ -71,7 +71,7 @@ type blockDecoder struct {
 func newBlockDecoder(rp *readPlan) *blockDecoder { return &blockDecoder{rp: rp, dec: newDecoder()} }
 
 func (b *blockDecoder) reset(raw []byte) {
-	b.dec.resetBlock()
+	b.dec.resetBlock(b.rp.ver, len(raw))
 	b.stream = byteReader{b: raw}
 	b.ref, b.err = nil, nil
 }
@@ -110,7 +110,7 @@ var (
 		if err != nil {
 			return nil, err
 		}
-		return newReadPlan(s, snapshotType)
+		return newReadPlan(s, snapshotType, FormatVersion)
 	})
 
 	// Encoders and decoders are costly to build and safe for concurrent EncodeAll/DecodeAll.
@@ -141,11 +141,14 @@ var (
 // frame that was never closed, so the stream ends with io.ErrUnexpectedEOF after everything
 // there is; that is not an error here. Output beyond 512 times the input (and 4 MiB) is
 // refused: real blocks compress about 10-100 times, and a few hostile bytes must not make a
-// reader inflate gigabytes.
-func inflate(z []byte) ([]byte, error) {
+// reader inflate gigabytes. dec is a decoder that knows the file's dictionary, or nil.
+func inflate(z []byte, dec *zstd.Decoder) ([]byte, error) {
 	limit := int64(min(max(4<<20, 512*len(z)), maxBlockRaw))
-	d := zDecoders.Get().(*zstd.Decoder)
-	defer zDecoders.Put(d)
+	d := dec
+	if d == nil {
+		d = zDecoders.Get().(*zstd.Decoder)
+		defer zDecoders.Put(d)
+	}
 	if err := d.Reset(bytes.NewReader(z)); err != nil {
 		return nil, err
 	}
@@ -160,7 +163,9 @@ func inflate(z []byte) ([]byte, error) {
 	return out.Bytes(), err
 }
 
-const memMagic = "KTB\x01"
+// memMagic starts an EncodeBlock block; its last byte is the format version whose value
+// encodings it uses (only this build's: the blocks never leave the process).
+const memMagic = "KTB\x02"
 
 // EncodeBlock packs snapshots into one compressed block and appends it to dst: the encoding of
 // a file block (deltas, string table, zstd) without the file around it and without a schema,
@@ -197,7 +202,7 @@ func DecodeBlock(b []byte) ([]*sources.Snapshot, error) {
 	if r.err != nil {
 		return nil, errors.New("record: block header cut short")
 	}
-	raw, err := inflate(r.b[r.pos:])
+	raw, err := inflate(r.b[r.pos:], nil)
 	if err != nil {
 		return nil, fmt.Errorf("record: block: %w", err)
 	}

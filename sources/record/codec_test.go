@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/ktop-dev/ktop/sources"
 )
 
 // kitchen holds every kind the codec supports, for round trips of edge values.
@@ -155,7 +157,7 @@ func TestFloatsExact(t *testing.T) {
 	for _, v := range vals {
 		series = append(series, &fl{F: v, F32: float32(v)})
 	}
-	pl, err := planFor(reflect.TypeFor[fl]())
+	pl, err := planFor(reflect.TypeFor[fl](), FormatVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +167,7 @@ func TestFloatsExact(t *testing.T) {
 		raw, _ = be.add(raw, unsafe.Pointer(v))
 	}
 	s, _ := schemaOf(reflect.TypeFor[fl]())
-	rp, err := newReadPlan(s, reflect.TypeFor[fl]())
+	rp, err := newReadPlan(s, reflect.TypeFor[fl](), FormatVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +189,7 @@ func TestFloatsExact(t *testing.T) {
 func TestUnchangedIsOneByte(t *testing.T) {
 	t.Parallel()
 	vals := kitchenSeries()
-	pl, err := planFor(reflect.TypeFor[kitchen]())
+	pl, err := planFor(reflect.TypeFor[kitchen](), FormatVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +228,7 @@ func TestUnsupportedTypes(t *testing.T) {
 		{"recursive", reflect.TypeFor[rec](), "recursive"},
 	}
 	for _, tt := range tests {
-		_, err := planFor(tt.t)
+		_, err := planFor(tt.t, FormatVersion)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s plan: want error with %q, have %v", tt.name, tt.want, err)
 		}
@@ -265,12 +267,12 @@ func TestWideStruct(t *testing.T) {
 		fields = append(fields, reflect.StructField{Name: "F" + strconv.Itoa(i), Type: reflect.TypeFor[uint64]()})
 	}
 	wide := reflect.StructOf(fields)
-	pl, err := planFor(wide)
+	pl, err := planFor(wide, FormatVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sch, _ := schemaOf(wide)
-	rp, err := newReadPlan(sch, wide)
+	rp, err := newReadPlan(sch, wide, FormatVersion)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,13 +307,13 @@ func TestWideStruct(t *testing.T) {
 func TestLargeSampleWithinBudget(t *testing.T) {
 	t.Parallel()
 	type big struct {
-		Procs []benchProc
+		Procs []sources.Proc
 	}
 	a := &big{}
 	for i := range 10000 {
-		a.Procs = append(a.Procs, benchProc{PID: i, StartTime: uint64(i), Comm: "worker", Cmdline: "/usr/bin/worker --id " + strconv.Itoa(i), UTime: uint64(i)})
+		a.Procs = append(a.Procs, sources.Proc{PID: i, StartTime: uint64(i), Comm: "worker", Cmdline: "/usr/bin/worker --id " + strconv.Itoa(i), UTime: uint64(i)})
 	}
-	b := &big{Procs: append([]benchProc(nil), a.Procs...)}
+	b := &big{Procs: append([]sources.Proc(nil), a.Procs...)}
 	b.Procs[7].UTime++
 	path := filepath.Join(t.TempDir(), "big.ktop")
 	writeFile(t, path, []*big{a, b, b}, 0)

@@ -199,7 +199,8 @@ func TestNewerVersionRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.ktop")
 	writeFile(t, path, oldSeries(), 0)
 	data := mustRead(t, path)
-	// Rewrite both header frames with version 2 (keeping their checksums valid).
+	// Rewrite both header frames with the version after this one (keeping their checksums
+	// valid).
 	var out []byte
 	s := newScanner(bytesReaderAt(data), int64(len(data)), func(string) {})
 	for {
@@ -209,7 +210,7 @@ func TestNewerVersionRefused(t *testing.T) {
 		}
 		p := append([]byte(nil), fr.payload...)
 		if fr.typ == frameHeader {
-			p[0] = 2
+			p[0] = FormatVersion + 1
 		}
 		out = appendFrame(out, fr.typ, p)
 	}

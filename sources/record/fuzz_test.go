@@ -92,19 +92,20 @@ func FuzzHeader(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(marshalHeader(Header{Hostname: "h"}, s))
+	f.Add(marshalHeader(Header{Hostname: "h"}, s, version1))
+	f.Add(marshalHeader(Header{Hostname: "h"}, s, version2))
 	ks, err := schemaOf(reflect.TypeFor[kitchen]())
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(marshalHeader(Header{}, ks))
+	f.Add(marshalHeader(Header{}, ks, FormatVersion))
 	raw := rawStream(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, sch, err := unmarshalHeader(data)
+		h, sch, err := unmarshalHeader(data)
 		if err != nil {
 			return
 		}
-		rp, err := newReadPlan(sch, snapshotType)
+		rp, err := newReadPlan(sch, snapshotType, h.Version)
 		if err != nil {
 			return
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/ktop-dev/ktop/sources"
 )
 
@@ -67,7 +69,12 @@ func (r *Reader) TimeIndex(t time.Time) int { return r.fr.timeIndex(unixNano(t))
 func (r *Reader) Warnings() []string { return r.fr.warnings() }
 
 // Close closes the file.
-func (r *Reader) Close() error { return r.f.Close() }
+func (r *Reader) Close() error {
+	if r.fr.zdec != nil {
+		r.fr.zdec.Close()
+	}
+	return r.f.Close()
+}
 
 // fileReader is the type-independent reader behind Reader.
 type fileReader struct {
@@ -77,8 +84,11 @@ type fileReader struct {
 	rp       *readPlan
 	blocks   []block
 	total    int
-	indexOff int64 // offset of the index frame of a cleanly closed file, else 0
-	goodEnd  int64 // end of the last intact frame
+	indexOff int64         // offset of the index frame of a cleanly closed file, else 0
+	goodEnd  int64         // end of the last intact frame
+	dict     []byte        // version 2: the file's zstd dictionary (nil: none found)
+	zdec     *zstd.Decoder // a decoder that knows it; used under mu
+	sawKey   bool          // scan: a K frame was seen (dictionaries come before)
 
 	mu    sync.Mutex
 	warns []string
@@ -132,7 +142,7 @@ func (r *fileReader) useHeader(p []byte, t reflect.Type) error {
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
-	rp, err := newReadPlan(sch, t)
+	rp, err := newReadPlan(sch, t, h.Version)
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
@@ -141,6 +151,25 @@ func (r *fileReader) useHeader(p []byte, t reflect.Type) error {
 		r.warn("schema: " + n)
 	}
 	return nil
+}
+
+// useDict takes the file's dictionary from a Z frame, if it has none yet.
+func (r *fileReader) useDict(fr frame) {
+	if r.dict != nil {
+		return
+	}
+	dict, err := unmarshalDict(fr.payload)
+	if err != nil {
+		r.warn(fmt.Sprintf("offset %d: %v: skipped", fr.off, err))
+		return
+	}
+	d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxBlockRaw),
+		zstd.WithDecoderMaxWindow(8<<20), zstd.WithDecoderDictRaw(dictID, dict))
+	if err != nil {
+		r.warn(fmt.Sprintf("offset %d: dictionary: %v", fr.off, err))
+		return
+	}
+	r.dict, r.zdec = dict, d
 }
 
 // loadIndex opens a cleanly closed file from its trailer and index; false if there are none
@@ -170,18 +199,33 @@ func (r *fileReader) loadIndex(t reflect.Type) bool {
 	if err != nil {
 		return false
 	}
-	// The header: the first intact H frame (there are two copies at the start).
+	// The header: the first intact H frame (there are two copies at the start); then the
+	// dictionary, in the Z frames before the first block.
 	hs := newScanner(r.f, idxOff, r.warn)
-	for {
+	for r.rp == nil || r.dict == nil {
 		fr, ok := hs.next()
-		if !ok || fr.typ != frameHeader {
-			return false
+		if !ok {
+			break
 		}
-		if err := r.useHeader(fr.payload, t); err != nil {
-			r.warn(err.Error())
+		if fr.typ == frameHeader && r.rp == nil {
+			if err := r.useHeader(fr.payload, t); err != nil {
+				r.warn(err.Error())
+			}
 			continue
 		}
-		break
+		if r.rp == nil {
+			return false
+		}
+		if fr.typ == frameDict {
+			r.useDict(fr)
+			continue
+		}
+		if fr.typ != frameHeader {
+			break
+		}
+	}
+	if r.rp == nil {
+		return false
 	}
 	r.blocks, r.indexOff, r.goodEnd = blocks, idxOff, r.size
 	return true
@@ -213,7 +257,12 @@ func (r *fileReader) scan(t reflect.Type) error {
 					r.warn(herr.Error())
 				}
 			}
+		case frameDict:
+			if !r.sawKey {
+				r.useDict(fr)
+			}
 		case frameKey:
+			r.sawKey = true
 			c, err := parseChunk(fr.payload, 0)
 			if err != nil || c.index != 0 {
 				r.warn(fmt.Sprintf("offset %d: bad block start: skipped", fr.off))
@@ -337,8 +386,11 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 	st := r.state(bi)
 	if st.dec == nil {
 		st.dec = newBlockDecoder(r.rp)
-		raw, err := inflate(st.z)
+		raw, err := inflate(st.z, r.zdec)
 		if err != nil {
+			if r.rp.ver >= version2 && r.dict == nil {
+				err = fmt.Errorf("%w (the file's dictionary is lost)", err)
+			}
 			r.warn(fmt.Sprintf("block %d: decompression: %v", r.blocks[bi].num, err))
 		}
 		st.z = nil

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/procfs"
-
 	"github.com/ktop-dev/ktop/sources"
 )
 
@@ -133,31 +131,25 @@ func TestCreateModeAndExclusive(t *testing.T) {
 	}
 }
 
-// Every source filled (the sources of other branches by the benchmarks' stand-in parsers) and
-// a process table, live from this machine: a round trip through a file must be exact.
+// Every source filled and a process table, live from this machine, the table made to churn
+// (exits and a newcomer): a round trip through a file must be exact.
 func TestRoundTripLiveFull(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("no /proc here")
-	}
-	pfs, err := procfs.NewFS("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := map[uint32]string{}
-	var vals []*benchSample
+	var vals []*sources.Snapshot
 	for i, s := range liveSnapshots(t, 12, 30*time.Millisecond) {
-		fillStandIns(s)
-		procs := readProcs(pfs, users)
-		if i%3 == 1 && len(procs) > 4 { // make the process table change: exits and a newcomer
-			procs = append(procs[:1], procs[3:]...)
-			procs = append(procs, benchProc{PID: 1 << 30, StartTime: uint64(i), Comm: "new"})
+		if s.Procs == nil {
+			t.Fatalf("no process table: %v", s.Status[sources.SrcProcs])
 		}
-		vals = append(vals, &benchSample{Time: s.Time, Snap: s, Procs: procs})
+		if procs := s.Procs.Procs; i%3 == 1 && len(procs) > 4 {
+			procs = append(procs[:1:1], procs[3:]...)
+			procs = append(procs, sources.Proc{PID: 1 << 30, StartTime: uint64(i), Comm: "new"})
+			s = procsOf(s, procs)
+		}
+		vals = append(vals, s)
 	}
 	path := filepath.Join(t.TempDir(), "full.ktop")
 	writeFile(t, path, vals, 5)
-	have, warns, err := readAll[benchSample](t, mustRead(t, path))
+	have, warns, err := readAll[sources.Snapshot](t, mustRead(t, path))
 	if err != nil || len(warns) > 0 {
 		t.Fatalf("read: %v, %q", err, warns)
 	}
