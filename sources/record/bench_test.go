@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -150,7 +151,7 @@ func BenchmarkSize(b *testing.B) {
 				dir := b.TempDir()
 				var size fileSize
 				for b.Loop() {
-					size = writeBench(b, dir, ds.samples, ver, zstdLevel, 0)
+					size = writeBench(b, dir, ds.samples, ver, levelFor(ver), 0)
 				}
 				size.report(b)
 				b.ReportMetric(avgProcs(ds.samples), "procs")
@@ -190,9 +191,34 @@ func BenchmarkSizeLevels(b *testing.B) {
 				}
 				size.report(b)
 				b.ReportMetric(float64(m.perOp(n).Microseconds()), "cpu-µs/sample")
+				b.ReportMetric(writerHeap(b, ds.samples, l), "writer-MiB")
 			})
 		}
 	}
+}
+
+// writerHeap is the heap a writer at level l holds once it has written a block: its
+// compressor's state, mostly, and the sample it keeps as the next one's reference.
+func writerHeap(b *testing.B, samples []*sources.Snapshot, l zstd.EncoderLevel) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	w, err := create(filepath.Join(b.TempDir(), "heap.ktop"), Header{}, snapshotType)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.setLevel(l); err != nil {
+		b.Fatal(err)
+	}
+	for _, s := range samples[:min(len(samples), DefaultBlockSamples+1)] {
+		if err := w.append(unsafe.Pointer(s)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
 }
 
 // BenchmarkSizeAlternatives measures the designs the format did not take, for
@@ -287,7 +313,7 @@ func BenchmarkDecodeSample(b *testing.B) {
 		for _, ver := range versions {
 			b.Run(ds.name+"/"+vname(ver), func(b *testing.B) {
 				dir := b.TempDir()
-				writeBench(b, dir, ds.samples, ver, zstdLevel, 0)
+				writeBench(b, dir, ds.samples, ver, levelFor(ver), 0)
 				data, err := os.ReadFile(filepath.Join(dir, "bench.ktop"))
 				if err != nil {
 					b.Fatal(err)
@@ -519,4 +545,53 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(days.dir)
 	}
 	os.Exit(code)
+}
+
+// BenchmarkHistoryBlocks is what engine.History keeps per sample: blocks of 30 snapshots
+// packed at once (EncodeBlock), in version 1's encoding, version 2's without a dictionary,
+// and version 2's with the dictionary of the first snapshot, as EncodeBlock makes them.
+func BenchmarkHistoryBlocks(b *testing.B) {
+	const blockLen = 30 // engine.DefaultBlockLen
+	for _, ds := range datasets(b) {
+		for _, v := range []struct {
+			name string
+			ver  int
+			dict bool
+		}{{"v1", version1, false}, {"v2-nodict", version2, false}, {"v2", version2, true}} {
+			b.Run(ds.name+"/"+v.name, func(b *testing.B) {
+				pl, err := planFor(snapshotType, v.ver)
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts := []zstd.EOption{zstd.WithEncoderLevel(levelFor(v.ver)), zstd.WithEncoderCRC(false),
+					zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1 << 20)}
+				if v.dict {
+					dict, err := newBlockEncoder(pl).add(nil, unsafe.Pointer(ds.samples[0]))
+					if err != nil {
+						b.Fatal(err)
+					}
+					opts = append(opts, zstd.WithEncoderDictRaw(dictID, dict))
+				}
+				enc, err := zstd.NewWriter(nil, opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size := 0
+				for b.Loop() {
+					size = 0
+					for i := 0; i < len(ds.samples); i += blockLen {
+						be := newBlockEncoder(pl)
+						var raw []byte
+						for _, s := range ds.samples[i:min(i+blockLen, len(ds.samples))] {
+							if raw, err = be.add(raw, unsafe.Pointer(s)); err != nil {
+								b.Fatal(err)
+							}
+						}
+						size += len(enc.EncodeAll(raw, nil))
+					}
+				}
+				b.ReportMetric(float64(size)/float64(len(ds.samples)), "B/sample")
+			})
+		}
+	}
 }

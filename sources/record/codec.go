@@ -250,10 +250,10 @@ type encoder struct {
 
 	// Version 2 only. ints is a stack of scratch indexes (a keyed slice's matches), which
 	// nested values push onto and pop; deltas is a numeric column's scratch, never held while
-	// another value is encoded. tLast and tDelta are the time state of the sample (§4.2).
-	ints          []int
-	deltas        []int64
-	tLast, tDelta int64
+	// another value is encoded. times is what times are written against (§4.2).
+	ints   []int
+	deltas []int64
+	times  timeState
 }
 
 func newEncoder() *encoder {
@@ -265,6 +265,7 @@ func (e *encoder) resetBlock() {
 	clear(e.strs)
 	clear(e.keys)
 	clear(e.prevKeys)
+	e.times = timeState{}
 }
 
 // encode appends one sample: *p against reference *r (nil for a key sample).
@@ -272,7 +273,7 @@ func (e *encoder) encode(pl *plan, p, r unsafe.Pointer) []byte {
 	e.prevKeys, e.keys = e.keys, e.prevKeys
 	clear(e.keys)
 	e.buf = e.buf[:0]
-	e.tLast, e.tDelta = 0, 0
+	e.times.startSample()
 	pl.enc(e, p, r)
 	return e.buf
 }
@@ -317,11 +318,11 @@ type decoder struct {
 
 	// Version 2 only: the budgets are the block's (set by resetBlock), and the scratch and
 	// time state mirror the encoder's.
-	perBlock      bool
-	ints          []int
-	colIdx        []int32
-	colVal        []int64
-	tLast, tDelta int64
+	perBlock bool
+	ints     []int
+	colIdx   []int32
+	colVal   []int64
+	times    timeState
 }
 
 var errBudget = errors.New("sample would take too much memory or time to decode")
@@ -336,6 +337,7 @@ func (d *decoder) resetBlock(ver, raw int) {
 	d.strs = d.strs[:0]
 	clear(d.keys)
 	clear(d.prevKeys)
+	d.times = timeState{}
 	d.perBlock = ver >= version2
 	if d.perBlock {
 		// A version 2 sample may copy what its reference holds for no bytes at all (an
@@ -353,7 +355,7 @@ func (d *decoder) decode(pl *plan, b []byte, p, r unsafe.Pointer) error {
 	d.prevKeys, d.keys = d.keys, d.prevKeys
 	clear(d.keys)
 	d.byteReader = byteReader{b: b}
-	d.tLast, d.tDelta = 0, 0
+	d.times.startSample()
 	if !d.perBlock {
 		// A sample may allocate many times its encoded size (an unchanged element of a slice
 		// is one byte, its copy a few hundred), but not without bound: elements are at least

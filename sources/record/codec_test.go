@@ -121,25 +121,27 @@ func kitchenSeries() []*kitchen {
 func TestRoundTripKinds(t *testing.T) {
 	t.Parallel()
 	vals := kitchenSeries()
-	for _, blockSamples := range []int{1, 2, 60} {
-		path := filepath.Join(t.TempDir(), "k.ktop")
-		writeFile(t, path, vals, blockSamples)
-		data := mustRead(t, path)
-		have, warns, err := readAll[kitchen](t, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(warns) != 0 {
-			t.Errorf("blocks of %d: warnings %q", blockSamples, warns)
-		}
-		if len(have) != len(vals) {
-			t.Fatalf("blocks of %d: have %d samples, want %d", blockSamples, len(have), len(vals))
-		}
-		for i, want := range vals {
-			want := deepCopy(want)
-			want.Skip, want.priv = nil, 0
-			if !equalNormalized(want, have[i]) {
-				t.Errorf("blocks of %d, sample %d:\nwant %+v\nhave %+v", blockSamples, i, want, have[i])
+	for _, ver := range versions {
+		for _, blockSamples := range []int{1, 2, 60} {
+			path := filepath.Join(t.TempDir(), "k.ktop")
+			writeFileVersion(t, path, vals, blockSamples, ver)
+			data := mustRead(t, path)
+			have, warns, err := readAll[kitchen](t, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(warns) != 0 {
+				t.Errorf("v%d, blocks of %d: warnings %q", ver, blockSamples, warns)
+			}
+			if len(have) != len(vals) {
+				t.Fatalf("v%d, blocks of %d: have %d samples, want %d", ver, blockSamples, len(have), len(vals))
+			}
+			for i, want := range vals {
+				want := deepCopy(want)
+				want.Skip, want.priv = nil, 0
+				if !equalNormalized(want, have[i]) {
+					t.Errorf("v%d, blocks of %d, sample %d:\nwant %+v\nhave %+v", ver, blockSamples, i, want, have[i])
+				}
 			}
 		}
 	}
@@ -157,30 +159,32 @@ func TestFloatsExact(t *testing.T) {
 	for _, v := range vals {
 		series = append(series, &fl{F: v, F32: float32(v)})
 	}
-	pl, err := planFor(reflect.TypeFor[fl](), FormatVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	be := newBlockEncoder(pl)
-	var raw []byte
-	for _, v := range series {
-		raw, _ = be.add(raw, unsafe.Pointer(v))
-	}
-	s, _ := schemaOf(reflect.TypeFor[fl]())
-	rp, err := newReadPlan(s, reflect.TypeFor[fl](), FormatVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bd := newBlockDecoder(rp)
-	bd.reset(raw)
-	for i, want := range series {
-		p, err := bd.next()
+	for _, ver := range versions {
+		pl, err := planFor(reflect.TypeFor[fl](), ver)
 		if err != nil {
-			t.Fatalf("%d: %v", i, err)
+			t.Fatal(err)
 		}
-		have := (*fl)(p)
-		if math.Float64bits(have.F) != math.Float64bits(want.F) || math.Float32bits(have.F32) != math.Float32bits(want.F32) {
-			t.Errorf("%d: want %v/%v, have %v/%v", i, want.F, want.F32, have.F, have.F32)
+		be := newBlockEncoder(pl)
+		var raw []byte
+		for _, v := range series {
+			raw, _ = be.add(raw, unsafe.Pointer(v))
+		}
+		s, _ := schemaOf(reflect.TypeFor[fl]())
+		rp, err := newReadPlan(s, reflect.TypeFor[fl](), ver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bd := newBlockDecoder(rp)
+		bd.reset(raw)
+		for i, want := range series {
+			p, err := bd.next()
+			if err != nil {
+				t.Fatalf("%d: %v", i, err)
+			}
+			have := (*fl)(p)
+			if math.Float64bits(have.F) != math.Float64bits(want.F) || math.Float32bits(have.F32) != math.Float32bits(want.F32) {
+				t.Errorf("%d: want %v/%v, have %v/%v", i, want.F, want.F32, have.F, have.F32)
+			}
 		}
 	}
 }
@@ -189,20 +193,22 @@ func TestFloatsExact(t *testing.T) {
 func TestUnchangedIsOneByte(t *testing.T) {
 	t.Parallel()
 	vals := kitchenSeries()
-	pl, err := planFor(reflect.TypeFor[kitchen](), FormatVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEncoder()
-	e.encode(pl, unsafe.Pointer(vals[1]), nil) // so that maps' key orders are remembered
-	same := e.encode(pl, unsafe.Pointer(vals[1]), unsafe.Pointer(vals[1]))
-	if want, have := []byte{0}, same; !bytes.Equal(want, have) {
-		t.Errorf("unchanged sample: want % x, have % x", want, have)
-	}
-	other := deepCopy(vals[1])
-	other.Pids[1].UTime++
-	if have := e.encode(pl, unsafe.Pointer(other), unsafe.Pointer(vals[1])); len(have) > 12 {
-		t.Errorf("one changed counter: want a few bytes, have % x", have)
+	for _, ver := range versions {
+		pl, err := planFor(reflect.TypeFor[kitchen](), ver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newEncoder()
+		e.encode(pl, unsafe.Pointer(vals[1]), nil) // so that maps' key orders are remembered
+		same := e.encode(pl, unsafe.Pointer(vals[1]), unsafe.Pointer(vals[1]))
+		if want, have := []byte{0}, same; !bytes.Equal(want, have) {
+			t.Errorf("unchanged sample: want % x, have % x", want, have)
+		}
+		other := deepCopy(vals[1])
+		other.Pids[1].UTime++
+		if have := e.encode(pl, unsafe.Pointer(other), unsafe.Pointer(vals[1])); len(have) > 12 {
+			t.Errorf("one changed counter: want a few bytes, have % x", have)
+		}
 	}
 }
 
@@ -267,37 +273,39 @@ func TestWideStruct(t *testing.T) {
 		fields = append(fields, reflect.StructField{Name: "F" + strconv.Itoa(i), Type: reflect.TypeFor[uint64]()})
 	}
 	wide := reflect.StructOf(fields)
-	pl, err := planFor(wide, FormatVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sch, _ := schemaOf(wide)
-	rp, err := newReadPlan(sch, wide, FormatVersion)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vals []reflect.Value
-	for k := range 4 {
-		v := reflect.New(wide)
-		for _, i := range []int{0, 63, 64, 65, 127, 128, 129} {
-			v.Elem().Field(i).SetUint(uint64(k * i))
-		}
-		vals = append(vals, v)
-	}
-	be := newBlockEncoder(pl)
-	var raw []byte
-	for _, v := range vals {
-		raw, _ = be.add(raw, v.UnsafePointer())
-	}
-	bd := newBlockDecoder(rp)
-	bd.reset(raw)
-	for k, want := range vals {
-		p, err := bd.next()
+	for _, ver := range versions {
+		pl, err := planFor(wide, ver)
 		if err != nil {
-			t.Fatalf("%d: %v", k, err)
+			t.Fatal(err)
 		}
-		if have := reflect.NewAt(wide, p); !reflect.DeepEqual(want.Interface(), have.Interface()) {
-			t.Errorf("%d: want %v, have %v", k, want.Elem(), have.Elem())
+		sch, _ := schemaOf(wide)
+		rp, err := newReadPlan(sch, wide, ver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vals []reflect.Value
+		for k := range 4 {
+			v := reflect.New(wide)
+			for _, i := range []int{0, 63, 64, 65, 127, 128, 129} {
+				v.Elem().Field(i).SetUint(uint64(k * i))
+			}
+			vals = append(vals, v)
+		}
+		be := newBlockEncoder(pl)
+		var raw []byte
+		for _, v := range vals {
+			raw, _ = be.add(raw, v.UnsafePointer())
+		}
+		bd := newBlockDecoder(rp)
+		bd.reset(raw)
+		for k, want := range vals {
+			p, err := bd.next()
+			if err != nil {
+				t.Fatalf("%d: %v", k, err)
+			}
+			if have := reflect.NewAt(wide, p); !reflect.DeepEqual(want.Interface(), have.Interface()) {
+				t.Errorf("%d: want %v, have %v", k, want.Elem(), have.Elem())
+			}
 		}
 	}
 }

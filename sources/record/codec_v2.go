@@ -2,6 +2,7 @@ package record
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"math/bits"
 	"reflect"
@@ -276,11 +277,33 @@ func zeroOp(t reflect.Type) func(unsafe.Pointer) {
 //	1    a time outside Unix nanoseconds' range: varint seconds and varint nanoseconds after
 //	     the zero Time's (as version 1 writes a time without reference)
 //	2+z  z = zigzag(x): with a reference, x is (t - ref) - shift, where shift is the last
-//	     (t - ref) written in this sample; without one, x is t - last, the last time written
-//	     in this sample (both start at 0 with each sample)
+//	     (t - ref) written in this sample, or at its first time the first one written in the
+//	     sample before; without a reference, x is t - last, the last time written in this
+//	     sample (0 at its first)
 //
 // The times of a sample are read within a pass that starts at its Time, so every one moves by
-// about the same shift from sample to sample: only the jitter is left to write.
+// about the same shift from sample to sample, and the shift itself by little more than the
+// clock's jitter: that jitter is what is left to write.
+
+// timeState is what times are written against. Only times that differ from their reference
+// move it: those are the ones a reader is sure to decode (an unchanged value may be left out).
+type timeState struct {
+	last, shift int64 // the last time written in this sample, and the last shift
+	first       int64 // the first shift of the latest sample that had one
+	firstSet    bool  // this sample has had its first shift
+}
+
+func (s *timeState) startSample() { s.last, s.shift, s.firstSet = 0, s.first, false }
+
+func (s *timeState) moved(tn, rn int64, hasRef bool) {
+	s.last = tn
+	if hasRef {
+		s.shift = tn - rn
+		if !s.firstSet {
+			s.first, s.firstSet = s.shift, true
+		}
+	}
+}
 
 // nanos is t in Unix nanoseconds when it has a non-zero value in that range.
 func nanos(t time.Time) (int64, bool) {
@@ -314,17 +337,14 @@ func encTime2(e *encoder, p, r unsafe.Pointer) bool {
 		rn, hasRef := nanos(rt)
 		var x int64
 		if hasRef {
-			x = (tn - rn) - e.tDelta
+			x = (tn - rn) - e.times.shift
 		} else {
-			x = tn - e.tLast
+			x = tn - e.times.last
 		}
 		if z := zigzag(x); z <= math.MaxUint64-2 {
 			e.uvarint(z + 2)
-			if changed { // only a changed time is sure to be read back: the state moves then
-				e.tLast = tn
-				if hasRef {
-					e.tDelta = tn - rn
-				}
+			if changed {
+				e.times.moved(tn, rn, hasRef)
 			}
 			return changed
 		}
@@ -360,17 +380,14 @@ func decTime2(d *decoder, p, r unsafe.Pointer) {
 		rn, hasRef := nanos(rt)
 		var tn int64
 		if hasRef {
-			tn = rn + d.tDelta + x
+			tn = rn + d.times.shift + x
 		} else {
-			tn = d.tLast + x
+			tn = d.times.last + x
 		}
 		t := time.Unix(0, tn)
 		*(*time.Time)(p) = t
 		if !sameInstant(t, rt) {
-			d.tLast = tn
-			if hasRef {
-				d.tDelta = tn - rn
-			}
+			d.times.moved(tn, rn, hasRef)
 		}
 	}
 }
@@ -807,11 +824,11 @@ func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
 	if isNil || !d.charge(48*n+48) {
 		return
 	}
-	m := make(map[string]uint64, n)
-	*(*map[string]uint64)(v) = m
 	if n == 0 {
+		*(*map[string]uint64)(v) = map[string]uint64{}
 		return
 	}
+	var m map[string]uint64
 	var keys []string
 	switch d.byte() {
 	case 0:
@@ -819,12 +836,14 @@ func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
 		if !ok {
 			rk = sortedKeys(rm)
 		}
-		if len(rk) != n {
+		if len(rk) != n || len(rm) != n {
 			d.fail(errors.New("map: same-keys mode without a matching reference"))
 			return
 		}
 		keys = rk
+		m = maps.Clone(rm) // the same keys: a copy of the table is faster than n inserts
 	case 1:
+		m = make(map[string]uint64, n)
 		keys = make([]string, 0, n)
 		for i := 0; i < n && d.err == nil; i++ {
 			k := d.str("")
@@ -841,13 +860,15 @@ func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
 	if d.err != nil || !d.chargeSteps(n) {
 		return
 	}
+	*(*map[string]uint64)(v) = m
 	idx, val := d.numColumn(n, false, false)
-	for i, k := range keys {
-		m[k] = rm[k]
-		if len(idx) > 0 && int(idx[0]) == i {
-			m[k] += uint64(val[0])
-			idx, val = idx[1:], val[1:]
+	if len(m) == 0 { // mode 1: the values start as the reference's of the same key, or zero
+		for _, k := range keys {
+			m[k] = rm[k]
 		}
+	}
+	for j, i := range idx {
+		m[keys[i]] += uint64(val[j])
 	}
 	d.keys[mapPtr(m)] = keys
 }

@@ -344,6 +344,8 @@ func (r *fileReader) state(bi int) *blockState {
 	}
 	s := newScanner(bytes.NewReader(buf[:n]), int64(n), r.warn)
 	s.base = b.off
+	st.z = make([]byte, 0, n) // the zstd bytes are most of the frames'
+	st.times = make([]int64, 0, b.n)
 	var prevTime int64
 	for len(st.times) < b.n {
 		fr, ok := s.next()

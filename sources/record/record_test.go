@@ -147,15 +147,17 @@ func TestRoundTripLiveFull(t *testing.T) {
 		}
 		vals = append(vals, s)
 	}
-	path := filepath.Join(t.TempDir(), "full.ktop")
-	writeFile(t, path, vals, 5)
-	have, warns, err := readAll[sources.Snapshot](t, mustRead(t, path))
-	if err != nil || len(warns) > 0 {
-		t.Fatalf("read: %v, %q", err, warns)
-	}
-	for i, want := range vals {
-		if !equalNormalized(want, have[i]) {
-			t.Errorf("sample %d differs after a round trip", i)
+	for _, ver := range versions {
+		path := filepath.Join(t.TempDir(), "full.ktop")
+		writeFileVersion(t, path, vals, 5, ver)
+		have, warns, err := readAll[sources.Snapshot](t, mustRead(t, path))
+		if err != nil || len(warns) > 0 {
+			t.Fatalf("v%d: read: %v, %q", ver, err, warns)
+		}
+		for i, want := range vals {
+			if !equalNormalized(want, have[i]) {
+				t.Errorf("v%d: sample %d differs after a round trip", ver, i)
+			}
 		}
 	}
 }

@@ -123,7 +123,7 @@ func newWriter(t reflect.Type, ver int) (*Writer, error) {
 	}
 	w := &Writer{ver: ver, plan: pl, be: newBlockEncoder(pl), timeAt: timeField(pl),
 		blockSamples: DefaultBlockSamples, blockBytes: DefaultBlockBytes}
-	if err := w.setLevel(zstdLevel); err != nil {
+	if err := w.setLevel(levelFor(ver)); err != nil {
 		return nil, err
 	}
 	return w, nil
