@@ -27,6 +27,7 @@ var (
 	benchSamples  = flag.Int("bench.samples", 120, "real samples to take for the record benchmarks")
 	benchInterval = flag.Duration("bench.interval", time.Second, "interval between them")
 	benchCache    = flag.String("bench.cache", "", "keep the samples in this file (gob) and reuse them on later runs")
+	benchWindow   = flag.Int("bench.window", 600, "samples of the series the datasets hold (copies of processes come from all of it)")
 )
 
 var benchData = struct {
@@ -122,19 +123,23 @@ func procList(s *sources.Snapshot) []sources.Proc {
 	return s.Procs.Procs
 }
 
-// withProcs returns the samples with the process table made n entries long: grown with copies
-// of the real processes under other PIDs, or cut to the n lowest PIDs. Copy k follows its
-// original 61·k samples later: more than a block, so that no copy repeats within a block what
-// another did (a real machine's processes are distinct; with copies 7 samples apart, as this
-// benchmark first made them, zstd matched a copy's whole encoding against its original's,
-// which made 500 processes cost hardly more than 100). The jump where a copy wraps around the
-// series makes the figure pessimistic.
-func withProcs(real []*sources.Snapshot, n int) []*sources.Snapshot {
-	const shift = 61
-	out := make([]*sources.Snapshot, len(real))
-	for t, s := range real {
+// withProcs returns the first window samples with the process table made n entries long:
+// grown with copies of the real processes under other PIDs, or cut to the n lowest PIDs. Copy
+// k of sample t is the table of sample t + k·shift (around the series), where shift spreads
+// the copies evenly over the series, and is more than a block: a copy then never repeats,
+// within a block, what another did. (A real machine's processes are distinct; with copies 7
+// samples apart, as this benchmark first made them, zstd matched a copy's whole encoding
+// against its original's, and 500 processes cost hardly more than 100.) Where the series is
+// no longer than the window, copies wrap around it, and the jump where they do makes the
+// figure pessimistic.
+func withProcs(real []*sources.Snapshot, window, n int) []*sources.Snapshot {
+	have := avgProcs(real)
+	copies := int(float64(n)/max(have, 1)) + 1
+	shift := max(len(real)/(copies+1), DefaultBlockSamples+1)
+	out := make([]*sources.Snapshot, window)
+	for t, s := range real[:window] {
 		procs := append([]sources.Proc(nil), procList(s)...)
-		for k := 1; len(procs) < n; k++ {
+		for k := 1; len(procs) < n && k <= 4*copies; k++ {
 			for _, p := range procList(real[(t+shift*k)%len(real)]) {
 				if len(procs) >= n {
 					break

@@ -21,36 +21,43 @@ import (
 // Run: go test ./sources/record -run '^$' -bench SizeBreakdown -bench.cache FILE
 func BenchmarkSizeBreakdown(b *testing.B) {
 	for _, ds := range datasets(b) {
-		dir := b.TempDir()
-		n := len(ds.samples)
-		size := func(samples []*sources.Snapshot) (file, raw float64) {
-			f := writeBench(b, dir, samples, FormatVersion, zstdLevel, 0)
-			return float64(f.samples) / float64(n), float64(rawSize(b, samples)) / float64(n)
+		for _, ver := range versions {
+			breakdown(b, ds, ver)
 		}
-		total, totalRaw := size(ds.samples)
-		b.Run(ds.name+"/total", func(b *testing.B) {
-			for b.Loop() {
-			}
-			b.ReportMetric(total, "B/sample")
-			b.ReportMetric(totalRaw, "raw-B/sample")
-		})
-		b.Run(ds.name+"/frames", func(b *testing.B) {
-			var over float64
-			for b.Loop() {
-				over = float64(frameOverhead(b, filepath.Join(dir, "bench.ktop"))) / float64(n)
-			}
-			b.ReportMetric(over, "B/sample")
-		})
-		for _, part := range snapshotParts(ds.samples) {
-			b.Run(ds.name+"/"+part.name, func(b *testing.B) {
-				var file, raw float64
-				for b.Loop() {
-					file, raw = size(part.without)
-				}
-				b.ReportMetric(total-file, "B/sample")
-				b.ReportMetric(totalRaw-raw, "raw-B/sample")
-			})
+	}
+}
+
+func breakdown(b *testing.B, ds dataset, ver int) {
+	dir := b.TempDir()
+	n := len(ds.samples)
+	size := func(samples []*sources.Snapshot) (file, raw float64) {
+		f := writeBench(b, dir, samples, ver, levelFor(ver), 0)
+		return float64(f.samples) / float64(n), float64(rawSize(b, samples, ver)) / float64(n)
+	}
+	name := ds.name + "/" + vname(ver)
+	total, totalRaw := size(ds.samples)
+	b.Run(name+"/total", func(b *testing.B) {
+		for b.Loop() {
 		}
+		b.ReportMetric(total, "B/sample")
+		b.ReportMetric(totalRaw, "raw-B/sample")
+	})
+	b.Run(name+"/frames", func(b *testing.B) {
+		var over float64
+		for b.Loop() {
+			over = float64(frameOverhead(b, filepath.Join(dir, "bench.ktop"))) / float64(n)
+		}
+		b.ReportMetric(over, "B/sample")
+	})
+	for _, part := range snapshotParts(ds.samples) {
+		b.Run(name+"/"+part.name, func(b *testing.B) {
+			var file, raw float64
+			for b.Loop() {
+				file, raw = size(part.without)
+			}
+			b.ReportMetric(total-file, "B/sample")
+			b.ReportMetric(totalRaw-raw, "raw-B/sample")
+		})
 	}
 }
 
@@ -122,12 +129,12 @@ func mapTables(samples []*sources.Snapshot, fn func(*sources.ProcTable)) []*sour
 }
 
 // rawSize is the length of the blocks' raw streams (the bytes zstd compresses).
-func rawSize(b *testing.B, samples []*sources.Snapshot) int {
-	rp, err := snapshotCodec()
+func rawSize(b *testing.B, samples []*sources.Snapshot, ver int) int {
+	pl, err := planFor(snapshotType, ver)
 	if err != nil {
 		b.Fatal(err)
 	}
-	be := newBlockEncoder(rp.plan)
+	be := newBlockEncoder(pl)
 	var raw []byte
 	n := 0
 	for i, s := range samples {

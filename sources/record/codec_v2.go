@@ -636,6 +636,10 @@ func decColumnOf(d *decoder, p *plan, n int, bitmapped bool, at func(i int) (v, 
 	idx, val := d.numColumn(n, flags, bitmapped)
 	for k, i := range idx {
 		q, _ := at(int(i))
+		if flags {
+			*(*bool)(q) = !*(*bool)(q)
+			continue
+		}
 		storeUint(q, size, loadUint(q, size)+uint64(val[k]))
 	}
 }

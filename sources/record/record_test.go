@@ -1,10 +1,12 @@
 package record
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -188,4 +190,66 @@ func TestReaderConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// Stepping back across a block boundary finds the block before already decoded: a cursor near
+// the start of a block has it read ahead in the background. Every sample reads back right
+// whatever the order of steps and read-aheads.
+func TestReadAhead(t *testing.T) {
+	t.Parallel()
+	vals := smallSeries(50)
+	path := filepath.Join(t.TempDir(), "ra.ktop")
+	writeFile(t, path, vals, 20) // blocks of 20, 20, 10
+	r, err := openReaderAt(bytes.NewReader(mustRead(t, path)), int64(len(mustRead(t, path))), reflect.TypeFor[small]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(i int) {
+		t.Helper()
+		p, err := r.at(i)
+		if err != nil || !equalNormalized(vals[i], (*small)(p)) {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+	}
+	check(45) // block 2, 5 from its start: block 1 is read ahead
+	waitReadAhead(r)
+	st := cachedBlock(r, 1)
+	if st == nil || len(st.out) != 20 {
+		t.Fatalf("block 1 not read ahead: %+v", st)
+	}
+	check(39) // from the read-ahead: nothing more to decode
+	if have := cachedBlock(r, 1); have != st {
+		t.Error("block 1 was decoded again")
+	}
+	for i := 38; i >= 0; i-- { // steps back, read-aheads racing with them
+		check(i)
+	}
+	for i := 0; i < 50; i += 7 {
+		check(i)
+	}
+	r.stopReadAhead()
+	check(25) // still reads, without reading ahead
+	if r.pre != nil {
+		t.Error("a read-ahead started after stopReadAhead")
+	}
+}
+
+func waitReadAhead(r *fileReader) {
+	r.mu.Lock()
+	p := r.pre
+	r.mu.Unlock()
+	if p != nil {
+		<-p.done
+	}
+}
+
+func cachedBlock(r *fileReader, bi int) *blockState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, st := range r.cache {
+		if st != nil && st.bi == bi {
+			return st
+		}
+	}
+	return nil
 }
