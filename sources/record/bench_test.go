@@ -49,18 +49,21 @@ type dataset struct {
 }
 
 // datasets are the real samples without processes, with about 100, with only the processes
-// that live through the whole series (no churn), and with about 500: the first -bench.window
-// samples of the series. The smaller tables are a fixed pseudo-random share of the real
+// that live through the whole series (no churn), and with about 500: -bench.window samples of
+// the series from -bench.offset on. The smaller tables are a fixed pseudo-random share of the real
 // processes (chosen by a hash of PID and start time, so a process stays in or out for its whole
 // life and newcomers join in the same proportion); a table smaller than wanted is grown with
 // copies of the real processes taken from later in the series (withProcs).
 func datasets(b *testing.B) []dataset {
 	all := realSamples(b)
-	real := all[:min(len(all), *benchWindow)]
+	start := min(*benchOffset, len(all)-1)
+	real := all[start:min(len(all), start+*benchWindow)]
 	have := avgProcs(real)
 	sized := func(n int) []*sources.Snapshot {
 		if have < float64(n) {
-			return withProcs(all, len(real), n)
+			// The whole series, from the window on: copies come from all of it.
+			rotated := append(all[start:len(all):len(all)], all[:start]...)
+			return withProcs(rotated, len(real), n)
 		}
 		return shareOfProcs(real, int(have/float64(n)+0.5))
 	}

@@ -28,6 +28,7 @@ var (
 	benchInterval = flag.Duration("bench.interval", time.Second, "interval between them")
 	benchCache    = flag.String("bench.cache", "", "keep the samples in this file (gob) and reuse them on later runs")
 	benchWindow   = flag.Int("bench.window", 600, "samples of the series the datasets hold (copies of processes come from all of it)")
+	benchOffset   = flag.Int("bench.offset", 0, "the datasets' first sample in the series")
 )
 
 var benchData = struct {

@@ -253,6 +253,7 @@ type encoder struct {
 	// another value is encoded. times is what times are written against (§4.2).
 	ints   []int
 	deltas []int64
+	flags  []bool
 	times  timeState
 }
 

@@ -30,7 +30,48 @@ const (
 	colNone  = 0 // no element differs from its reference: nothing follows
 	colPlain = 1 // a bitmap of the changed elements, then each one's value
 	colSpace = 2 // numeric columns: the same, each delta less the previous changed element's
+	// colList, added to colPlain or colSpace, gives the changed elements as a list instead of
+	// a bitmap: their count, then each one's distance from the one before, less one. A few
+	// changes among hundreds of elements take a few bytes instead of a bitmap of dozens.
+	colList = 4
 )
+
+// listLen is what the list of the changed elements of d (non-zero) would take.
+func listLen(changed []bool) (n, count int) {
+	prev := -1
+	for i, c := range changed {
+		if c {
+			n += varintLen(uint64(i - prev - 1))
+			prev = i
+			count++
+		}
+	}
+	return n + varintLen(uint64(count)), count
+}
+
+// appendChanged writes which elements changed, as a bitmap or, if shorter and allowed, as a
+// list; it returns the mode bit it chose (0 or colList).
+func (e *encoder) appendChanged(changed []bool, allowList bool) byte {
+	if l, count := listLen(changed); allowList && l < bitmapLen(len(changed)) {
+		e.uvarint(uint64(count))
+		prev := -1
+		for i, c := range changed {
+			if c {
+				e.uvarint(uint64(i - prev - 1))
+				prev = i
+			}
+		}
+		return colList
+	}
+	start := len(e.buf)
+	e.zeros(bitmapLen(len(changed)))
+	for i, c := range changed {
+		if c {
+			e.buf[start+i/8] |= 1 << (i % 8)
+		}
+	}
+	return 0
+}
 
 func bitmapLen(n int) int { return (n + 7) / 8 }
 
@@ -111,8 +152,8 @@ func (d *decoder) popInts(mark int) { d.ints = d.ints[:mark] }
 // numColumn writes a numeric column: d[i] is element i's delta from its reference, 0 if
 // unchanged. flags: a bool column, whose bitmap alone says which elements flipped. force
 // writes the bitmap even if nothing changed (a slice longer than its reference). The encoder
-// takes whichever of the plain and the space mode is shorter. It reports whether an element
-// changed.
+// takes whichever of the plain and the space mode is shorter, and the list when it is shorter
+// than the bitmap. It reports whether an element changed.
 func (e *encoder) numColumn(d []int64, flags, force bool) bool {
 	changed := 0
 	plain, space := 0, 0
@@ -133,14 +174,13 @@ func (e *encoder) numColumn(d []int64, flags, force bool) bool {
 	if !flags && space < plain {
 		mode = colSpace
 	}
+	at := len(e.buf)
 	e.buf = append(e.buf, mode)
-	start := len(e.buf)
-	e.zeros(bitmapLen(len(d)))
+	marks := e.scratchFlags(len(d))
 	for i, x := range d {
-		if x != 0 {
-			e.buf[start+i/8] |= 1 << (i % 8)
-		}
+		marks[i] = x != 0
 	}
+	e.buf[at] |= e.appendChanged(marks, !force)
 	if flags {
 		return changed > 0
 	}
@@ -159,27 +199,64 @@ func (e *encoder) numColumn(d []int64, flags, force bool) bool {
 	return changed > 0
 }
 
-// bitmap reads a column's mode and bitmap for n elements; nil when nothing changed. bitmapped
-// says the bitmap must be there (a slice longer than its reference).
-func (d *decoder) bitmap(n int, modes byte, bitmapped bool) (mode byte, bm []byte) {
+func (e *encoder) scratchFlags(n int) []bool {
+	e.flags = slices.Grow(e.flags[:0], n)[:n]
+	return e.flags
+}
+
+// changedIdx reads a column's mode and which of its n elements changed, pushed on the
+// decoder's index stack (popInts(mark) releases them); no mode (and no indexes) when nothing
+// changed. bitmapped says the bitmap must be there (a slice longer than its reference: the
+// bitmap is what bounds its length by the bytes there are).
+func (d *decoder) changedIdx(n int, modes byte, bitmapped bool) (mode byte, idx []int, mark int) {
+	mark = len(d.ints)
 	mode = d.byte()
+	base := mode &^ colList
 	switch {
 	case d.err != nil:
-		return 0, nil
+		return 0, nil, mark
 	case mode == colNone && !bitmapped:
-		return colNone, nil
-	case mode == colNone || mode > modes:
+		return colNone, nil, mark
+	case base == colNone || base > modes || (mode&colList != 0 && bitmapped):
 		d.fail(errors.New("bad column mode"))
-		return 0, nil
+		return 0, nil, mark
 	}
-	bm = d.bytes(uint64(bitmapLen(n)))
-	if d.err == nil && n%8 != 0 && bm[len(bm)-1]>>(n%8) != 0 {
-		d.fail(errors.New("column bitmap: bits beyond the elements"))
+	if mode&colList != 0 {
+		c := d.uvarint()
+		if c == 0 || c > uint64(n) || c > uint64(d.left()) {
+			d.fail(errors.New("column list: bad count"))
+			return 0, nil, mark
+		}
+		prev := -1
+		for range c {
+			g := d.uvarint()
+			if g >= uint64(n) || prev+1+int(g) >= n {
+				d.fail(errors.New("column list: element beyond the column"))
+				return 0, nil, mark
+			}
+			prev += 1 + int(g)
+			d.ints = append(d.ints, prev)
+		}
+	} else {
+		bm := d.bytes(uint64(bitmapLen(n)))
+		if d.err == nil && n%8 != 0 && bm[len(bm)-1]>>(n%8) != 0 {
+			d.fail(errors.New("column bitmap: bits beyond the elements"))
+		}
+		if d.err != nil {
+			return 0, nil, mark
+		}
+		for bi, b := range bm {
+			for b != 0 {
+				d.ints = append(d.ints, bi*8+bits.TrailingZeros8(b))
+				b &= b - 1
+			}
+		}
 	}
-	if d.err != nil {
-		return 0, nil
+	idx = d.ints[mark:len(d.ints):len(d.ints)]
+	if !d.chargeSteps(len(idx)) {
+		return 0, nil, mark
 	}
-	return mode, bm
+	return base, idx, mark
 }
 
 // numColumn reads a numeric column of n elements: the indexes of the changed elements and
@@ -189,37 +266,35 @@ func (d *decoder) numColumn(n int, flags, bitmapped bool) ([]int32, []int64) {
 	if flags {
 		modes = colPlain
 	}
-	mode, bm := d.bitmap(n, modes, bitmapped)
-	if bm == nil {
+	mode, changed, mark := d.changedIdx(n, modes, bitmapped)
+	defer d.popInts(mark)
+	if len(changed) == 0 {
 		return nil, nil
 	}
 	idx, val := d.colIdx[:0], d.colVal[:0]
 	var prev int64
-	for bi, b := range bm {
-		for b != 0 {
-			i := bi*8 + bits.TrailingZeros8(b)
-			b &= b - 1
-			x := int64(1)
-			if !flags {
-				x = d.varint()
-				if mode == colSpace {
-					x += prev
-				}
-				prev = x
+	for _, i := range changed {
+		x := int64(1)
+		if !flags {
+			x = d.varint()
+			if mode == colSpace {
+				x += prev
 			}
-			idx = append(idx, int32(i))
-			val = append(val, x)
+			prev = x
 		}
+		idx = append(idx, int32(i))
+		val = append(val, x)
 	}
 	d.colIdx, d.colVal = idx, val
-	if d.err != nil || !d.chargeSteps(len(idx)) {
+	if d.err != nil {
 		return nil, nil
 	}
 	return idx, val
 }
 
 // column writes a column of n values of plan p, element i being at(i) against reference
-// ref(i) (nil: zero): the bitmap of those that differ, then their encodings.
+// ref(i) (nil: zero): which differ, then their encodings. The values are written after room
+// for a bitmap; a list, when shorter, takes its place.
 func (e *encoder) column(p *plan, n int, force bool, at func(i int) (v, r unsafe.Pointer)) bool {
 	start := len(e.buf)
 	e.buf = append(e.buf, colPlain)
@@ -236,8 +311,25 @@ func (e *encoder) column(p *plan, n int, force bool, at func(i int) (v, r unsafe
 			e.buf = e.buf[:before]
 		}
 	}
-	if !changed && !force {
+	switch {
+	case !changed && !force:
 		e.buf = append(e.buf[:start], colNone)
+	case !force:
+		marks := e.scratchFlags(n)
+		for i := range marks {
+			marks[i] = e.buf[bm+i/8]&(1<<(i%8)) != 0
+		}
+		if l, _ := listLen(marks); l < bitmapLen(n) {
+			// The list is shorter than the bitmap: write it after the values, then move it
+			// in front of them.
+			end := len(e.buf)
+			e.buf[start] |= e.appendChanged(marks, true)
+			list := len(e.buf) - end
+			body := end - (bm + bitmapLen(n))
+			copy(e.buf[bm:], e.buf[end:])                     // the list, where the bitmap was
+			copy(e.buf[bm+list:], e.buf[bm+bitmapLen(n):end]) // the values after it
+			e.buf = e.buf[:bm+list+body]
+		}
 	}
 	return changed
 }
@@ -245,18 +337,15 @@ func (e *encoder) column(p *plan, n int, force bool, at func(i int) (v, r unsafe
 // column reads what encoder.column wrote. The values at(i) hold their reference's value (or
 // zero) already; a changed one is cleared and decoded against its reference.
 func (d *decoder) column(p *plan, n int, bitmapped bool, at func(i int) (v, r unsafe.Pointer)) {
-	_, bm := d.bitmap(n, colPlain, bitmapped)
-	for bi, b := range bm {
-		for b != 0 && d.err == nil {
-			i := bi*8 + bits.TrailingZeros8(b)
-			b &= b - 1
-			if !d.chargeSteps(p.work) {
-				return
-			}
-			v, r := at(i)
-			p.zero(v)
-			p.dec(d, v, r)
+	_, idx, mark := d.changedIdx(n, colPlain, bitmapped)
+	defer d.popInts(mark)
+	for _, i := range idx {
+		if d.err != nil || !d.chargeSteps(p.work) {
+			return
 		}
+		v, r := at(i)
+		p.zero(v)
+		p.dec(d, v, r)
 	}
 }
 

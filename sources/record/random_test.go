@@ -1,10 +1,12 @@
 package record
 
 import (
+	"maps"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -222,6 +224,67 @@ func TestRoundTripRandom(t *testing.T) {
 						t.Fatalf("seed %d, v%d, blocks of %d, sample %d:\nwant %+v\nhave %+v", seed, ver, blockSamples, i, want, have[i])
 					}
 				}
+			}
+		}
+	}
+}
+
+// big has columns long enough for the changed elements to be listed rather than mapped.
+type big struct {
+	Els  []rndEl
+	Nums []uint64
+	M    map[string]uint64
+}
+
+func bigSeries(rng *rand.Rand, n int) []*big {
+	cur := &big{M: map[string]uint64{}}
+	for i := range 300 {
+		cur.Els = append(cur.Els, rndEl{ID: int32(i), V: uint64(i)})
+		cur.Nums = append(cur.Nums, uint64(i))
+		cur.M[string(rune('a'+i%26))+strconv.Itoa(i)] = uint64(i)
+	}
+	out := []*big{cur}
+	for range n {
+		next := &big{Els: slices.Clone(cur.Els), Nums: slices.Clone(cur.Nums), M: maps.Clone(cur.M)}
+		for range rng.IntN(4) { // a few changes, or none
+			j := rng.IntN(len(next.Els))
+			e := &next.Els[j]
+			switch rng.IntN(4) {
+			case 0:
+				e.V += uint64(rng.IntN(1 << 20))
+			case 1:
+				e.B = !e.B
+			case 2:
+				e.Tags = append(slices.Clone(e.Tags), "t")
+			default:
+				e.At = time.Unix(1_800_000_000+int64(rng.IntN(1000)), 0)
+			}
+			next.Nums[rng.IntN(len(next.Nums))] += 3
+			for k := range next.M {
+				if rng.IntN(100) == 0 {
+					next.M[k]++
+				}
+			}
+		}
+		out = append(out, next)
+		cur = next
+	}
+	return out
+}
+
+func TestRoundTripSparse(t *testing.T) {
+	t.Parallel()
+	vals := bigSeries(rand.New(rand.NewPCG(3, 4)), 80)
+	for _, ver := range versions {
+		path := filepath.Join(t.TempDir(), "b.ktop")
+		writeFileVersion(t, path, vals, 30, ver)
+		have, warns, err := readAll[big](t, mustRead(t, path))
+		if err != nil || len(warns) > 0 || len(have) != len(vals) {
+			t.Fatalf("v%d: %d samples, %q, %v", ver, len(have), warns, err)
+		}
+		for i, want := range vals {
+			if !equalNormalized(want, have[i]) {
+				t.Fatalf("v%d, sample %d differs", ver, i)
 			}
 		}
 	}
