@@ -20,8 +20,9 @@ import (
 
 // The recording benchmarks run over real samples of this machine (benchdata_test.go), taken
 // once per run: -bench.samples (default 120) at -bench.interval (default 1 s), so the first
-// benchmark waits two minutes. Sizes are reported per sample and per hour at one sample a
-// second. Run: go test ./sources/record -run XXX -bench . -benchtime 3x
+// benchmark waits two minutes; -bench.cache keeps them for later runs. Each format version is
+// written from the same samples in the same run. Sizes are reported per sample and per hour
+// at one sample a second. Run: go test ./sources/record -run '^$' -bench . -bench.cache FILE
 
 // cpuNow is this process's user+system CPU time. The development machine is shared and often
 // loaded, so wall-clock ns/op overstates the work; the benchmarks also report CPU time per op.
