@@ -1,78 +1,44 @@
 package record
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/gob"
 	"flag"
 	"os"
-	"os/user"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
-
-	"github.com/prometheus/procfs"
 
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/collect"
 )
 
-// Benchmark data: real samples of this machine. The collectors of this branch fill only part
-// of a Snapshot; the sources whose collectors are written in other branches (vmstat, TCP,
-// softirqs, interrupts, disks, network, PSI) are filled here by deliberately small stand-in
-// parsers, and the process table (not yet a Snapshot field here) is a benchProc slice shaped
-// like the procs branch's sources.Proc, read with prometheus/procfs. All values are real; only
-// the parsers are stand-ins, so that the size figures count every source.
+// Benchmark data: real snapshots of this machine, taken as `ktop record` takes them (every
+// collector of collect.NewSet, the process table included, and ktop's own cost in Self), once
+// per run. They are kept, if asked, in a gob file, so that formats can be compared on the
+// same samples across runs; gob is used rather than a recording so that the data does not
+// depend on the codec under test.
 
 var (
 	benchSamples  = flag.Int("bench.samples", 120, "real samples to take for the record benchmarks")
 	benchInterval = flag.Duration("bench.interval", time.Second, "interval between them")
 	benchCache    = flag.String("bench.cache", "", "keep the samples in this file (gob) and reuse them on later runs")
+	benchWindow   = flag.Int("bench.window", 600, "samples of the series the datasets hold (copies of processes come from all of it)")
+	benchOffset   = flag.Int("bench.offset", 0, "the datasets' first sample in the series")
 )
-
-type benchSample struct {
-	Time  time.Time
-	Snap  *sources.Snapshot
-	Procs []benchProc
-}
-
-// benchProc mirrors sources.Proc of the procs branch (smaps left out: read rarely).
-type benchProc struct {
-	PID       int    `record:"key"`
-	StartTime uint64 `record:"key"`
-	PPID      int
-	State     byte
-	Kernel    bool
-	Comm      string
-	Cmdline   string
-	UID       uint32
-	User      string
-
-	UTime, STime, GuestTime uint64
-	MinFlt, MajFlt          uint64
-	BlkioTicks              uint64
-	Threads                 uint32
-	CPU                     int32
-
-	RunNs, RunDelayNs uint64
-	HasSched          bool
-
-	RSSKB, AnonKB, FileKB, ShmemKB, SwapKB uint64
-	HasStatus                              bool
-
-	ReadBytes, WriteBytes, CancelledWriteBytes uint64
-	IOState                                    uint8
-}
 
 var benchData = struct {
 	once sync.Once
-	real []*benchSample
+	real []*sources.Snapshot
 }{}
 
-// realSamples returns the real samples, taken once per test binary run.
-func realSamples(b *testing.B) []*benchSample {
+// realSamples returns the real samples, taken once per test binary run (or read from
+// -bench.cache).
+func realSamples(b *testing.B) []*sources.Snapshot {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		b.Skip("no /proc here")
 	}
@@ -86,23 +52,7 @@ func realSamples(b *testing.B) []*benchSample {
 				return
 			}
 		}
-		set := collect.NewSet(collect.DefaultFS())
-		defer set.Close()
-		pfs, err := procfs.NewFS("/proc")
-		if err != nil {
-			b.Fatal(err)
-		}
-		users := map[uint32]string{}
-		for i := range *benchSamples {
-			if i > 0 {
-				time.Sleep(*benchInterval)
-			}
-			snap := collectFrom(set, uint64(i+1))
-			fillStandIns(snap)
-			bs := &benchSample{Time: snap.Time, Snap: snap, Procs: readProcs(pfs, users)}
-			snap.Time = time.Time{} // kept once, at the top
-			benchData.real = append(benchData.real, bs)
-		}
+		benchData.real = takeSamples(*benchSamples, *benchInterval)
 		if *benchCache != "" {
 			var buf bytes.Buffer
 			if err := gob.NewEncoder(&buf).Encode(benchData.real); err != nil {
@@ -116,307 +66,139 @@ func realSamples(b *testing.B) []*benchSample {
 	return benchData.real
 }
 
-// withProcs returns the samples with the process table made n entries long: grown with copies
-// of the real processes under other PIDs, or cut to the n lowest PIDs. Copy k follows its original k*7 samples
-// later, so the copies do not change in lockstep with the originals (which zstd would
-// exploit); the jump where a copy wraps around the series makes the figure pessimistic.
-func withProcs(real []*benchSample, n int) []*benchSample {
-	out := make([]*benchSample, len(real))
-	for t, s := range real {
-		c := *s
-		c.Procs = append([]benchProc(nil), s.Procs...)
-		for k := 1; len(c.Procs) < n; k++ {
-			src := real[(t+7*k)%len(real)].Procs
-			for _, p := range src {
-				if len(c.Procs) >= n {
+// takeSamples samples this machine n times, every gap, as the engine does: collect, then
+// ktop's own cost.
+func takeSamples(n int, gap time.Duration) []*sources.Snapshot {
+	set := collect.NewSet(collect.DefaultFS())
+	defer set.Close()
+	out := make([]*sources.Snapshot, 0, n)
+	next := time.Now()
+	for i := range n {
+		time.Sleep(time.Until(next))
+		next = next.Add(gap)
+		start := time.Now()
+		s := &sources.Snapshot{Seq: uint64(i + 1), Time: start}
+		set.Collect(s)
+		s.Self = selfCost(time.Since(start))
+		out = append(out, s)
+	}
+	return out
+}
+
+// selfCost is what the engine's self meter records (sources/engine/self.go).
+func selfCost(tick time.Duration) sources.SelfCost {
+	c := sources.SelfCost{TickTime: tick, Goroutine: runtime.NumGoroutine()}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		c.CPUNs = uint64(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	if b, err := os.ReadFile("/proc/self/statm"); err == nil {
+		if f := strings.Fields(string(b)); len(f) > 1 {
+			pages, _ := strconv.ParseUint(f[1], 10, 64)
+			c.RSSKB = pages * uint64(os.Getpagesize()) / 1024
+		}
+	}
+	return c
+}
+
+// procsOf returns a copy of s whose process table is procs (nil: no table).
+func procsOf(s *sources.Snapshot, procs []sources.Proc) *sources.Snapshot {
+	c := *s
+	if s.Procs == nil {
+		return &c
+	}
+	if procs == nil {
+		c.Procs = nil
+		return &c
+	}
+	t := *s.Procs
+	t.Procs = procs
+	c.Procs = &t
+	return &c
+}
+
+func procList(s *sources.Snapshot) []sources.Proc {
+	if s.Procs == nil {
+		return nil
+	}
+	return s.Procs.Procs
+}
+
+// withProcs returns the first window samples with the process table made n entries long:
+// grown with copies of the real processes under other PIDs, or cut to the n lowest PIDs. Copy
+// k of sample t is the table of sample t + k·shift (around the series), where shift spreads
+// the copies evenly over the series, and is more than a block: a copy then never repeats,
+// within a block, what another did. (A real machine's processes are distinct; with copies 7
+// samples apart, as this benchmark first made them, zstd matched a copy's whole encoding
+// against its original's, and 500 processes cost hardly more than 100.) Where the series is
+// no longer than the window, copies wrap around it, and the jump where they do makes the
+// figure pessimistic.
+func withProcs(real []*sources.Snapshot, window, n int) []*sources.Snapshot {
+	have := avgProcs(real)
+	copies := int(float64(n)/max(have, 1)) + 1
+	shift := max(len(real)/(copies+1), DefaultBlockSamples+1)
+	out := make([]*sources.Snapshot, window)
+	for t, s := range real[:window] {
+		procs := append([]sources.Proc(nil), procList(s)...)
+		for k := 1; len(procs) < n && k <= 4*copies; k++ {
+			for _, p := range procList(real[(t+shift*k)%len(real)]) {
+				if len(procs) >= n {
 					break
 				}
 				p.PID += k * 1_000_000
-				c.Procs = append(c.Procs, p)
+				procs = append(procs, p)
 			}
 		}
-		if len(c.Procs) > n { // a busy moment: keep the n oldest PIDs
-			c.Procs = c.Procs[:n]
+		if len(procs) > n { // a busy moment: keep the n lowest PIDs
+			procs = procs[:n]
 		}
-		out[t] = &c
+		out[t] = procsOf(s, procs)
 	}
 	return out
 }
 
 // stableProcs keeps the processes that live through the whole series: the process table of
-// a machine without churn (the development VM's churn comes from builds and tests).
-func stableProcs(real []*benchSample) []*benchSample {
-	type key struct {
-		pid   int
-		start uint64
-	}
-	seen := map[key]int{}
+// a machine without churn.
+func stableProcs(real []*sources.Snapshot) []*sources.Snapshot {
+	seen := map[sources.ProcID]int{}
 	for _, s := range real {
-		for _, p := range s.Procs {
-			seen[key{p.PID, p.StartTime}]++
+		for _, p := range procList(s) {
+			seen[sources.ProcID{PID: p.PID, Start: p.StartTime}]++
 		}
 	}
-	out := make([]*benchSample, len(real))
+	out := make([]*sources.Snapshot, len(real))
 	for i, s := range real {
-		c := *s
-		c.Procs = nil
-		for _, p := range s.Procs {
-			if seen[key{p.PID, p.StartTime}] == len(real) {
-				c.Procs = append(c.Procs, p)
+		procs := []sources.Proc{}
+		for _, p := range procList(s) {
+			if seen[sources.ProcID{PID: p.PID, Start: p.StartTime}] == len(real) {
+				procs = append(procs, p)
 			}
 		}
-		out[i] = &c
+		out[i] = procsOf(s, procs)
 	}
 	return out
 }
 
-// shareOfProcs keeps one process in k.
-func shareOfProcs(real []*benchSample, k int) []*benchSample {
-	out := make([]*benchSample, len(real))
+// shareOfProcs keeps one process in k, chosen by a hash of PID and start time, so that a
+// process stays in or out for its whole life and newcomers join in the same proportion.
+func shareOfProcs(real []*sources.Snapshot, k int) []*sources.Snapshot {
+	out := make([]*sources.Snapshot, len(real))
 	for i, s := range real {
-		c := *s
-		c.Procs = nil
-		for _, p := range s.Procs {
+		procs := []sources.Proc{}
+		for _, p := range procList(s) {
 			if (uint64(p.PID)*2654435761^p.StartTime*40503)%uint64(k) == 0 {
-				c.Procs = append(c.Procs, p)
+				procs = append(procs, p)
 			}
 		}
-		out[i] = &c
+		out[i] = procsOf(s, procs)
 	}
 	return out
 }
 
-func withoutProcs(real []*benchSample) []*benchSample {
-	out := make([]*benchSample, len(real))
+func withoutProcs(real []*sources.Snapshot) []*sources.Snapshot {
+	out := make([]*sources.Snapshot, len(real))
 	for i, s := range real {
-		c := *s
-		c.Procs = nil
-		out[i] = &c
+		out[i] = procsOf(s, nil)
 	}
 	return out
-}
-
-func readProcs(pfs procfs.FS, users map[uint32]string) []benchProc {
-	procs, err := pfs.AllProcs()
-	if err != nil {
-		return nil
-	}
-	out := make([]benchProc, 0, len(procs))
-	for _, p := range procs {
-		st, err := p.Stat()
-		if err != nil {
-			continue
-		}
-		bp := benchProc{PID: st.PID, StartTime: st.Starttime, PPID: st.PPID, State: st.State[0],
-			Comm: st.Comm, UTime: uint64(st.UTime), STime: uint64(st.STime), GuestTime: uint64(st.GuestTime),
-			MinFlt: uint64(st.MinFlt), MajFlt: uint64(st.MajFlt), Threads: uint32(st.NumThreads), CPU: int32(st.Processor),
-			Kernel: st.PPID == 2 || st.PID == 2, BlkioTicks: st.DelayAcctBlkIOTicks}
-		if cl, err := p.CmdLine(); err == nil {
-			bp.Cmdline = strings.Join(cl, " ")
-		}
-		if bp.Cmdline == "" {
-			bp.Cmdline = "[" + bp.Comm + "]"
-		}
-		if ss, err := p.Schedstat(); err == nil {
-			bp.RunNs, bp.RunDelayNs, bp.HasSched = ss.RunningNanoseconds, ss.WaitingNanoseconds, true
-		}
-		if s, err := p.NewStatus(); err == nil {
-			bp.UID = uint32(s.UIDs[0])
-			bp.RSSKB, bp.AnonKB, bp.FileKB, bp.ShmemKB, bp.SwapKB = s.VmRSS/1024, s.RssAnon/1024, s.RssFile/1024, s.RssShmem/1024, s.VmSwap/1024
-			bp.HasStatus = true
-			name, ok := users[bp.UID]
-			if !ok {
-				if u, err := user.LookupId(strconv.Itoa(int(bp.UID))); err == nil {
-					name = u.Username
-				}
-				users[bp.UID] = name
-			}
-			bp.User = name
-		}
-		if io, err := p.IO(); err == nil {
-			bp.ReadBytes, bp.WriteBytes, bp.CancelledWriteBytes, bp.IOState = io.ReadBytes, io.WriteBytes, uint64(io.CancelledWriteBytes), 1
-		}
-		out = append(out, bp)
-	}
-	return out
-}
-
-// --- stand-in parsers (benchmark data only) ---
-
-func fillStandIns(s *sources.Snapshot) {
-	now := time.Now()
-	if v := keyValues("/proc/vmstat"); v != nil {
-		s.VMStat = &sources.VMStat{At: now, Values: v}
-	}
-	tcp, ext := headerPairs("/proc/net/snmp", "Tcp:"), headerPairs("/proc/net/netstat", "TcpExt:")
-	s.SNMP = &sources.SNMP{At: now, Tcp: tcp, TcpExt: ext}
-	s.Softirqs = softirqs(now)
-	s.Interrupts = interrupts(now)
-	s.Disks = diskstats(now)
-	s.Net = netdev(now)
-	s.PSI = &sources.PSI{At: now, CPU: psi("cpu"), Memory: psi("memory"), IO: psi("io"), IRQ: psi("irq")}
-}
-
-func lines(path string) [][]string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	var out [][]string
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		out = append(out, strings.Fields(sc.Text()))
-	}
-	return out
-}
-
-func u64(s string) uint64 { v, _ := strconv.ParseUint(s, 10, 64); return v }
-
-func keyValues(path string) map[string]uint64 {
-	m := map[string]uint64{}
-	for _, f := range lines(path) {
-		if len(f) == 2 {
-			m[f[0]] = u64(f[1])
-		}
-	}
-	return m
-}
-
-func headerPairs(path, prefix string) map[string]int64 {
-	m := map[string]int64{}
-	ls := lines(path)
-	for i := 0; i+1 < len(ls); i++ {
-		if len(ls[i]) > 0 && ls[i][0] == prefix && len(ls[i+1]) == len(ls[i]) {
-			for j := 1; j < len(ls[i]); j++ {
-				v, _ := strconv.ParseInt(ls[i+1][j], 10, 64)
-				m[ls[i][j]] = v
-			}
-			i++
-		}
-	}
-	return m
-}
-
-func cpuHeader(f []string) []int {
-	var cpus []int
-	for _, c := range f {
-		n, _ := strconv.Atoi(strings.TrimPrefix(c, "CPU"))
-		cpus = append(cpus, n)
-	}
-	return cpus
-}
-
-func softirqs(at time.Time) *sources.Softirqs {
-	ls := lines("/proc/softirqs")
-	if len(ls) < 2 {
-		return nil
-	}
-	s := &sources.Softirqs{At: at, CPUs: cpuHeader(ls[0])}
-	for _, f := range ls[1:] {
-		s.Types = append(s.Types, strings.TrimSuffix(f[0], ":"))
-		var row []uint64
-		for _, v := range f[1:] {
-			row = append(row, u64(v))
-		}
-		s.Counts = append(s.Counts, row)
-	}
-	return s
-}
-
-func interrupts(at time.Time) *sources.Interrupts {
-	ls := lines("/proc/interrupts")
-	if len(ls) < 2 {
-		return nil
-	}
-	in := &sources.Interrupts{At: at, CPUs: cpuHeader(ls[0])}
-	n := len(in.CPUs)
-	for _, f := range ls[1:] {
-		r := sources.IRQRow{Name: strings.TrimSuffix(f[0], ":")}
-		if len(f) < n+1 {
-			r.Total = u64(f[len(f)-1])
-		} else {
-			for _, v := range f[1 : n+1] {
-				r.Counts = append(r.Counts, u64(v))
-				r.Total += u64(v)
-			}
-			r.Desc = strings.Join(f[n+1:], " ")
-		}
-		in.Rows = append(in.Rows, r)
-	}
-	return in
-}
-
-func diskstats(at time.Time) *sources.Diskstats {
-	d := &sources.Diskstats{At: at}
-	for _, f := range lines("/proc/diskstats") {
-		if len(f) < 14 {
-			continue
-		}
-		v := make([]uint64, 17)
-		for i := 3; i < len(f) && i-3 < 17; i++ {
-			v[i-3] = u64(f[i])
-		}
-		_, err := os.Stat("/sys/block/" + f[2])
-		d.Disks = append(d.Disks, sources.Disk{Major: uint32(u64(f[0])), Minor: uint32(u64(f[1])), Name: f[2], Display: f[2],
-			Whole: err == nil, Fields: len(f) - 3,
-			ReadIOs: v[0], ReadMerges: v[1], ReadSectors: v[2], ReadTicks: v[3],
-			WriteIOs: v[4], WriteMerges: v[5], WriteSectors: v[6], WriteTicks: v[7],
-			InFlight: v[8], IOTicks: v[9], TimeInQueue: v[10],
-			DiscardIOs: v[11], DiscardMerges: v[12], DiscardSectors: v[13], DiscardTicks: v[14],
-			FlushIOs: v[15], FlushTicks: v[16]})
-	}
-	return d
-}
-
-func netdev(at time.Time) *sources.NetDev {
-	n := &sources.NetDev{At: at}
-	for _, f := range lines("/proc/net/dev") {
-		if len(f) != 17 || !strings.HasSuffix(f[0], ":") {
-			continue
-		}
-		v := make([]uint64, 16)
-		for i := range v {
-			v[i] = u64(f[i+1])
-		}
-		n.Ifaces = append(n.Ifaces, sources.Iface{Name: strings.TrimSuffix(f[0], ":"),
-			RxBytes: v[0], RxPackets: v[1], RxErrs: v[2], RxDrop: v[3], RxFifo: v[4], RxFrame: v[5], RxCompressed: v[6], RxMulticast: v[7],
-			TxBytes: v[8], TxPackets: v[9], TxErrs: v[10], TxDrop: v[11], TxFifo: v[12], TxColls: v[13], TxCarrier: v[14], TxCompressed: v[15],
-			SpeedMbps: -1})
-	}
-	return n
-}
-
-func psi(res string) *sources.PSIResource {
-	ls := lines("/proc/pressure/" + res)
-	if ls == nil {
-		return nil
-	}
-	r := &sources.PSIResource{}
-	for _, f := range ls {
-		if len(f) != 5 {
-			continue
-		}
-		l := &sources.PSILine{}
-		for _, kv := range f[1:] {
-			k, v, _ := strings.Cut(kv, "=")
-			x, _ := strconv.ParseFloat(v, 64)
-			switch k {
-			case "avg10":
-				l.Avg10 = x
-			case "avg60":
-				l.Avg60 = x
-			case "avg300":
-				l.Avg300 = x
-			case "total":
-				l.Total = u64(v)
-			}
-		}
-		if f[0] == "some" {
-			r.Some = l
-		} else {
-			r.Full = l
-		}
-	}
-	return r
 }

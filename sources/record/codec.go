@@ -28,6 +28,7 @@ type plan struct {
 	enc    encFunc
 	dec    decFunc
 	cp     copyFunc // copies an unchanged value from the reference
+	zero   func(unsafe.Pointer)
 
 	fields []fieldPlan // struct
 	keys   []int       // struct: indexes of key fields in fields
@@ -54,18 +55,27 @@ type decFunc func(d *decoder, p, r unsafe.Pointer)
 
 var (
 	planMu    sync.Mutex
-	planCache = map[reflect.Type]*plan{}
+	planCache = map[planKey]*plan{}
 )
 
-// planFor compiles (or returns the cached) plan of t.
-func planFor(t reflect.Type) (*plan, error) {
-	planMu.Lock()
-	defer planMu.Unlock()
-	return compile(t, map[reflect.Type]bool{})
+// planKey names a compiled plan: a Go type encoded by one format version's rules.
+type planKey struct {
+	t   reflect.Type
+	ver int
 }
 
-func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
-	if p, ok := planCache[t]; ok {
+// planFor compiles (or returns the cached) plan of t under format version ver's encodings.
+func planFor(t reflect.Type, ver int) (*plan, error) {
+	if ver < version1 || ver > FormatVersion {
+		return nil, fmt.Errorf("format version %d unknown", ver)
+	}
+	planMu.Lock()
+	defer planMu.Unlock()
+	return compile(t, map[reflect.Type]bool{}, ver)
+}
+
+func compile(t reflect.Type, busy map[reflect.Type]bool, ver int) (*plan, error) {
+	if p, ok := planCache[planKey{t, ver}]; ok {
 		return p, nil
 	}
 	if busy[t] {
@@ -106,10 +116,14 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 	case kTime:
 		p.minLen = 2
 		p.enc, p.dec = encTime, decTime
+		if ver >= version2 {
+			p.minLen = 1
+			p.enc, p.dec = encTime2, decTime2
+		}
 	case kStruct:
 		p.minLen = 0
 		for _, f := range recordedFields(t) {
-			fp, err := compile(f.Type, busy)
+			fp, err := compile(f.Type, busy, ver)
 			if err != nil {
 				return nil, fmt.Errorf("%s.%s: %w", t, f.Name, err)
 			}
@@ -126,43 +140,56 @@ func compile(t reflect.Type, busy map[reflect.Type]bool) (*plan, error) {
 		}
 		p.enc, p.dec, p.cp = structOps(p)
 	case kPointer:
-		if p.elem, err = compile(t.Elem(), busy); err != nil {
+		if p.elem, err = compile(t.Elem(), busy, ver); err != nil {
 			return nil, err
 		}
 		p.work = addWork(1, p.elem.work)
 		p.enc, p.dec = pointerOps(p)
 	case kSlice:
-		if p.elem, err = compile(t.Elem(), busy); err != nil {
+		if p.elem, err = compile(t.Elem(), busy, ver); err != nil {
 			return nil, err
 		}
-		if len(p.elem.keys) > 0 {
+		switch {
+		case ver >= version2 && len(p.elem.keys) > 0:
+			p.enc, p.dec = keyedColumnOps(p)
+		case ver >= version2:
+			p.enc, p.dec = sliceColumnOps(p)
+		case len(p.elem.keys) > 0:
 			p.enc, p.dec = keyedSliceOps(p)
-		} else {
+		default:
 			p.enc, p.dec = sliceOps(p)
 		}
 	case kArray:
-		if p.elem, err = compile(t.Elem(), busy); err != nil {
+		if p.elem, err = compile(t.Elem(), busy, ver); err != nil {
 			return nil, err
 		}
 		p.minLen = t.Len() * p.elem.minLen
 		p.work = addWork(1, mulWork(t.Len(), p.elem.work))
 		p.enc, p.dec = arrayOps(p)
+		if ver >= version2 {
+			p.minLen = 1 // the column's mode
+			p.enc, p.dec = arrayColumnOps(p)
+		}
 	case kMap:
-		if p.key, err = compile(t.Key(), busy); err != nil {
+		if p.key, err = compile(t.Key(), busy, ver); err != nil {
 			return nil, err
 		}
 		if !p.key.kind.keyable() {
 			return nil, fmt.Errorf("%s: map keys must be bools, integers or strings", t)
 		}
-		if p.elem, err = compile(t.Elem(), busy); err != nil {
+		if p.elem, err = compile(t.Elem(), busy, ver); err != nil {
 			return nil, err
 		}
 		p.enc, p.dec = mapOps(p)
+		if ver >= version2 {
+			p.enc, p.dec = mapColumnOps(p)
+		}
 	}
 	if p.cp == nil {
 		p.cp = copyOp(p)
 	}
-	planCache[t] = p
+	p.zero = zeroOp(p.t)
+	planCache[planKey{t, ver}] = p
 	return p, nil
 }
 
@@ -220,6 +247,14 @@ type encoder struct {
 	keys     map[unsafe.Pointer][]string // string-keyed maps of this sample → sorted keys
 	prevKeys map[unsafe.Pointer][]string // the same for the previous sample (the reference)
 	keyBuf   []byte
+
+	// Version 2 only. ints is a stack of scratch indexes (a keyed slice's matches), which
+	// nested values push onto and pop; deltas is a numeric column's scratch, never held while
+	// another value is encoded. times is what times are written against (§4.2).
+	ints   []int
+	deltas []int64
+	flags  []bool
+	times  timeState
 }
 
 func newEncoder() *encoder {
@@ -231,6 +266,7 @@ func (e *encoder) resetBlock() {
 	clear(e.strs)
 	clear(e.keys)
 	clear(e.prevKeys)
+	e.times = timeState{}
 }
 
 // encode appends one sample: *p against reference *r (nil for a key sample).
@@ -238,6 +274,7 @@ func (e *encoder) encode(pl *plan, p, r unsafe.Pointer) []byte {
 	e.prevKeys, e.keys = e.keys, e.prevKeys
 	clear(e.keys)
 	e.buf = e.buf[:0]
+	e.times.startSample()
 	pl.enc(e, p, r)
 	return e.buf
 }
@@ -277,8 +314,16 @@ type decoder struct {
 	strs     []string
 	keys     map[unsafe.Pointer][]string
 	prevKeys map[unsafe.Pointer][]string
-	budget   int // bytes this sample may still allocate
-	steps    int // decoding steps this sample may still take
+	budget   int // bytes this sample (version 2: this block) may still allocate
+	steps    int // decoding steps this sample (version 2: this block) may still take
+
+	// Version 2 only: the budgets are the block's (set by resetBlock), and the scratch and
+	// time state mirror the encoder's.
+	perBlock bool
+	ints     []int
+	colIdx   []int32
+	colVal   []int64
+	times    timeState
 }
 
 var errBudget = errors.New("sample would take too much memory or time to decode")
@@ -287,10 +332,23 @@ func newDecoder() *decoder {
 	return &decoder{keys: map[unsafe.Pointer][]string{}, prevKeys: map[unsafe.Pointer][]string{}}
 }
 
-func (d *decoder) resetBlock() {
+// resetBlock forgets the string table and references; raw is the block's whole raw stream,
+// whose length sets the budgets of a version 2 block.
+func (d *decoder) resetBlock(ver, raw int) {
 	d.strs = d.strs[:0]
 	clear(d.keys)
 	clear(d.prevKeys)
+	d.times = timeState{}
+	d.perBlock = ver >= version2
+	if d.perBlock {
+		// A version 2 sample may copy what its reference holds for no bytes at all (an
+		// unchanged column costs nothing per element), so its allocations are bounded by its
+		// block's bytes rather than its own: 512× the raw block plus 64 MiB covers a block of
+		// tens of thousands of processes, and a few hostile bytes still cannot make a reader
+		// allocate without bound.
+		d.budget = 512*raw + 64<<20
+		d.steps = 256*raw + 1<<20
+	}
 }
 
 // decode reads one sample into *p (zeroed) against reference *r.
@@ -298,13 +356,17 @@ func (d *decoder) decode(pl *plan, b []byte, p, r unsafe.Pointer) error {
 	d.prevKeys, d.keys = d.keys, d.prevKeys
 	clear(d.keys)
 	d.byteReader = byteReader{b: b}
-	// A sample may allocate many times its encoded size (an unchanged element of a slice is
-	// one byte, its copy a few hundred), but not without bound: elements are at least a byte
-	// each, so 512× plus 16 MiB covers any real sample (tens of thousands of processes).
-	d.budget = 512*len(b) + 16<<20
-	// Likewise steps: a schema can make values that take many steps for few bytes (arrays of
-	// empty structs); real samples take well under 256 steps per byte.
-	d.steps = 256*len(b) + 1<<16
+	d.times.startSample()
+	if !d.perBlock {
+		// A sample may allocate many times its encoded size (an unchanged element of a slice
+		// is one byte, its copy a few hundred), but not without bound: elements are at least
+		// a byte each, so 512× plus 16 MiB covers any real sample (tens of thousands of
+		// processes).
+		d.budget = 512*len(b) + 16<<20
+		// Likewise steps: a schema can make values that take many steps for few bytes
+		// (arrays of empty structs); real samples take well under 256 steps per byte.
+		d.steps = 256*len(b) + 1<<16
+	}
 	if d.chargeSteps(pl.work) {
 		pl.dec(d, p, r)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/ktop-dev/ktop/sources"
 )
 
 // kitchen holds every kind the codec supports, for round trips of edge values.
@@ -66,6 +68,8 @@ type proc struct {
 	Comm  string
 	UTime uint64
 	Load  float64
+	Busy  bool
+	Flags []bool
 }
 
 func fp(f float64) *float64 { return &f }
@@ -80,7 +84,7 @@ func kitchenSeries() []*kitchen {
 		Arr: [3]uint32{1, 2, math.MaxUint32}, Ints: []int{}, Strs: []string{"a", "", "a"},
 		Grid: [][]uint64{{1, 2}, nil, {}}, Ptr: in, PP: &in,
 		Rows:  []row{{Name: "LOC", Counts: []uint64{5, 6}, Total: 11}, {Name: "TLB", Counts: []uint64{0, 0}}},
-		Pids:  []proc{{PID: 1, Start: 10, Comm: "init", UTime: 5, Load: 0.5}, {PID: 2, Start: 11, Comm: "kthreadd"}},
+		Pids:  []proc{{PID: 1, Start: 10, Comm: "init", UTime: 5, Load: 0.5, Busy: true, Flags: []bool{true, false}}, {PID: 2, Start: 11, Comm: "kthreadd"}},
 		Plain: []inner{{A: 1}, {B: "b"}},
 		Cnt:   map[string]uint64{"pgfault": 10, "pswpin": 0, "": 3},
 		Sig:   map[string]int64{"CurrEstab": -3, "InSegs": math.MaxInt64},
@@ -95,7 +99,7 @@ func kitchenSeries() []*kitchen {
 	b.Ints, b.Strs, b.Grid = nil, []string{"b", "héllo\x00world"}, [][]uint64{{3}}
 	b.Ptr = nil
 	b.Rows = []row{{Name: "TLB", Counts: []uint64{1, 0}, Total: 1}, {Name: "NEW"}, {Name: "LOC", Counts: []uint64{7, 6, 1}, Total: 14}}
-	b.Pids = []proc{{PID: 1, Start: 10, Comm: "init", UTime: 9, Load: 1e-300},
+	b.Pids = []proc{{PID: 1, Start: 10, Comm: "init", UTime: 9, Load: 1e-300, Flags: []bool{false, false, true}},
 		{PID: 2, Start: 99, Comm: "reused"}, {PID: 3, Start: 12, Comm: "new", Load: math.Copysign(0, -1)}}
 	b.Cnt = map[string]uint64{"pgfault": 12, "pswpin": 1, "": 3}
 	b.Sig = map[string]int64{"CurrEstab": 4, "new": 1}
@@ -110,7 +114,7 @@ func kitchenSeries() []*kitchen {
 	c.F64 = math.MaxFloat64
 	d := deepCopy(c)
 	d.Time = base.Add(3 * time.Second)
-	d.Pids = []proc{{PID: 2, Start: 99, Comm: "reused", UTime: 1}, {PID: 1, Start: 10, Comm: "init"},
+	d.Pids = []proc{{PID: 2, Start: 99, Comm: "reused", UTime: 1, Busy: true}, {PID: 1, Start: 10, Comm: "init", Busy: true},
 		{PID: 2, Start: 99, Comm: "dup key"}} // reordered, duplicated
 	d.Rows = nil
 	return []*kitchen{a, b, c, d}
@@ -119,25 +123,27 @@ func kitchenSeries() []*kitchen {
 func TestRoundTripKinds(t *testing.T) {
 	t.Parallel()
 	vals := kitchenSeries()
-	for _, blockSamples := range []int{1, 2, 60} {
-		path := filepath.Join(t.TempDir(), "k.ktop")
-		writeFile(t, path, vals, blockSamples)
-		data := mustRead(t, path)
-		have, warns, err := readAll[kitchen](t, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(warns) != 0 {
-			t.Errorf("blocks of %d: warnings %q", blockSamples, warns)
-		}
-		if len(have) != len(vals) {
-			t.Fatalf("blocks of %d: have %d samples, want %d", blockSamples, len(have), len(vals))
-		}
-		for i, want := range vals {
-			want := deepCopy(want)
-			want.Skip, want.priv = nil, 0
-			if !equalNormalized(want, have[i]) {
-				t.Errorf("blocks of %d, sample %d:\nwant %+v\nhave %+v", blockSamples, i, want, have[i])
+	for _, ver := range versions {
+		for _, blockSamples := range []int{1, 2, 60} {
+			path := filepath.Join(t.TempDir(), "k.ktop")
+			writeFileVersion(t, path, vals, blockSamples, ver)
+			data := mustRead(t, path)
+			have, warns, err := readAll[kitchen](t, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(warns) != 0 {
+				t.Errorf("v%d, blocks of %d: warnings %q", ver, blockSamples, warns)
+			}
+			if len(have) != len(vals) {
+				t.Fatalf("v%d, blocks of %d: have %d samples, want %d", ver, blockSamples, len(have), len(vals))
+			}
+			for i, want := range vals {
+				want := deepCopy(want)
+				want.Skip, want.priv = nil, 0
+				if !equalNormalized(want, have[i]) {
+					t.Errorf("v%d, blocks of %d, sample %d:\nwant %+v\nhave %+v", ver, blockSamples, i, want, have[i])
+				}
 			}
 		}
 	}
@@ -155,30 +161,32 @@ func TestFloatsExact(t *testing.T) {
 	for _, v := range vals {
 		series = append(series, &fl{F: v, F32: float32(v)})
 	}
-	pl, err := planFor(reflect.TypeFor[fl]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	be := newBlockEncoder(pl)
-	var raw []byte
-	for _, v := range series {
-		raw, _ = be.add(raw, unsafe.Pointer(v))
-	}
-	s, _ := schemaOf(reflect.TypeFor[fl]())
-	rp, err := newReadPlan(s, reflect.TypeFor[fl]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	bd := newBlockDecoder(rp)
-	bd.reset(raw)
-	for i, want := range series {
-		p, err := bd.next()
+	for _, ver := range versions {
+		pl, err := planFor(reflect.TypeFor[fl](), ver)
 		if err != nil {
-			t.Fatalf("%d: %v", i, err)
+			t.Fatal(err)
 		}
-		have := (*fl)(p)
-		if math.Float64bits(have.F) != math.Float64bits(want.F) || math.Float32bits(have.F32) != math.Float32bits(want.F32) {
-			t.Errorf("%d: want %v/%v, have %v/%v", i, want.F, want.F32, have.F, have.F32)
+		be := newBlockEncoder(pl)
+		var raw []byte
+		for _, v := range series {
+			raw, _ = be.add(raw, unsafe.Pointer(v))
+		}
+		s, _ := schemaOf(reflect.TypeFor[fl]())
+		rp, err := newReadPlan(s, reflect.TypeFor[fl](), ver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bd := newBlockDecoder(rp)
+		bd.reset(raw)
+		for i, want := range series {
+			p, err := bd.next()
+			if err != nil {
+				t.Fatalf("%d: %v", i, err)
+			}
+			have := (*fl)(p)
+			if math.Float64bits(have.F) != math.Float64bits(want.F) || math.Float32bits(have.F32) != math.Float32bits(want.F32) {
+				t.Errorf("%d: want %v/%v, have %v/%v", i, want.F, want.F32, have.F, have.F32)
+			}
 		}
 	}
 }
@@ -187,20 +195,23 @@ func TestFloatsExact(t *testing.T) {
 func TestUnchangedIsOneByte(t *testing.T) {
 	t.Parallel()
 	vals := kitchenSeries()
-	pl, err := planFor(reflect.TypeFor[kitchen]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEncoder()
-	e.encode(pl, unsafe.Pointer(vals[1]), nil) // so that maps' key orders are remembered
-	same := e.encode(pl, unsafe.Pointer(vals[1]), unsafe.Pointer(vals[1]))
-	if want, have := []byte{0}, same; !bytes.Equal(want, have) {
-		t.Errorf("unchanged sample: want % x, have % x", want, have)
-	}
-	other := deepCopy(vals[1])
-	other.Pids[1].UTime++
-	if have := e.encode(pl, unsafe.Pointer(other), unsafe.Pointer(vals[1])); len(have) > 12 {
-		t.Errorf("one changed counter: want a few bytes, have % x", have)
+	for _, ver := range versions {
+		pl, err := planFor(reflect.TypeFor[kitchen](), ver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newEncoder()
+		e.encode(pl, unsafe.Pointer(vals[1]), nil) // so that maps' key orders are remembered
+		same := e.encode(pl, unsafe.Pointer(vals[1]), unsafe.Pointer(vals[1]))
+		if want, have := []byte{0}, same; !bytes.Equal(want, have) {
+			t.Errorf("unchanged sample: want % x, have % x", want, have)
+		}
+		other := deepCopy(vals[1])
+		other.Pids[1].UTime++
+		// The root mask, the slice, and in version 2 a byte per unchanged column.
+		if have := e.encode(pl, unsafe.Pointer(other), unsafe.Pointer(vals[1])); len(have) > 16 {
+			t.Errorf("one changed counter: want a few bytes, have % x", have)
+		}
 	}
 }
 
@@ -226,7 +237,7 @@ func TestUnsupportedTypes(t *testing.T) {
 		{"recursive", reflect.TypeFor[rec](), "recursive"},
 	}
 	for _, tt := range tests {
-		_, err := planFor(tt.t)
+		_, err := planFor(tt.t, FormatVersion)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s plan: want error with %q, have %v", tt.name, tt.want, err)
 		}
@@ -265,37 +276,39 @@ func TestWideStruct(t *testing.T) {
 		fields = append(fields, reflect.StructField{Name: "F" + strconv.Itoa(i), Type: reflect.TypeFor[uint64]()})
 	}
 	wide := reflect.StructOf(fields)
-	pl, err := planFor(wide)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sch, _ := schemaOf(wide)
-	rp, err := newReadPlan(sch, wide)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vals []reflect.Value
-	for k := range 4 {
-		v := reflect.New(wide)
-		for _, i := range []int{0, 63, 64, 65, 127, 128, 129} {
-			v.Elem().Field(i).SetUint(uint64(k * i))
-		}
-		vals = append(vals, v)
-	}
-	be := newBlockEncoder(pl)
-	var raw []byte
-	for _, v := range vals {
-		raw, _ = be.add(raw, v.UnsafePointer())
-	}
-	bd := newBlockDecoder(rp)
-	bd.reset(raw)
-	for k, want := range vals {
-		p, err := bd.next()
+	for _, ver := range versions {
+		pl, err := planFor(wide, ver)
 		if err != nil {
-			t.Fatalf("%d: %v", k, err)
+			t.Fatal(err)
 		}
-		if have := reflect.NewAt(wide, p); !reflect.DeepEqual(want.Interface(), have.Interface()) {
-			t.Errorf("%d: want %v, have %v", k, want.Elem(), have.Elem())
+		sch, _ := schemaOf(wide)
+		rp, err := newReadPlan(sch, wide, ver)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vals []reflect.Value
+		for k := range 4 {
+			v := reflect.New(wide)
+			for _, i := range []int{0, 63, 64, 65, 127, 128, 129} {
+				v.Elem().Field(i).SetUint(uint64(k * i))
+			}
+			vals = append(vals, v)
+		}
+		be := newBlockEncoder(pl)
+		var raw []byte
+		for _, v := range vals {
+			raw, _ = be.add(raw, v.UnsafePointer())
+		}
+		bd := newBlockDecoder(rp)
+		bd.reset(raw)
+		for k, want := range vals {
+			p, err := bd.next()
+			if err != nil {
+				t.Fatalf("%d: %v", k, err)
+			}
+			if have := reflect.NewAt(wide, p); !reflect.DeepEqual(want.Interface(), have.Interface()) {
+				t.Errorf("%d: want %v, have %v", k, want.Elem(), have.Elem())
+			}
 		}
 	}
 }
@@ -305,13 +318,13 @@ func TestWideStruct(t *testing.T) {
 func TestLargeSampleWithinBudget(t *testing.T) {
 	t.Parallel()
 	type big struct {
-		Procs []benchProc
+		Procs []sources.Proc
 	}
 	a := &big{}
 	for i := range 10000 {
-		a.Procs = append(a.Procs, benchProc{PID: i, StartTime: uint64(i), Comm: "worker", Cmdline: "/usr/bin/worker --id " + strconv.Itoa(i), UTime: uint64(i)})
+		a.Procs = append(a.Procs, sources.Proc{PID: i, StartTime: uint64(i), Comm: "worker", Cmdline: "/usr/bin/worker --id " + strconv.Itoa(i), UTime: uint64(i)})
 	}
-	b := &big{Procs: append([]benchProc(nil), a.Procs...)}
+	b := &big{Procs: append([]sources.Proc(nil), a.Procs...)}
 	b.Procs[7].UTime++
 	path := filepath.Join(t.TempDir(), "big.ktop")
 	writeFile(t, path, []*big{a, b, b}, 0)

@@ -38,9 +38,18 @@ func smallSeries(n int) []*small {
 // other blocks read back intact, and reading never panics.
 func TestEveryFlippedByte(t *testing.T) {
 	t.Parallel()
+	for _, ver := range versions {
+		t.Run(vname(ver), func(t *testing.T) {
+			t.Parallel()
+			testEveryFlippedByte(t, ver)
+		})
+	}
+}
+
+func testEveryFlippedByte(t *testing.T, ver int) {
 	vals := smallSeries(12)
 	path := filepath.Join(t.TempDir(), "s.ktop")
-	writeFile(t, path, vals, 4)
+	writeFileVersion(t, path, vals, 4, ver)
 	data := mustRead(t, path)
 	fr, err := openReaderAt(bytes.NewReader(data), int64(len(data)), reflect.TypeFor[small]())
 	if err != nil {

@@ -128,10 +128,16 @@ func newAsOld(n *evoNew) *evoOld {
 
 func TestSchemaEvolution(t *testing.T) {
 	t.Parallel()
+	for _, ver := range versions {
+		t.Run(vname(ver), func(t *testing.T) { testSchemaEvolution(t, ver) })
+	}
+}
+
+func testSchemaEvolution(t *testing.T, ver int) {
 	dir := t.TempDir()
 	t.Run("old file, new reader", func(t *testing.T) {
 		path := filepath.Join(dir, "old.ktop")
-		writeFile(t, path, oldSeries(), 3)
+		writeFileVersion(t, path, oldSeries(), 3, ver)
 		have, warns, err := readAll[evoNew](t, mustRead(t, path))
 		if err != nil {
 			t.Fatal(err)
@@ -154,7 +160,7 @@ func TestSchemaEvolution(t *testing.T) {
 	})
 	t.Run("new file, old reader", func(t *testing.T) {
 		path := filepath.Join(dir, "new.ktop")
-		writeFile(t, path, newSeries(), 4)
+		writeFileVersion(t, path, newSeries(), 4, ver)
 		have, warns, err := readAll[evoOld](t, mustRead(t, path))
 		if err != nil {
 			t.Fatal(err)
@@ -171,7 +177,7 @@ func TestSchemaEvolution(t *testing.T) {
 	})
 	t.Run("appending with another schema is refused", func(t *testing.T) {
 		path := filepath.Join(dir, "old2.ktop")
-		writeFile(t, path, oldSeries(), 3)
+		writeFileVersion(t, path, oldSeries(), 3, ver)
 		if _, err := openAppend(path, reflect.TypeFor[evoNew]()); err == nil {
 			t.Error("want an error")
 		}
@@ -199,7 +205,8 @@ func TestNewerVersionRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v.ktop")
 	writeFile(t, path, oldSeries(), 0)
 	data := mustRead(t, path)
-	// Rewrite both header frames with version 2 (keeping their checksums valid).
+	// Rewrite both header frames with the version after this one (keeping their checksums
+	// valid).
 	var out []byte
 	s := newScanner(bytesReaderAt(data), int64(len(data)), func(string) {})
 	for {
@@ -209,7 +216,7 @@ func TestNewerVersionRefused(t *testing.T) {
 		}
 		p := append([]byte(nil), fr.payload...)
 		if fr.typ == frameHeader {
-			p[0] = 2
+			p[0] = FormatVersion + 1
 		}
 		out = appendFrame(out, fr.typ, p)
 	}

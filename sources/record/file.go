@@ -5,11 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // FormatVersion is the file format this package writes. A reader reads every version up to
-// its own; a change that older readers cannot skip over would bump it.
-const FormatVersion = 1
+// its own; a change that older readers cannot skip over bumps it. Version 2 (column-wise
+// slices and maps, times against the sample's shift, a dictionary per file) replaced 1, which
+// is still read, and still written when appending to a version 1 file.
+const FormatVersion = version2
 
 // Header describes a recording. It is written (twice, for safety) at the start of the file.
 type Header struct {
@@ -37,8 +41,8 @@ func appendTag(b []byte, tag uint64, v []byte) []byte {
 	return append(b, v...)
 }
 
-func marshalHeader(h Header, s *schema) []byte {
-	b := appendUvarint(nil, FormatVersion)
+func marshalHeader(h Header, s *schema, ver int) []byte {
+	b := appendUvarint(nil, uint64(ver))
 	b = appendTag(b, tagCreated, appendVarint(nil, unixNano(h.Created)))
 	b = appendTag(b, tagHostname, []byte(h.Hostname))
 	b = appendTag(b, tagKernel, []byte(h.Kernel))
@@ -205,6 +209,36 @@ func unmarshalIndex(p []byte, limit int64) ([]block, error) {
 }
 
 const trailerLen = frameHeaderLen + 8
+
+// Dictionaries (version 2): a Z frame holds the file's zstd dictionary, which every block is
+// compressed with: the raw encoding of the file's first sample, so that each block's first
+// sample, written against nothing, costs only what differs from it. Payload: uvarint id,
+// uvarint length of the dictionary, then the dictionary compressed as a zstd frame of its own.
+const (
+	dictID     = 1
+	maxDictLen = 256 << 10
+)
+
+func marshalDict(dict []byte) []byte {
+	b := appendUvarint(nil, dictID)
+	b = appendUvarint(b, uint64(len(dict)))
+	return zEncoder().EncodeAll(dict, b)
+}
+
+func unmarshalDict(p []byte) ([]byte, error) {
+	r := &byteReader{b: p}
+	id, n := r.uvarint(), r.uvarint()
+	if r.err != nil || id != dictID || n == 0 || n > maxDictLen {
+		return nil, errors.New("bad dictionary frame")
+	}
+	d := zDecoders.Get().(*zstd.Decoder)
+	defer zDecoders.Put(d)
+	dict, err := d.DecodeAll(r.b[r.pos:], make([]byte, 0, n))
+	if err != nil || uint64(len(dict)) != n {
+		return nil, errors.New("dictionary frame does not decompress")
+	}
+	return dict, nil
+}
 
 func appendTrailer(b []byte, indexOff int64) []byte {
 	return appendFrame(b, frameTrailer, binary.LittleEndian.AppendUint64(nil, uint64(indexOff)))

@@ -31,6 +31,7 @@ const (
 	frameDelta   = 'D' // a later sample of the block
 	frameIndex   = 'I' // block index, written at clean close
 	frameTrailer = 'T' // last frame of a cleanly closed file: where the index is
+	frameDict    = 'Z' // version 2: the zstd dictionary, written twice before the first K
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)

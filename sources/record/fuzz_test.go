@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -9,14 +10,16 @@ import (
 )
 
 // FuzzReader feeds arbitrary bytes to the reader: it must never panic or hang, whatever the
-// damage. Seeds: the committed real recording, whole and cut, and with its trailer removed
-// (so that the scan path runs too).
+// damage. Seeds: the committed real recordings of every version, whole and cut, and with
+// their trailers removed (so that the scan path runs too).
 func FuzzReader(f *testing.F) {
-	data := mustRead(f, "testdata/v1-host.ktop")
-	f.Add(data)
-	f.Add(data[:len(data)-trailerLen])
-	f.Add(data[:len(data)/2])
-	f.Add(data[:frameHeaderLen+10])
+	for _, ver := range versions {
+		data := mustRead(f, fmt.Sprintf("testdata/v%d-host.ktop", ver))
+		f.Add(data)
+		f.Add(data[:len(data)-trailerLen])
+		f.Add(data[:len(data)/2])
+		f.Add(data[:frameHeaderLen+10])
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fr, err := openReaderAt(bytes.NewReader(data), int64(len(data)), snapshotType)
 		if err != nil {
@@ -46,13 +49,13 @@ func FuzzDecodeBlock(f *testing.F) {
 	})
 }
 
-// rawStream is the uncompressed block stream of the fixture snapshots.
-func rawStream(f *testing.F) []byte {
-	rp, err := snapshotCodec()
+// rawStream is the uncompressed block stream of the fixture snapshots in format version ver.
+func rawStream(f *testing.F, ver int) []byte {
+	pl, err := planFor(snapshotType, ver)
 	if err != nil {
 		f.Fatal(err)
 	}
-	be := newBlockEncoder(rp.plan)
+	be := newBlockEncoder(pl)
 	var raw []byte
 	for _, s := range fixtureSnapshots(f) {
 		if raw, err = be.add(raw, unsafe.Pointer(s)); err != nil {
@@ -75,14 +78,26 @@ func decodeStream(rp *readPlan, raw []byte) {
 // FuzzSampleStream goes below the checksums and zstd: arbitrary bytes as a block's raw
 // stream, decoded with the Snapshot plan.
 func FuzzSampleStream(f *testing.F) {
-	raw := rawStream(f)
-	f.Add(raw)
-	f.Add(raw[:len(raw)/3])
-	rp, err := snapshotCodec()
+	sch, err := schemaOf(snapshotType)
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) { decodeStream(rp, data) })
+	var plans []*readPlan
+	for _, ver := range versions {
+		raw := rawStream(f, ver)
+		f.Add(raw)
+		f.Add(raw[:len(raw)/3])
+		rp, err := newReadPlan(sch, snapshotType, ver)
+		if err != nil {
+			f.Fatal(err)
+		}
+		plans = append(plans, rp)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, rp := range plans {
+			decodeStream(rp, data)
+		}
+	})
 }
 
 // FuzzHeader feeds arbitrary header payloads (schemas) to the reader, then decodes real
@@ -92,22 +107,26 @@ func FuzzHeader(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(marshalHeader(Header{Hostname: "h"}, s))
+	f.Add(marshalHeader(Header{Hostname: "h"}, s, version1))
+	f.Add(marshalHeader(Header{Hostname: "h"}, s, version2))
 	ks, err := schemaOf(reflect.TypeFor[kitchen]())
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(marshalHeader(Header{}, ks))
-	raw := rawStream(f)
+	f.Add(marshalHeader(Header{}, ks, FormatVersion))
+	raws := map[int][]byte{}
+	for _, ver := range versions {
+		raws[ver] = rawStream(f, ver)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, sch, err := unmarshalHeader(data)
+		h, sch, err := unmarshalHeader(data)
 		if err != nil {
 			return
 		}
-		rp, err := newReadPlan(sch, snapshotType)
+		rp, err := newReadPlan(sch, snapshotType, h.Version)
 		if err != nil {
 			return
 		}
-		decodeStream(rp, raw)
+		decodeStream(rp, raws[h.Version])
 	})
 }

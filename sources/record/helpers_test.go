@@ -161,7 +161,13 @@ func copyValue(v reflect.Value) reflect.Value {
 // writeFile records values of T into a new file with the given block size.
 func writeFile[T any](t testing.TB, path string, vals []*T, blockSamples int) {
 	t.Helper()
-	w, err := create(path, Header{Hostname: "test"}, reflect.TypeFor[T]())
+	writeFileVersion(t, path, vals, blockSamples, FormatVersion)
+}
+
+// writeFileVersion does so in format version ver.
+func writeFileVersion[T any](t testing.TB, path string, vals []*T, blockSamples, ver int) {
+	t.Helper()
+	w, err := createVersion(path, Header{Hostname: "test"}, reflect.TypeFor[T](), ver)
 	if err != nil {
 		t.Fatal(err)
 	}

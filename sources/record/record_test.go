@@ -1,15 +1,15 @@
 package record
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/prometheus/procfs"
 
 	"github.com/ktop-dev/ktop/sources"
 )
@@ -133,37 +133,33 @@ func TestCreateModeAndExclusive(t *testing.T) {
 	}
 }
 
-// Every source filled (the sources of other branches by the benchmarks' stand-in parsers) and
-// a process table, live from this machine: a round trip through a file must be exact.
+// Every source filled and a process table, live from this machine, the table made to churn
+// (exits and a newcomer): a round trip through a file must be exact.
 func TestRoundTripLiveFull(t *testing.T) {
 	t.Parallel()
-	if _, err := os.Stat("/proc/self/stat"); err != nil {
-		t.Skip("no /proc here")
-	}
-	pfs, err := procfs.NewFS("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := map[uint32]string{}
-	var vals []*benchSample
+	var vals []*sources.Snapshot
 	for i, s := range liveSnapshots(t, 12, 30*time.Millisecond) {
-		fillStandIns(s)
-		procs := readProcs(pfs, users)
-		if i%3 == 1 && len(procs) > 4 { // make the process table change: exits and a newcomer
-			procs = append(procs[:1], procs[3:]...)
-			procs = append(procs, benchProc{PID: 1 << 30, StartTime: uint64(i), Comm: "new"})
+		if s.Procs == nil {
+			t.Fatalf("no process table: %v", s.Status[sources.SrcProcs])
 		}
-		vals = append(vals, &benchSample{Time: s.Time, Snap: s, Procs: procs})
+		if procs := s.Procs.Procs; i%3 == 1 && len(procs) > 4 {
+			procs = append(procs[:1:1], procs[3:]...)
+			procs = append(procs, sources.Proc{PID: 1 << 30, StartTime: uint64(i), Comm: "new"})
+			s = procsOf(s, procs)
+		}
+		vals = append(vals, s)
 	}
-	path := filepath.Join(t.TempDir(), "full.ktop")
-	writeFile(t, path, vals, 5)
-	have, warns, err := readAll[benchSample](t, mustRead(t, path))
-	if err != nil || len(warns) > 0 {
-		t.Fatalf("read: %v, %q", err, warns)
-	}
-	for i, want := range vals {
-		if !equalNormalized(want, have[i]) {
-			t.Errorf("sample %d differs after a round trip", i)
+	for _, ver := range versions {
+		path := filepath.Join(t.TempDir(), "full.ktop")
+		writeFileVersion(t, path, vals, 5, ver)
+		have, warns, err := readAll[sources.Snapshot](t, mustRead(t, path))
+		if err != nil || len(warns) > 0 {
+			t.Fatalf("v%d: read: %v, %q", ver, err, warns)
+		}
+		for i, want := range vals {
+			if !equalNormalized(want, have[i]) {
+				t.Errorf("v%d: sample %d differs after a round trip", ver, i)
+			}
 		}
 	}
 }
@@ -194,4 +190,66 @@ func TestReaderConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// Stepping back across a block boundary finds the block before already decoded: a cursor near
+// the start of a block has it read ahead in the background. Every sample reads back right
+// whatever the order of steps and read-aheads.
+func TestReadAhead(t *testing.T) {
+	t.Parallel()
+	vals := smallSeries(50)
+	path := filepath.Join(t.TempDir(), "ra.ktop")
+	writeFile(t, path, vals, 20) // blocks of 20, 20, 10
+	r, err := openReaderAt(bytes.NewReader(mustRead(t, path)), int64(len(mustRead(t, path))), reflect.TypeFor[small]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(i int) {
+		t.Helper()
+		p, err := r.at(i)
+		if err != nil || !equalNormalized(vals[i], (*small)(p)) {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+	}
+	check(45) // block 2, 5 from its start: block 1 is read ahead
+	waitReadAhead(r)
+	st := cachedBlock(r, 1)
+	if st == nil || len(st.out) != 20 {
+		t.Fatalf("block 1 not read ahead: %+v", st)
+	}
+	check(39) // from the read-ahead: nothing more to decode
+	if have := cachedBlock(r, 1); have != st {
+		t.Error("block 1 was decoded again")
+	}
+	for i := 38; i >= 0; i-- { // steps back, read-aheads racing with them
+		check(i)
+	}
+	for i := 0; i < 50; i += 7 {
+		check(i)
+	}
+	r.stopReadAhead()
+	check(25) // still reads, without reading ahead
+	if r.pre != nil {
+		t.Error("a read-ahead started after stopReadAhead")
+	}
+}
+
+func waitReadAhead(r *fileReader) {
+	r.mu.Lock()
+	p := r.pre
+	r.mu.Unlock()
+	if p != nil {
+		<-p.done
+	}
+}
+
+func cachedBlock(r *fileReader, bi int) *blockState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, st := range r.cache {
+		if st != nil && st.bi == bi {
+			return st
+		}
+	}
+	return nil
 }

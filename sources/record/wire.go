@@ -22,6 +22,7 @@ import (
 
 // readPlan says how to read a file's samples into values of a Go type.
 type readPlan struct {
+	ver    int // the format version whose encodings the file uses
 	wire   reflect.Type
 	plan   *plan
 	conv   convFunc // nil: wire is target
@@ -35,7 +36,7 @@ type convFunc func(dst, src unsafe.Pointer)
 // maxWireSize bounds the size of one synthesised type, against a hostile schema.
 const maxWireSize = 1 << 20
 
-func newReadPlan(fs *schema, target reflect.Type) (rp *readPlan, err error) {
+func newReadPlan(fs *schema, target reflect.Type, ver int) (rp *readPlan, err error) {
 	sb := &schemaBuilder{seen: map[reflect.Type]int{}}
 	root, err := sb.add(target)
 	if err != nil {
@@ -54,11 +55,11 @@ func newReadPlan(fs *schema, target reflect.Type) (rp *readPlan, err error) {
 	if err != nil {
 		return nil, err
 	}
-	pl, err := planFor(wire)
+	pl, err := planFor(wire, ver)
 	if err != nil {
 		return nil, err
 	}
-	rp = &readPlan{wire: wire, plan: pl, target: target}
+	rp = &readPlan{ver: ver, wire: wire, plan: pl, target: target}
 	if wire != target {
 		rp.conv = b.conv(fs.root, wire, target, target.Name())
 		if rp.conv == nil {

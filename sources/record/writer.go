@@ -33,6 +33,9 @@ type Writer struct {
 	plan   *plan
 	timeAt func(unsafe.Pointer) int64
 
+	ver      int // format version written: FormatVersion, or the version of a file appended to
+	level    zstd.EncoderLevel
+	dict     []byte // version 2: the file's dictionary, nil until the first sample
 	be       *blockEncoder
 	zenc     *zstd.Encoder
 	zbuf     bytes.Buffer
@@ -74,7 +77,13 @@ func (w *Writer) Append(s *sources.Snapshot) error {
 func (w *Writer) Header() Header { return w.hdr }
 
 func create(path string, h Header, t reflect.Type) (*Writer, error) {
-	w, err := newWriter(t)
+	return createVersion(path, h, t, FormatVersion)
+}
+
+// createVersion writes a file of an older format version: for tests and benchmarks that
+// compare versions, and for appending to old files.
+func createVersion(path string, h Header, t reflect.Type, ver int) (*Writer, error) {
+	w, err := newWriter(t, ver)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +98,7 @@ func create(path string, h Header, t reflect.Type) (*Writer, error) {
 	if h.Created.IsZero() {
 		h.Created = time.Now()
 	}
-	h.Version = FormatVersion
+	h.Version = ver
 	w.f, w.hdr = f, h
 	sch, err := schemaOf(t)
 	if err != nil {
@@ -97,7 +106,7 @@ func create(path string, h Header, t reflect.Type) (*Writer, error) {
 		return nil, err
 	}
 	// The header is written twice: a damaged byte in one copy must not lose the whole file.
-	p := marshalHeader(h, sch)
+	p := marshalHeader(h, sch, ver)
 	buf := appendFrame(nil, frameHeader, p)
 	buf = appendFrame(buf, frameHeader, p)
 	if err := w.write(buf); err != nil {
@@ -107,14 +116,14 @@ func create(path string, h Header, t reflect.Type) (*Writer, error) {
 	return w, nil
 }
 
-func newWriter(t reflect.Type) (*Writer, error) {
-	pl, err := planFor(t)
+func newWriter(t reflect.Type, ver int) (*Writer, error) {
+	pl, err := planFor(t, ver)
 	if err != nil {
 		return nil, fmt.Errorf("record: %w", err)
 	}
-	w := &Writer{plan: pl, be: newBlockEncoder(pl), timeAt: timeField(pl),
+	w := &Writer{ver: ver, plan: pl, be: newBlockEncoder(pl), timeAt: timeField(pl),
 		blockSamples: DefaultBlockSamples, blockBytes: DefaultBlockBytes}
-	if err := w.setLevel(zstdLevel); err != nil {
+	if err := w.setLevel(levelFor(ver)); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -122,12 +131,25 @@ func newWriter(t reflect.Type) (*Writer, error) {
 
 // setLevel (re)makes the compressor; only before the first Append (benchmarks compare levels).
 func (w *Writer) setLevel(l zstd.EncoderLevel) error {
+	w.level = l
+	return w.makeCompressor()
+}
+
+// makeCompressor makes the writer's zstd encoder, with the file's dictionary if it has one.
+func (w *Writer) makeCompressor() error {
 	// One encoder per writer, reset at each block: its window is the block so far, which is
 	// what lets a sample compressed on its own still use the samples before it.
-	z, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(l), zstd.WithEncoderCRC(false),
-		zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1<<20))
+	opts := []zstd.EOption{zstd.WithEncoderLevel(w.level), zstd.WithEncoderCRC(false),
+		zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(1 << 20)}
+	if w.dict != nil {
+		opts = append(opts, zstd.WithEncoderDictRaw(dictID, w.dict))
+	}
+	z, err := zstd.NewWriter(nil, opts...)
 	if err != nil {
 		return err
+	}
+	if w.zenc != nil {
+		w.zenc.Close()
 	}
 	w.zenc = z
 	return nil
@@ -145,10 +167,6 @@ func timeField(pl *plan) func(unsafe.Pointer) int64 {
 }
 
 func openAppend(path string, t reflect.Type) (*Writer, error) {
-	w, err := newWriter(t)
-	if err != nil {
-		return nil, err
-	}
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, fmt.Errorf("record: %w", err)
@@ -165,6 +183,20 @@ func openAppend(path string, t reflect.Type) (*Writer, error) {
 	if fr.rp.wire != t {
 		f.Close()
 		return nil, errors.New("record: the file was written with a different schema; record to a new file")
+	}
+	// The file goes on in its own version, so that it stays readable by the versions that
+	// could read it before.
+	w, err := newWriter(t, fr.hdr.Version)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if fr.dict != nil {
+		w.dict = fr.dict
+		if err := w.makeCompressor(); err != nil {
+			f.Close()
+			return nil, err
+		}
 	}
 	cut := fr.goodEnd
 	if fr.indexOff > 0 {
@@ -207,23 +239,30 @@ func (w *Writer) append(p unsafe.Pointer) error {
 	if w.f == nil {
 		return os.ErrClosed
 	}
-	if w.be.n == 0 || w.be.n >= w.blockSamples || w.be.raw >= w.blockBytes {
+	newBlock := w.be.n == 0 || w.be.n >= w.blockSamples || w.be.raw >= w.blockBytes
+	if newBlock {
 		w.be.reset()
+	}
+	var err error
+	w.raw, err = w.be.add(w.raw[:0], p)
+	if err != nil {
+		if newBlock { // the next sample starts the block afresh
+			w.be.reset()
+		}
+		return err
+	}
+	if newBlock {
+		if w.ver >= version2 && w.dict == nil {
+			if err := w.writeDict(w.raw); err != nil {
+				return err
+			}
+		}
 		w.zbuf.Reset()
 		w.zenc.Reset(&w.zbuf)
 		w.blocks = append(w.blocks, block{num: w.nextNum, off: w.off})
 		w.nextNum++
 	}
 	bl := &w.blocks[len(w.blocks)-1]
-	var err error
-	w.raw, err = w.be.add(w.raw[:0], p)
-	if err != nil {
-		if w.be.n == 0 { // nothing of the new block was written: forget it
-			w.blocks = w.blocks[:len(w.blocks)-1]
-			w.nextNum--
-		}
-		return err
-	}
 	if _, err := w.zenc.Write(w.raw); err != nil {
 		return w.fail(err)
 	}
@@ -250,6 +289,22 @@ func (w *Writer) append(p unsafe.Pointer) error {
 	bl.last = t
 	bl.end = w.off
 	w.prevTime = t
+	return nil
+}
+
+// writeDict makes the file's dictionary of the raw encoding of its first sample and writes
+// it, twice, so that one damaged byte cannot lose it (every block needs it).
+func (w *Writer) writeDict(raw []byte) error {
+	w.dict = bytes.Clone(raw[:min(len(raw), maxDictLen)])
+	p := marshalDict(w.dict)
+	buf := appendFrame(nil, frameDict, p)
+	buf = appendFrame(buf, frameDict, p)
+	if err := w.write(buf); err != nil {
+		return err
+	}
+	if err := w.makeCompressor(); err != nil {
+		return w.fail(err)
+	}
 	return nil
 }
 
