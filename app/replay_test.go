@@ -197,15 +197,19 @@ func TestReplayDamaged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Frames start with "KTOP": two headers, then sample 1's K frame, samples 2… D frames.
-	// Overwrite a byte of sample 8's payload (a hand-damaged copy of the real recording).
+	// Frames start with "KTOP" and their type: the headers (and, in version 2, the
+	// dictionary) come first, then sample 1's K frame, samples 2… D frames. Overwrite a byte of
+	// sample 8's payload (a hand-damaged copy of the real recording).
 	off, at := -1, 0
-	for range 2 + 8 {
+	for n := 0; n < 8; {
 		k := bytes.Index(b[at:], []byte("KTOP"))
-		if k < 0 {
+		if k < 0 || at+k+4 >= len(b) {
 			t.Fatal("fewer frames than samples")
 		}
 		off, at = at+k, at+k+4
+		if typ := b[off+4]; typ == 'K' || typ == 'D' {
+			n++
+		}
 	}
 	b[off+24] ^= 0xff
 	path := filepath.Join(t.TempDir(), "damaged.ktop")
