@@ -422,9 +422,9 @@ func (c *procCollector) readEntry(rootfd, pid int, e *procEntry, at time.Time) (
 		owned = false
 	}
 	if e.multi {
-		p.RunNs, p.RunDelayNs, p.HasSched = e.schedRun, e.schedWait, e.schedOK
+		p.RunDelayNs, p.HasSched = e.schedWait, e.schedOK
 	} else {
-		p.RunNs, p.RunDelayNs, p.HasSched = e.run, e.delay, e.schedOK
+		p.RunDelayNs, p.HasSched = e.delay, e.schedOK
 	}
 	e.last = p
 

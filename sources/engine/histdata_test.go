@@ -98,7 +98,6 @@ func (s *synth) next() *sources.Snapshot {
 			p.UTime += uint64(r.IntN(60))
 			p.STime += uint64(r.IntN(20))
 			p.MinFlt += uint64(r.IntN(500))
-			p.RunNs += uint64(r.IntN(500_000_000))
 			p.RunDelayNs += uint64(r.IntN(5_000_000))
 			p.ReadBytes += uint64(r.IntN(4)) * 4096
 			p.WriteBytes += uint64(r.IntN(4)) * 4096
