@@ -530,6 +530,40 @@ func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
 
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 
+// A float is written against its reference as a delta of cents when both are whole cents
+// (most gauges are), else as the XOR of their bits: 1, then 8 bytes. The float64 and float32
+// ops below differ only in how they find cents and bits.
+
+func encFloat(e *encoder, c, rc int64, cents bool, bits, rbits uint64) bool {
+	if cents {
+		encCents(e, c, rc)
+	} else {
+		e.buf = append(e.buf, 1)
+		e.buf = appendU64(e.buf, bits^rbits)
+	}
+	return bits != rbits
+}
+
+// decFloat reads what encFloat wrote: the cents (isCents) or the bits, each already applied
+// to the reference's.
+func decFloat(d *decoder, rc int64, rok bool, rbits uint64) (c int64, bits uint64, isCents bool) {
+	u := d.uvarint()
+	switch {
+	case u == 1:
+		return 0, d.u64() ^ rbits, false
+	case u&1 == 0:
+		c := rc + unzigzag(u>>1)
+		if !rok || c <= -maxCents || c >= maxCents {
+			d.fail(errors.New("bad float delta"))
+			return 0, 0, false
+		}
+		return c, 0, true
+	default:
+		d.fail(errors.New("bad float mode"))
+		return 0, 0, false
+	}
+}
+
 func encFloat64(e *encoder, p, r unsafe.Pointer) bool {
 	v := *(*float64)(p)
 	var rv float64
@@ -538,13 +572,7 @@ func encFloat64(e *encoder, p, r unsafe.Pointer) bool {
 	}
 	c, ok := cents64(v)
 	rc, rok := cents64(rv)
-	if ok && rok {
-		encCents(e, c, rc)
-	} else {
-		e.buf = append(e.buf, 1)
-		e.buf = appendU64(e.buf, math.Float64bits(v)^math.Float64bits(rv))
-	}
-	return math.Float64bits(v) != math.Float64bits(rv)
+	return encFloat(e, c, rc, ok && rok, math.Float64bits(v), math.Float64bits(rv))
 }
 
 func decFloat64(d *decoder, p, r unsafe.Pointer) {
@@ -552,20 +580,14 @@ func decFloat64(d *decoder, p, r unsafe.Pointer) {
 	if r != nil {
 		rv = *(*float64)(r)
 	}
-	u := d.uvarint()
+	rc, rok := cents64(rv)
+	c, bits, isCents := decFloat(d, rc, rok, math.Float64bits(rv))
 	switch {
-	case u == 1:
-		*(*float64)(p) = math.Float64frombits(d.u64() ^ math.Float64bits(rv))
-	case u&1 == 0:
-		rc, ok := cents64(rv)
-		c := rc + unzigzag(u>>1)
-		if !ok || c <= -maxCents || c >= maxCents {
-			d.fail(errors.New("bad float delta"))
-			return
-		}
+	case d.err != nil:
+	case isCents:
 		*(*float64)(p) = float64(c) / 100
 	default:
-		d.fail(errors.New("bad float mode"))
+		*(*float64)(p) = math.Float64frombits(bits)
 	}
 }
 
@@ -577,13 +599,7 @@ func encFloat32(e *encoder, p, r unsafe.Pointer) bool {
 	}
 	c, ok := cents32(v)
 	rc, rok := cents32(rv)
-	if ok && rok {
-		encCents(e, c, rc)
-	} else {
-		e.buf = append(e.buf, 1)
-		e.buf = appendU64(e.buf, uint64(math.Float32bits(v)^math.Float32bits(rv)))
-	}
-	return math.Float32bits(v) != math.Float32bits(rv)
+	return encFloat(e, c, rc, ok && rok, uint64(math.Float32bits(v)), uint64(math.Float32bits(rv)))
 }
 
 func decFloat32(d *decoder, p, r unsafe.Pointer) {
@@ -591,25 +607,16 @@ func decFloat32(d *decoder, p, r unsafe.Pointer) {
 	if r != nil {
 		rv = *(*float32)(r)
 	}
-	u := d.uvarint()
+	rc, rok := cents32(rv)
+	c, bits, isCents := decFloat(d, rc, rok, uint64(math.Float32bits(rv)))
 	switch {
-	case u == 1:
-		x := d.u64()
-		if x>>32 != 0 {
-			d.fail(errors.New("bad float32 bits"))
-			return
-		}
-		*(*float32)(p) = math.Float32frombits(uint32(x) ^ math.Float32bits(rv))
-	case u&1 == 0:
-		rc, ok := cents32(rv)
-		c := rc + unzigzag(u>>1)
-		if !ok || c <= -maxCents || c >= maxCents {
-			d.fail(errors.New("bad float delta"))
-			return
-		}
+	case d.err != nil:
+	case isCents:
 		*(*float32)(p) = float32(float64(c) / 100)
+	case bits>>32 != 0:
+		d.fail(errors.New("bad float32 bits"))
 	default:
-		d.fail(errors.New("bad float mode"))
+		*(*float32)(p) = math.Float32frombits(uint32(bits))
 	}
 }
 

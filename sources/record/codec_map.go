@@ -52,11 +52,8 @@ func encStrU64Map(e *encoder, v, r unsafe.Pointer) bool {
 		return dl != 0
 	}
 	changed := true
-	var keys []string
-	// The cached key list is checked against both maps, so that it is their key set whatever
-	// the cache holds.
-	if rk, ok := e.prevKeys[mapPtr(rm)]; ok && rm != nil && len(rm) == len(m) && len(rk) == len(m) && hasAll(m, rk) && hasAll(rm, rk) {
-		keys = rk
+	keys := sameKeys(e, m, rm)
+	if keys != nil {
 		e.buf = append(e.buf, 0)
 		changed = dl != 0
 		for _, k := range keys {
@@ -65,11 +62,7 @@ func encStrU64Map(e *encoder, v, r unsafe.Pointer) bool {
 			changed = changed || d != 0
 		}
 	} else {
-		keys = make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys = sortedKeys(m)
 		e.buf = append(e.buf, 1)
 		for _, k := range keys {
 			e.str(k, "")
@@ -78,6 +71,15 @@ func encStrU64Map(e *encoder, v, r unsafe.Pointer) bool {
 	}
 	e.keys[mapPtr(m)] = keys
 	return changed
+}
+
+// sameKeys returns the key list cached for the reference map when it is also m's key set
+// (checked against both maps, whatever the cache holds), or nil.
+func sameKeys(e *encoder, m, rm map[string]uint64) []string {
+	if rk, ok := e.prevKeys[mapPtr(rm)]; ok && rm != nil && len(rm) == len(m) && len(rk) == len(m) && hasAll(m, rk) && hasAll(rm, rk) {
+		return rk
+	}
+	return nil
 }
 
 func hasAll(m map[string]uint64, keys []string) bool {

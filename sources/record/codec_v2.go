@@ -881,17 +881,12 @@ func encStrU64Map2(e *encoder, v, r unsafe.Pointer) bool {
 		return dl != 0
 	}
 	changed := true
-	var keys []string
-	if rk, ok := e.prevKeys[mapPtr(rm)]; ok && rm != nil && len(rm) == len(m) && len(rk) == len(m) && hasAll(m, rk) && hasAll(rm, rk) {
-		keys = rk
+	keys := sameKeys(e, m, rm)
+	if keys != nil {
 		e.buf = append(e.buf, 0)
 		changed = dl != 0
 	} else {
-		keys = make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		keys = sortedKeys(m)
 		e.buf = append(e.buf, 1)
 		for _, k := range keys {
 			e.str(k, "")
