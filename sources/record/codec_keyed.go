@@ -57,28 +57,9 @@ func keyedSliceOps(p *plan) (encFunc, decFunc) {
 		cursor := 0
 		for i := range h.len {
 			cur := at(h, i, size)
-			m := -1
-			if rh != nil {
-				for j := cursor; j < min(cursor+lookahead, rh.len); j++ {
-					if keysEqual(el, cur, at(rh, j, size)) {
-						m = j
-						break
-					}
-				}
-			}
-			switch {
-			case m == cursor:
-				e.buf = append(e.buf, 0)
-			case m > cursor:
-				e.uvarint(uint64(3 + m - cursor - 1))
-			default:
-				if m = idx.find(e, el, rh, size, cur); m >= 0 {
-					e.buf = append(e.buf, 2)
-					e.uvarint(uint64(m))
-				} else {
-					e.buf = append(e.buf, 1)
-					encKeys(e, el, cur)
-				}
+			m := encMatch(e, el, rh, size, cur, cursor, &idx)
+			if m < 0 {
+				encKeys(e, el, cur)
 			}
 			var rp unsafe.Pointer
 			if m >= 0 {

@@ -615,34 +615,41 @@ func encMatches(e *encoder, el *plan, h, rh *sliceHeader, size uintptr, match []
 	var idx keyIndex
 	cursor := 0
 	for i := range h.len {
-		cur := at(h, i, size)
-		m := -1
-		if rh != nil {
-			for j := cursor; j < min(cursor+lookahead, rh.len); j++ {
-				if keysEqual(el, cur, at(rh, j, size)) {
-					m = j
-					break
-				}
-			}
-		}
-		switch {
-		case m == cursor:
-			e.buf = append(e.buf, 0)
-		case m > cursor:
-			e.uvarint(uint64(3 + m - cursor - 1))
-		default:
-			if m = idx.find(e, el, rh, size, cur); m >= 0 {
-				e.buf = append(e.buf, 2)
-				e.uvarint(uint64(m))
-			} else {
-				e.buf = append(e.buf, 1)
-			}
-		}
+		m := encMatch(e, el, rh, size, at(h, i, size), cursor, &idx)
 		match[i] = m
 		if m >= 0 {
 			cursor = m + 1
 		}
 	}
+}
+
+// encMatch finds cur's reference element (-1 if none) and writes its match code: 0 the one
+// at the cursor, 3+k the k-th after it (within lookahead), 2 and an index one elsewhere, 1 a
+// new element (whose keys the caller writes).
+func encMatch(e *encoder, el *plan, rh *sliceHeader, size uintptr, cur unsafe.Pointer, cursor int, idx *keyIndex) int {
+	m := -1
+	if rh != nil {
+		for j := cursor; j < min(cursor+lookahead, rh.len); j++ {
+			if keysEqual(el, cur, at(rh, j, size)) {
+				m = j
+				break
+			}
+		}
+	}
+	switch {
+	case m == cursor:
+		e.buf = append(e.buf, 0)
+	case m > cursor:
+		e.uvarint(uint64(3 + m - cursor - 1))
+	default:
+		if m = idx.find(e, el, rh, size, cur); m >= 0 {
+			e.buf = append(e.buf, 2)
+			e.uvarint(uint64(m))
+		} else {
+			e.buf = append(e.buf, 1)
+		}
+	}
+	return m
 }
 
 func decMatches(d *decoder, match []int, rlen int) {
