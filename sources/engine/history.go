@@ -37,10 +37,11 @@ const (
 	// 2.5 kB and 6 MB: 30 holds an hour in less memory.
 	DefaultBlockLen = 30
 	// DefaultBudget bounds a History's samples when its options name no budget. An hour at
-	// 1 s of 500 processes took 8.7 MiB encoded by sources/record (synthetic samples made
-	// from the real 16-CPU snapshot); the development VM's own samples, 470 to 1300 processes
-	// under other builds' churn, took 3.7 kB each, 13 MiB an hour. With up to 5 MB for the
-	// block being filled, an hour fits. docs/perf.md has the figures.
+	// 1 s of 500 processes took 4.9 MiB encoded by sources/record's format v2 (1437 B a
+	// sample, TestHistoryHourOf500: synthetic samples made from the real 16-CPU snapshot);
+	// the development VM's own samples took 0.95 kB each at 485 processes and 3.3 kB at a
+	// pessimistic 500 under builds' churn (BenchmarkHistoryBlocks), 12 MiB an hour. With up to
+	// 5 MB for the block being filled, an hour fits. docs/perf.md has the figures.
 	DefaultBudget = 24 << 20
 	// tailLen samples are also kept as appended, their Frames included: the newest, which the
 	// live screen shows, and the one before it.
