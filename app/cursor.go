@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/header"
@@ -191,40 +192,55 @@ func (m *Model) samplesIn(d time.Duration) int { return max(int(d/m.interval), 1
 // window is what every view is handed: the frames of the zoom's span ending at the cursor.
 // At fit, one a sample, enough for the widest chart (two samples per column); zoomed out, no
 // more than two a column either: each then covers several samples (engine.History.FramesAt),
-// and the charts keep each column's largest of them.
+// and the charts keep each column's largest of them. A replay builds it off the UI goroutine
+// instead, from the same shape (replay.go).
 func (m *Model) window() views.FrameMsg {
 	fm := views.FrameMsg{Paused: m.cur.mode != live}
-	end := m.cursorIndex()
+	end, n, step, span := m.windowShape()
 	if end < 0 {
 		if m.frame != nil {
 			fm.Frames = []*derive.Frame{m.frame}
 		}
 		return fm
 	}
-	if f, ok := m.panels[m.active].(views.ProcFollower); ok {
-		m.hist.Follow(f.FollowedProcs())
-	} else {
-		m.hist.Follow(nil)
+	m.hist.Follow(m.followed())
+	fm.Frames, fm.Span = m.hist.FramesAt(end, n, step), span
+	return fm
+}
+
+// windowShape is the window as asked of the History: n frames, one every step samples, ending
+// at history index end (-1 without history), and the span the charts show (0 at fit).
+func (m *Model) windowShape() (end, n, step int, span time.Duration) {
+	end = m.cursorIndex()
+	if end < 0 {
+		return end, 0, 0, 0
 	}
 	cols := max(2*m.width, 2)
 	samples := 0 // the samples the span covers
 	switch m.zoom {
 	case fitZoom:
-		fm.Frames = m.hist.FramesAt(end, cols, 1)
-		return fm
+		return end, cols, 1, 0
 	case allZoom:
 		samples = end
 		if t0, ok := m.hist.TimeAt(0); ok {
 			t1, _ := m.hist.TimeAt(end)
-			fm.Span = t1.Sub(t0)
+			span = t1.Sub(t0)
 		}
 	default:
 		samples = min(m.samplesIn(m.zoom), end) // no more than the history holds
-		fm.Span = m.zoom
+		span = m.zoom
 	}
-	step := max((samples+cols-1)/cols, 1)
-	fm.Frames = m.hist.FramesAt(end, samples/step+1, step)
-	return fm
+	step = max((samples+cols-1)/cols, 1)
+	return end, samples/step + 1, step, span
+}
+
+// followed is the processes whose history the focused panel charts: the window's frames keep
+// their rows.
+func (m *Model) followed() []sources.ProcID {
+	if f, ok := m.panels[m.active].(views.ProcFollower); ok {
+		return f.FollowedProcs()
+	}
+	return nil
 }
 
 // timeKey handles the cursor's keys; it reports false for a key that is not one of them now,
@@ -519,7 +535,7 @@ func (m *Model) cursorStatus() string {
 		}
 	}
 	if m.zoom != fitZoom {
-		segs = append(segs, statusSeg{th.Label.Render("zoom ") + th.Value.Render(zoomName(m.zoom)), true})
+		segs = append(segs, statusSeg{th.Label.Render("zoom ") + th.Value.Render(zoomName(m.zoom)) + m.keyedNote(), true})
 	}
 	return joinSegs(segs, m.width-hintRoom)
 }

@@ -150,6 +150,7 @@ func waitSample(ch <-chan *engine.Sample) tea.Cmd {
 // The status line and the overlay are then re-rendered for View to reuse.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := m.update(msg)
+	cmd = tea.Batch(cmd, m.loadWindow()) // a replay's window asked for by this message (replay.go)
 	if m.width > 0 && m.height > 0 && !m.tooSmall() {
 		m.overlayBody = ""
 		if m.overlay != noOverlay {
@@ -227,6 +228,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case replayTick:
 		return m, m.onTick(msg)
+	case windowMsg:
+		m.gotWindow(msg)
+		return m, nil
+	case loadingMsg:
+		m.slowWindow(msg)
+		return m, nil
 	case recordDone:
 		m.recorded(msg)
 		return m, nil
@@ -356,7 +363,15 @@ func (m *Model) held() bool {
 // that a switch shows the same instant at once. Panels hear of it last to first: the Overview
 // (first) draws the others' tiles, so it must come after them.
 func (m *Model) route() {
-	fm := m.window()
+	if m.rp != nil && m.hist != nil {
+		m.askWindow() // built off the UI goroutine, then delivered (replay.go)
+		return
+	}
+	m.deliver(m.window())
+}
+
+// deliver hands a window to the header and every panel.
+func (m *Model) deliver(fm views.FrameMsg) {
 	if f := fm.Current(); f != nil {
 		m.frame = f
 	}

@@ -45,6 +45,7 @@ type player struct {
 	at   time.Time // when it started
 	// start is the first readable sample's time, from which the status line counts.
 	start time.Time
+	load  loader // the window on the screen and the one being built (replay_window.go)
 }
 
 // replayTick is a tick of the replay clock.
@@ -165,11 +166,20 @@ func (m *Model) replayGoto(t, end time.Time) time.Time {
 func (m *Model) lastReadable() int {
 	n := m.hist.Len()
 	for i := n - 1; i >= 0; i-- {
-		if m.hist.SampleAt(i) != nil {
-			return i
+		if m.lost(i) {
+			continue
 		}
+		return i
 	}
 	return n - 1
+}
+
+// lost reports whether sample i is lost to damage: it has no time, which the reader knows
+// from its frame's chunk head without decoding it (the UI goroutine decodes nothing; a frame
+// that checks out but does not decode is a writer's bug, and reads as an empty window).
+func (m *Model) lost(i int) bool {
+	_, ok := m.hist.TimeAt(i)
+	return !ok
 }
 
 // readable is the sample nearest i that can be read, past the run of samples lost to damage
@@ -179,14 +189,14 @@ func (m *Model) lastReadable() int {
 func (m *Model) readable(i, dir int) int {
 	n := m.hist.Len()
 	i = min(max(i, 0), n-1)
-	if m.hist.SampleAt(i) != nil {
+	if !m.lost(i) {
 		return i
 	}
 	lo, hi := i, i
-	for lo > 0 && m.hist.SampleAt(lo-1) == nil {
+	for lo > 0 && m.lost(lo-1) {
 		lo--
 	}
-	for hi < n-1 && m.hist.SampleAt(hi+1) == nil {
+	for hi < n-1 && m.lost(hi+1) {
 		hi++
 	}
 	if lo == 0 && hi == n-1 {
@@ -217,9 +227,18 @@ func (m *Model) noteDamage() {
 // time, playing or paused at which speed, and how far into the recording the cursor is.
 func (m *Model) replayStatus() []statusSeg {
 	th, p := m.th, m.rp
-	ts := views.Missing
+	ts, at := views.Missing, time.Time{}
 	if m.frame != nil {
-		ts = m.frame.Time.Format("15:04:05")
+		at = m.frame.Time
+	}
+	if p.load.asked {
+		// The cursor's window is on its way: its time is known already.
+		if t, ok := m.hist.TimeAt(m.cursorIndex()); ok {
+			at = t
+		}
+	}
+	if !at.IsZero() {
+		ts = at.Format("15:04:05")
 	}
 	state := "paused"
 	if p.playing {
@@ -231,8 +250,11 @@ func (m *Model) replayStatus() []statusSeg {
 		{th.Value.Render(ts), true},
 		{th.Label.Render(state+" ") + th.Value.Render("×"+strconv.Itoa(speeds[p.speed])), true},
 	}
-	if m.frame != nil && !p.start.IsZero() {
-		segs = append(segs, statusSeg{th.Value.Render(fmtDur(m.frame.Time.Sub(p.start))) + th.Label.Render(" of "+fmtDur(m.hist.Reach())), false})
+	if p.load.slow {
+		segs = append(segs, statusSeg{th.Warn.Render("loading…"), true})
+	}
+	if !at.IsZero() && !p.start.IsZero() {
+		segs = append(segs, statusSeg{th.Value.Render(fmtDur(at.Sub(p.start))) + th.Label.Render(" of "+fmtDur(m.hist.Reach())), false})
 	}
 	return segs
 }

@@ -64,7 +64,20 @@ func replayOf(tb testing.TB, path string, w, h int, clock *time.Time) Model {
 	m := New(Options{Theme: asciiTheme(), History: engine.NewReplayHistory(r), Interval: time.Second,
 		Replay: &Replay{Name: path, Warnings: r.Warnings}})
 	m.now = func() time.Time { return *clock }
-	return update(m, sizeMsg(w, h))
+	return settle(update(m, sizeMsg(w, h)))
+}
+
+// settle runs the build of the window the replay asked for, as Bubble Tea would in a
+// goroutine of its own, and delivers it.
+func settle(m Model) Model {
+	for m.rp.load.asked && m.rp.load.build != nil {
+		msg := m.rp.load.build()
+		if msg == nil {
+			break
+		}
+		m = update(m, msg)
+	}
+	return m
 }
 
 // replayStep is one thing done to a replay: keys typed, or the replay clock ticking after
@@ -74,22 +87,24 @@ type replayStep struct {
 	wait time.Duration // > 0: the clock moves on, and a tick of the current chain arrives
 }
 
-func keys(k ...string) replayStep          { return replayStep{keys: k} }
-func after(d time.Duration) replayStep     { return replayStep{wait: d} }
-func (s replayStep) String() string        { return strings.Join(s.keys, " ") + s.wait.String() }
-func stale(m Model, clock time.Time) Model { return update(m, replayTick{gen: m.rp.gen - 1, t: clock}) }
+func keys(k ...string) replayStep      { return replayStep{keys: k} }
+func after(d time.Duration) replayStep { return replayStep{wait: d} }
+func (s replayStep) String() string    { return strings.Join(s.keys, " ") + s.wait.String() }
+func stale(m Model, clock time.Time) Model {
+	return settle(update(m, replayTick{gen: m.rp.gen - 1, t: clock}))
+}
 
 // run applies the steps; keys' commands (the replay's ticks) are not run: the test sends the
-// ticks itself, at the times it chooses.
+// ticks itself, at the times it chooses. The windows asked for are built and delivered.
 func run(m Model, clock *time.Time, steps ...replayStep) Model {
 	for _, s := range steps {
 		for _, k := range s.keys {
 			nm, _ := m.Update(keyMsg(k))
-			m = nm.(Model)
+			m = settle(nm.(Model))
 		}
 		if s.wait > 0 {
 			*clock = clock.Add(s.wait)
-			m = update(m, replayTick{gen: m.rp.gen, t: *clock})
+			m = settle(update(m, replayTick{gen: m.rp.gen, t: *clock}))
 		}
 	}
 	return m
@@ -242,5 +257,54 @@ func TestReplayDamaged(t *testing.T) {
 	// says so.
 	if s := statusOf(replayOf(t, path, 120, 40, &clock).View()); !strings.Contains(s, "recording damaged: block 0: 8 samples from sample 7 on lost") {
 		t.Errorf("first screen of a damaged recording: status %q", s)
+	}
+}
+
+// TestReplayLoading: a replay's window is built off the UI goroutine. While it is on its way
+// the screen keeps the last window, the status line has the cursor's time and, once it is
+// slow, says it is loading; keys still move the cursor; a window asked for before a newer one
+// is never drawn, and a build that was superseded stops without one.
+func TestReplayLoading(t *testing.T) {
+	t.Parallel()
+	clock := t0
+	m := replayOf(t, recordFixture2(t), 120, 40, &clock)
+	nm, cmd := m.Update(keyMsg("end"))
+	m = nm.(Model)
+	if cmd == nil || !m.rp.load.asked || m.frame.Seq != 1 {
+		t.Fatalf("end: command %v, asked %v, frame %d: want the window asked for, seq 1 still shown", cmd != nil, m.rp.load.asked, m.frame.Seq)
+	}
+	if s := statusOf(m.View()); !strings.Contains(s, "10:00:29") || strings.Contains(s, "loading") {
+		t.Errorf("window on its way: status %q, want the cursor's time, not yet loading", s)
+	}
+	m = update(m, loadingMsg{gen: m.rp.load.gen})
+	if s := statusOf(m.View()); !strings.Contains(s, "loading…") {
+		t.Errorf("slow window: status %q lacks loading…", s)
+	}
+	first := m.rp.load.build()
+	m = update(m, keyMsg("left")) // a key while loading: handled, and a newer window asked for
+	if want, have := 28, m.cursorIndex(); want != have {
+		t.Fatalf("← while loading: cursor at %d, want %d", have, want)
+	}
+	m = update(m, first)
+	if m.frame.Seq != 1 || !m.rp.load.asked {
+		t.Errorf("superseded window drawn: frame %d, asked %v", m.frame.Seq, m.rp.load.asked)
+	}
+	newer := m.rp.load.build
+	m = update(m, keyMsg("left"))
+	if msg := newer(); msg != nil {
+		t.Errorf("a superseded build made a window: %T", msg)
+	}
+	m = settle(m)
+	if s := statusOf(m.View()); m.frame.Seq != 28 || m.rp.load.asked || strings.Contains(s, "loading") {
+		t.Errorf("settled: frame %d, asked %v, status %q; want 28, none", m.frame.Seq, m.rp.load.asked, s)
+	}
+	checkFrame(t, m.View(), 120, 40)
+
+	// A window of key frames says how far apart its points are, beside the zoom.
+	m = settle(update(m, keyMsg("-")))
+	msg := windowMsg{gen: m.rp.load.gen + 1, req: m.rp.load.shown, fm: m.rp.load.fm, keyed: 216 * time.Second}
+	m.rp.load.gen, m.rp.load.asked = msg.gen, true
+	if s := statusOf(update(m, msg).View()); !strings.Contains(s, "zoom 5m, a point every 3m36s") {
+		t.Errorf("keyed window: status %q", s)
 	}
 }

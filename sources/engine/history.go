@@ -118,6 +118,7 @@ type History struct {
 type frameKey struct {
 	seq  uint64
 	step int
+	from uint64 // a key frame's first sample (KeyedWindow), 0 for the others
 }
 
 type cached struct {
@@ -252,6 +253,10 @@ type view struct {
 	codec    BlockCodec
 	dec      []decoded  // blocks decoded for this question, most recently used last
 	file     *fileStore // a replay's recording: the samples are there, not in blocks
+	key      struct {   // the key sample read last (keySnap)
+		i int
+		s *sources.Snapshot
+	}
 }
 
 type decoded struct {
@@ -521,16 +526,52 @@ func (h *History) Follow(ids []sources.ProcID) {
 // kernel log records all the bucket's. Buckets end at sequence numbers that are multiples of
 // step, so they stay the same while the window slides, and each is derived once.
 func (h *History) FramesAt(end, n, step int) []*derive.Frame {
+	return h.Window(end, n, step, WindowOptions{}).Frames
+}
+
+// WindowOptions say how Window builds a window beyond FramesAt's end, n and step.
+type WindowOptions struct {
+	// Keys lets a replay's History build a window whose step spans a block of the recording
+	// or more from the recording's key samples alone (KeyedWindow).
+	Keys bool
+	// Stop, if set, is asked between frames: true abandons the window (a newer one is
+	// wanted), and Window returns no frames. The frames derived so far stay cached for the
+	// next window.
+	Stop func() bool
+}
+
+// Window is a window of frames and how it was built.
+type Window struct {
+	Frames []*derive.Frame
+	// Keyed: every frame before the last is a key frame (KeyedWindow).
+	Keyed bool
+}
+
+// KeyedWindow reports whether Window, asked for Keys, builds the window of this step from key
+// samples: in a replay, when a bucket spans at least a block of the recording. Each frame but
+// the last then ends at a key sample (a block's first, which decodes on its own from its K
+// frame, docs/file-format.md §3) and is derived against the key sample of the bucket before:
+// its rates are the means between those two samples, as a bucket's are between its ends; its
+// instant values those read at its key sample; it has no kernel log records (those of the
+// samples between are not read). The frames are about step samples apart (whole blocks), so
+// a day's window reads one sample a bucket instead of every one.
+func (h *History) KeyedWindow(step int) bool {
+	return h.file != nil && step > 1 && step >= h.file.keyEvery
+}
+
+// Window is FramesAt with options: key frames for a wide replay window, and a way to abandon it.
+func (h *History) Window(end, n, step int, o WindowOptions) Window {
 	v := h.view()
 	defer h.keep(&v)
 	end = min(end, v.n-1)
 	if end < 0 || n <= 0 {
-		return nil
+		return Window{}
 	}
 	step = max(step, 1)
+	keyed := o.Keys && h.KeyedWindow(step)
 	cur := h.sampleAt(&v, end)
 	if cur == nil {
-		return nil
+		return Window{}
 	}
 	var ends []int // indices of the frames before the last, newest first
 	if step == 1 {
@@ -549,17 +590,65 @@ func (h *History) FramesAt(end, n, step int) []*derive.Frame {
 	h.cmu.Unlock()
 	out := make([]*derive.Frame, 0, len(ends)+1)
 	for k := len(ends) - 1; k >= 0; k-- {
-		if f := h.windowFrame(&v, ends[k], step, gen); f != nil {
+		if o.Stop != nil && o.Stop() {
+			return Window{}
+		}
+		var f *derive.Frame
+		if keyed {
+			f = h.keyFrame(&v, ends[k], step, gen)
+		} else {
+			f = h.windowFrame(&v, ends[k], step, gen)
+		}
+		if f != nil {
 			out = append(out, f)
 		}
 	}
 	h.evict(gen)
-	return append(out, cur.Frame)
+	return Window{Frames: append(out, cur.Frame), Keyed: keyed}
+}
+
+// keyFrame is the key frame for the bucket that ends at index i (KeyedWindow): from the key
+// sample of sample i-step's block to that of sample i's. Nil when they are the same sample (a
+// block longer than step) or one cannot be read.
+func (h *History) keyFrame(v *view, i, step int, gen uint64) *derive.Frame {
+	from, to := v.file.rec.KeyOf(max(i-step, 0)), v.file.rec.KeyOf(i)
+	if from >= to {
+		return nil
+	}
+	key := frameKey{seq: v.seq(to), step: step, from: v.seq(from)}
+	h.cmu.Lock()
+	if c, ok := h.frames[key]; ok {
+		c.gen = gen
+		h.cmu.Unlock()
+		return c.f
+	}
+	h.cmu.Unlock()
+	prev, cur := v.keySnap(from), v.keySnap(to)
+	if prev == nil || cur == nil {
+		return nil
+	}
+	f := derive.Derive(v.lightSnap(prev), v.lightSnap(cur))
+	f.Kmsg = nil // only the key sample's own records: what the bucket had is not known
+	f = light(f, v.follow)
+	h.cmu.Lock()
+	h.frames[key] = &cached{f, gen}
+	h.cmu.Unlock()
+	return f
+}
+
+// keySnap is key sample i, kept for the next frame, which starts where this one ends.
+func (v *view) keySnap(i int) *sources.Snapshot {
+	if v.key.s != nil && v.key.i == i {
+		return v.key.s
+	}
+	s := v.file.key(i)
+	v.key.i, v.key.s = i, s
+	return s
 }
 
 // windowFrame is the light frame of the sample (step 1) or bucket that ends at index i.
 func (h *History) windowFrame(v *view, i, step int, gen uint64) *derive.Frame {
-	key := frameKey{v.seq(i), step}
+	key := frameKey{seq: v.seq(i), step: step}
 	h.cmu.Lock()
 	if c, ok := h.frames[key]; ok {
 		c.gen = gen

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"sort"
 	"time"
 
 	"github.com/ktop-dev/ktop/sources"
@@ -14,6 +15,10 @@ type Recording interface {
 	At(i int) (*sources.Snapshot, error)
 	Time(i int) (time.Time, error)
 	TimeIndex(t time.Time) int // the last sample at or before t, 0 before the first
+	// KeyOf is the key sample of sample i's block: the first, which decodes on its own.
+	KeyOf(i int) int
+	// Key is key sample i, decoded alone, without disturbing what At keeps decoded.
+	Key(i int) (*sources.Snapshot, error)
 }
 
 // fileStore is a replay History's samples: not held in memory but read from the recording
@@ -28,6 +33,9 @@ type fileStore struct {
 	// the recording), asked for on every screen.
 	first, last int
 	start, end  time.Time
+	// keyEvery is about how many samples apart the key samples are: the length of the block
+	// in the middle of the file (60 as the writer makes them, fewer where it was restarted).
+	keyEvery int
 }
 
 // NewReplayHistory is a History over a recording: sample i is the recording's sample i, with
@@ -51,6 +59,12 @@ func NewReplayHistory(rec Recording) *History {
 			fs.last, fs.end = i, t
 			break
 		}
+	}
+	if fs.n > 0 {
+		mid := fs.n / 2
+		k := rec.KeyOf(mid)
+		next := mid + sort.Search(fs.n-mid, func(j int) bool { return rec.KeyOf(mid+j) != k })
+		fs.keyEvery = max(next-k, 1)
 	}
 	h := NewHistoryWith(HistoryOptions{})
 	h.file, h.n = fs, fs.n
@@ -92,6 +106,17 @@ func (f *fileStore) snap(i int) *sources.Snapshot {
 		return nil
 	}
 	c := *s // the reader's snapshot is shared: the copy carries the new number
+	c.Seq = uint64(i) + 1
+	return &c
+}
+
+// key is key sample i's snapshot, read from its K frame alone; nil when it cannot be.
+func (f *fileStore) key(i int) *sources.Snapshot {
+	s, err := f.rec.Key(i)
+	if err != nil || s == nil {
+		return nil
+	}
+	c := *s
 	c.Seq = uint64(i) + 1
 	return &c
 }

@@ -2,8 +2,11 @@ package engine
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -250,5 +253,139 @@ func BenchmarkReplayJump(b *testing.B) {
 		if len(h.FramesAt(i, 400, 1)) != 400 {
 			b.Fatal("window short")
 		}
+	}
+}
+
+// replayDay names a file for the day-long replay benchmarks: written there on the first run
+// (a minute or two) and reused after, so that runs before and after a change read the same
+// file. Without it, the file is written once per run in a temporary directory.
+var replayDay = flag.String("replay.day", "", "keep the day-long benchmark recording in this file and reuse it")
+
+var day struct {
+	sync.Mutex
+	path, tmp string
+}
+
+// dayRecording is a day at 1 s of 100 processes (86,400 samples), made once.
+func dayRecording(b *testing.B) string {
+	day.Lock()
+	defer day.Unlock()
+	if day.path != "" {
+		return day.path
+	}
+	path := *replayDay
+	if path == "" {
+		dir, err := os.MkdirTemp("", "ktop-replay-day")
+		if err != nil {
+			b.Fatal(err)
+		}
+		day.tmp, path = dir, filepath.Join(dir, "day.ktop")
+	}
+	if _, err := os.Stat(path); err != nil {
+		w, err := record.Create(path, record.Header{Interval: time.Second, Writer: "ktop bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := newSynth(b, 100)
+		for range 86400 {
+			if err := w.Append(s.next()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	day.path = path
+	return path
+}
+
+// TestMain removes the day-long benchmark file made in a temporary directory.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if day.tmp != "" {
+		os.RemoveAll(day.tmp)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkReplayDayAll is the `all` zoom at the end of a day's recording, as the app asks
+// for it on a 200-column screen (400 frames, a bucket every 216 samples, so from key
+// samples): the first time, the History and the reader fresh (every frame derived anew).
+func BenchmarkReplayDayAll(b *testing.B) {
+	path := dayRecording(b)
+	for b.Loop() {
+		r, err := record.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := NewReplayHistory(r)
+		end := h.Len() - 1
+		const cols = 400
+		step := (end + cols - 1) / cols
+		if len(h.Window(end, end/step+1, step, WindowOptions{Keys: true}).Frames) < cols/2 {
+			b.Fatal("window short")
+		}
+		r.Close()
+	}
+}
+
+// TestReplayKeyedWindow: a replay window whose step spans a block or more is built from the
+// recording's key samples: each frame before the cursor's ends at a key sample, at its time
+// and with its instant values, its rates the means since the key sample before, and no
+// kernel log records. A narrower step is built as before. Stop abandons a window.
+func TestReplayKeyedWindow(t *testing.T) {
+	t.Parallel()
+	const n = 600 // ten of the writer's blocks of 60
+	path, snaps := recordSynth(t, n, 20)
+	h, _ := openReplay(t, path)
+	if h.KeyedWindow(59) || !h.KeyedWindow(60) {
+		t.Fatalf("keyed at step 59 %v, at 60 %v: want from a block (60) on", h.KeyedWindow(59), h.KeyedWindow(60))
+	}
+	end := n - 1
+	w := h.Window(end, 10, 120, WindowOptions{Keys: true})
+	if !w.Keyed {
+		t.Fatal("window of step 120 not keyed")
+	}
+	// Buckets end at seq 120, 240, 360, 480 (indices 119 ... 479: multiples of the step
+	// below the cursor's), each at the key sample of its block: 60, 180, 300, 420.
+	wantAt := []int{60, 180, 300, 420}
+	if want, have := len(wantAt)+1, len(w.Frames); want != have {
+		t.Fatalf("frames: want %d, have %d", want, have)
+	}
+	for k, to := range wantAt {
+		f, from := w.Frames[k], to-120
+		if from < 0 {
+			from = 0
+		}
+		full := derive.Derive(snaps[from], snaps[to])
+		if want, have := snaps[to].Time, f.Time; !want.Equal(have) {
+			t.Errorf("frame %d: time %v, want sample %d's %v", k, have, to, want)
+		}
+		if want, have := full.Interval, f.Interval; want != have {
+			t.Errorf("frame %d: interval %v, want %v (samples %d to %d)", k, have, want, from, to)
+		}
+		if want, have := full.CPU[0].Usr, f.CPU[0].Usr; want != have {
+			t.Errorf("frame %d: cpu usr %v, want the mean %v", k, have, want)
+		}
+		if want, have := full.CswchS, f.CswchS; want != have {
+			t.Errorf("frame %d: cswch/s %v, want the mean %v", k, have, want)
+		}
+		if want, have := full.Mem, f.Mem; want == nil || !reflect.DeepEqual(want, have) {
+			t.Errorf("frame %d: memory differs from sample %d's", k, to)
+		}
+		if f.Kmsg != nil {
+			t.Errorf("frame %d: kernel log records %v", k, f.Kmsg)
+		}
+	}
+	sameFrame(t, "cursor", h.SampleAt(end).Frame, w.Frames[len(w.Frames)-1])
+
+	if w := h.Window(end, 10, 7, WindowOptions{Keys: true}); w.Keyed || len(w.Frames) != 10 {
+		t.Errorf("step 7: keyed %v, %d frames; want 10, not keyed", w.Keyed, len(w.Frames))
+	}
+	asked := 0
+	stop := func() bool { asked++; return asked > 2 }
+	if w := h.Window(end, 10, 60, WindowOptions{Keys: true, Stop: stop}); len(w.Frames) != 0 || asked != 3 {
+		t.Errorf("stopped window: %d frames, stop asked %d times; want none, 3", len(w.Frames), asked)
 	}
 }

@@ -58,6 +58,27 @@ func (r *Reader) At(i int) (*sources.Snapshot, error) {
 	return (*sources.Snapshot)(p), err
 }
 
+// KeyOf returns the key sample of sample i's block: the block's first, which decodes on its
+// own (docs/file-format.md, §3). Out of range, it returns i.
+func (r *Reader) KeyOf(i int) int {
+	bi, _, err := r.fr.locate(i)
+	if err != nil {
+		return i
+	}
+	return r.fr.blocks[bi].start
+}
+
+// Key returns key sample i (KeyOf(i) == i) as At does, but read from its block's K frame
+// alone: the rest of the block is neither read nor decompressed, and the blocks At keeps
+// decoded are left as they are. A window of a day drawn from one sample per block reads a
+// few kilobytes per point this way, where At would decompress the block whole and push the
+// cursor's block out of the cache. A K frame that does not check out is read as At reads it,
+// which says what was lost.
+func (r *Reader) Key(i int) (*sources.Snapshot, error) {
+	p, err := r.fr.key(i)
+	return (*sources.Snapshot)(p), err
+}
+
 // Time returns the time of sample i without decoding it.
 func (r *Reader) Time(i int) (time.Time, error) { return r.fr.timeOf(i) }
 
@@ -71,7 +92,7 @@ func (r *Reader) Warnings() []string { return r.fr.warnings() }
 // Close closes the file.
 func (r *Reader) Close() error {
 	r.fr.stopReadAhead()
-	for _, d := range []*zstd.Decoder{r.fr.zdec, r.fr.preDec} {
+	for _, d := range []*zstd.Decoder{r.fr.zdec, r.fr.preDec, r.fr.keyDec} {
 		if d != nil {
 			d.Close()
 		}
@@ -96,10 +117,13 @@ type fileReader struct {
 	mu     sync.Mutex
 	warns  []string
 	seen   map[string]bool
-	cache  [2]*blockState // the two most recently used blocks, [0] the newest
-	pre    *prefetching   // the block being decoded ahead, if any
-	closed bool           // no more read-aheads
-	preDec *zstd.Decoder  // the read-ahead's own decoder with the dictionary (zdec is at's)
+	cache  [cachedBlocks]*blockState // the most recently used blocks, [0] the newest
+	pre    *prefetching              // the block being decoded ahead, if any
+	closed bool                      // no more read-aheads
+	preDec *zstd.Decoder             // the read-ahead's own decoder with the dictionary (zdec is at's)
+
+	kmu    sync.Mutex    // key's decoder: key does not take mu, so At is not held up by it
+	keyDec *zstd.Decoder // with the dictionary, made on first use
 }
 
 type sizedReaderAt interface {
@@ -350,12 +374,14 @@ func (r *fileReader) state(bi int) *blockState {
 	}
 	for i, st := range r.cache {
 		if st != nil && st.bi == bi {
-			r.cache[0], r.cache[i] = st, r.cache[0]
+			copy(r.cache[1:i+1], r.cache[:i])
+			r.cache[0] = st
 			return st
 		}
 	}
 	st := r.readBlock(bi, r.warn)
-	r.cache[1], r.cache[0] = r.cache[0], st
+	copy(r.cache[1:], r.cache[:len(r.cache)-1])
+	r.cache[0] = st
 	return st
 }
 
@@ -427,11 +453,10 @@ func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn fun
 	}
 }
 
-// readAhead is how close to the start of its block a sample must be for the block before to
-// be decoded ahead: stepping back across a block boundary otherwise decodes the whole block
-// before it at once (a few milliseconds at 100 processes), while a cursor 8 samples from the
-// boundary leaves the read-ahead 8 steps to finish in.
-const readAhead = 8
+// cachedBlocks is how many blocks a reader keeps (decoded as far as they were read): the
+// cursor's, the one it came from (stepping on across a block boundary and back decodes
+// nothing), and the one before the cursor's, read ahead.
+const cachedBlocks = 3
 
 // prefetching is a block being decoded ahead, in the background.
 type prefetching struct {
@@ -439,11 +464,16 @@ type prefetching struct {
 	done chan struct{}
 }
 
-// maybeReadAhead starts decoding block bi-1 in the background when sample k of block bi is
-// near its start and nothing is being read ahead. Called with mu held.
-func (r *fileReader) maybeReadAhead(bi, k int) {
+// maybeReadAhead starts decoding block bi-1 in the background, unless it is kept already or
+// another block is being read ahead. As soon as a sample of block bi is read, wherever in the
+// block: stepping back across a block boundary otherwise decodes the whole block before at
+// once (3 ms at 100 processes), and a cursor that just jumped into block bi may step back
+// without a pause; a block ahead gives the read-ahead as many steps as the cursor is into
+// the block. A cursor moving forward keeps the block it came from, so reads none. Called
+// with mu held.
+func (r *fileReader) maybeReadAhead(bi int) {
 	prev := bi - 1
-	if k >= readAhead || prev < 0 || r.pre != nil || r.closed {
+	if prev < 0 || r.pre != nil || r.closed {
 		return
 	}
 	for _, st := range r.cache {
@@ -473,7 +503,9 @@ func (r *fileReader) maybeReadAhead(bi, k int) {
 				return
 			}
 		}
-		r.cache[1] = st // beside the block in use, which stays the newest
+		// Beside the block in use, which stays the newest.
+		copy(r.cache[2:], r.cache[1:len(r.cache)-1])
+		r.cache[1] = st
 	}()
 }
 
@@ -505,11 +537,70 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 	}
 	st := r.state(bi)
 	r.decodeTo(st, k, r.zdec, r.warn)
-	r.maybeReadAhead(bi, k)
+	r.maybeReadAhead(bi)
 	if k < len(st.out) {
 		return st.out[k], nil
 	}
 	return nil, fmt.Errorf("%w: sample %d (block %d)", ErrDamaged, i, r.blocks[bi].num)
+}
+
+// key decodes key sample i from its K frame alone; see Reader.Key.
+func (r *fileReader) key(i int) (unsafe.Pointer, error) {
+	bi, k, err := r.locate(i)
+	if err != nil {
+		return nil, err
+	}
+	if k != 0 {
+		return nil, fmt.Errorf("record: sample %d is not a key sample", i)
+	}
+	r.mu.Lock()
+	for _, st := range r.cache {
+		if st != nil && st.bi == bi && len(st.out) > 0 {
+			r.mu.Unlock()
+			return st.out[0], nil // already decoded
+		}
+	}
+	r.mu.Unlock()
+	if p, ok := r.keyFrame(bi); ok {
+		return p, nil
+	}
+	return r.at(i)
+}
+
+// keyFrame reads and decodes block bi's K frame; false if it does not check out or decode.
+func (r *fileReader) keyFrame(bi int) (unsafe.Pointer, bool) {
+	b := r.blocks[bi]
+	var h [frameHeaderLen]byte
+	if _, err := r.f.ReadAt(h[:], b.off); err != nil {
+		return nil, false
+	}
+	typ, n, pcrc, ok := parseFrameHeader(h[:])
+	if !ok || typ != frameKey || int64(n) > r.blockEnd(bi)-b.off-frameHeaderLen {
+		return nil, false
+	}
+	p := make([]byte, n)
+	if _, err := r.f.ReadAt(p, b.off+frameHeaderLen); err != nil || crc(p) != pcrc {
+		return nil, false
+	}
+	c, err := parseChunk(p, 0)
+	if err != nil || c.block != b.num || c.index != 0 {
+		return nil, false
+	}
+	r.kmu.Lock()
+	defer r.kmu.Unlock()
+	if r.keyDec == nil && r.dict != nil {
+		if r.keyDec, err = newDictDecoder(r.dict); err != nil {
+			return nil, false
+		}
+	}
+	raw, err := inflate(c.data, r.keyDec)
+	if err != nil {
+		return nil, false
+	}
+	d := newBlockDecoder(r.rp)
+	d.reset(raw)
+	out, err := d.next()
+	return out, err == nil
 }
 
 func (r *fileReader) timeOf(i int) (time.Time, error) {
