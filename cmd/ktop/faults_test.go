@@ -50,8 +50,14 @@ type ktopProc struct {
 
 func startKtop(t *testing.T, fsize int64, args ...string) *ktopProc {
 	t.Helper()
+	return startKtopEnv(t, nil, fsize, args...)
+}
+
+// startKtopEnv is startKtop with env added to the environment.
+func startKtopEnv(t *testing.T, env []string, fsize int64, args ...string) *ktopProc {
+	t.Helper()
 	p := &ktopProc{cmd: exec.Command(os.Args[0], "-test.run=^TestKtopProcess$")}
-	p.cmd.Env = append(os.Environ(), "KTOP_TEST_ARGS="+strings.Join(args, "\n"))
+	p.cmd.Env = append(append(os.Environ(), env...), "KTOP_TEST_ARGS="+strings.Join(args, "\n"))
 	if fsize > 0 {
 		p.cmd.Env = append(p.cmd.Env, "KTOP_TEST_FSIZE="+strconv.FormatInt(fsize, 10))
 	}

@@ -111,6 +111,7 @@ type options struct {
 	dev        string
 	record     string // also record every sample to this file
 	recordDir  string // where R offers to record (dashboard only); "" is the current directory
+	asciiText  bool   // batch text in ASCII: the locale is not UTF-8 (set by run from it)
 
 	// Dashboard only; the config file sets their defaults (config.go).
 	theme  string // dark, light or auto

@@ -112,6 +112,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	if o.batch {
+		o.asciiText = !utf8Locale(os.Getenv)
 		if err := runBatch(ctx, e, o, stdout); err != nil {
 			fmt.Fprintln(stderr, "ktop:", err)
 			return 1
