@@ -41,6 +41,9 @@ type Options struct {
 	Replay *Replay
 	// Recorder records the session for the R key (rec.go); nil, or in a replay, R is off.
 	Recorder Recorder
+	// Note is said on the status line from the start until the first key: what the user
+	// should know before looking (the config file could not be read).
+	Note string
 }
 
 // SampleMsg tells the root that a new sample is in History.
@@ -105,6 +108,7 @@ func New(o Options) Model {
 		panels: newPanels(o.Theme, o.Interval),
 	}
 	m.sized = make([]size, len(m.panels))
+	m.note = o.Note
 	m.keys.setPanels(len(m.panels))
 	m.keys.setVim(o.VimKeys)
 	if o.Panel > 0 && o.Panel < len(m.panels) {

@@ -33,7 +33,7 @@ func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 	if err != nil {
 		return err
 	}
-	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}}, nil, screenOptions()...)
+	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}, Note: o.configWarning}, nil, screenOptions()...)
 	return err
 }
 

@@ -118,6 +118,9 @@ type options struct {
 	panel  string // the panel shown first: a digit or a name
 	vim    bool
 	config string // the config file; "" means the default path
+	// configWarning says why the default config file was not read, when it exists but
+	// cannot be (loadConfig); ktop then runs with the defaults and says so once.
+	configWarning string
 
 	// set holds the flags given on the command line (by name, "d" as "interval"), which the
 	// config file does not override.

@@ -35,8 +35,9 @@ type ptyKtop struct {
 // standard error is kept apart), in a session of its own: with ctty the terminal is the
 // session's controlling terminal, so its hang-up sends SIGHUP, as for a shell's child;
 // without, it is only ktop's standard input and output, as after setsid or su -c. fsize, when
-// not 0, limits the size of the files ktop writes.
-func startPTY(t *testing.T, w, h int, ctty bool, fsize int64, args ...string) *ptyKtop {
+// not 0, limits the size of the files ktop writes. HOME and XDG_CONFIG_HOME are a new empty
+// directory, or home when that is not "".
+func startPTY(t *testing.T, w, h int, ctty bool, fsize int64, home string, args ...string) *ptyKtop {
 	t.Helper()
 	// The master is opened non-blocking so that Go's poller serves it: Close then ends a Read
 	// in progress.
@@ -63,7 +64,9 @@ func startPTY(t *testing.T, w, h int, ctty bool, fsize int64, args ...string) *p
 	}
 
 	p := &ptyKtop{ktopProc: &ktopProc{cmd: exec.Command(os.Args[0], "-test.run=^TestKtopProcess$")}, master: master}
-	home := t.TempDir()
+	if home == "" {
+		home = t.TempDir()
+	}
 	// No colour, a UTF-8 locale, an empty home (no config file): the screen is plain text.
 	// Bubble Tea's init asks the terminal for its background colour and waits 5 s for an
 	// answer this terminal does not give; termenv does not ask a terminal named screen.
@@ -159,7 +162,7 @@ func TestTerminalGone(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "r.ktop")
-			p := startPTY(t, 120, 40, tc.ctty, 0, dashArgs(t, "--record", path)...)
+			p := startPTY(t, 120, 40, tc.ctty, 0, "", dashArgs(t, "--record", path)...)
 			p.waitScreen(t, 0, regexp.MustCompile(`LIVE +\d\d:\d\d:\d\d`))
 			before := waitSamples(t, p.ktopProc, path, 3)
 			start := time.Now()
@@ -194,13 +197,13 @@ func TestDashboardRecordFull(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "r.ktop")
 			var p *ptyKtop
 			if how == "R" {
-				p = startPTY(t, 200, 50, true, limit, dashArgs(t)...)
+				p = startPTY(t, 200, 50, true, limit, "", dashArgs(t)...)
 				_, at := p.waitScreen(t, 0, regexp.MustCompile(`LIVE +\d\d:\d\d:\d\d`))
 				p.typeKeys(t, "R")
 				p.waitScreen(t, at, regexp.MustCompile(`RECORD +to file:`))
 				p.typeKeys(t, "\x15"+path+"\r") // ctrl+u clears the offered name
 			} else {
-				p = startPTY(t, 200, 50, true, limit, dashArgs(t, "--record", path)...)
+				p = startPTY(t, 200, 50, true, limit, "", dashArgs(t, "--record", path)...)
 			}
 			msg, at := p.waitScreen(t, 0, regexp.MustCompile(`REC stopped: file too large — r\.ktop kept, \d+ samples recorded, readable`))
 			// Sampling goes on: the clock moves past the time the message first showed with.
@@ -229,5 +232,36 @@ func TestDashboardRecordFull(t *testing.T) {
 			}
 			checkTruncated(t, path, limit)
 		})
+	}
+}
+
+// TestConfigUnreadable starts the dashboard with a default config path that exists but cannot
+// be read (a directory): ktop warns once, on stderr and on the status line, and runs with the
+// defaults. A --config file that cannot be read was asked for: exit 2, saying which and why.
+func TestConfigUnreadable(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "ktop", "config"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := startPTY(t, 200, 50, true, 0, home, dashArgs(t)...)
+	want := "config file ~/ktop/config not read (is a directory): running with the defaults"
+	p.waitScreen(t, 0, regexp.MustCompile(regexp.QuoteMeta(want)))
+	p.waitScreen(t, 0, regexp.MustCompile(`LIVE +\d\d:\d\d:\d\d`))
+	p.typeKeys(t, "q")
+	if code := p.waitFor(t, exitWithin); code != 0 {
+		t.Fatalf("exit %d, want 0; stderr %q", code, p.stderr.String())
+	}
+	if have := p.stderr.String(); have != "ktop: "+want+"\n" {
+		t.Errorf("stderr %q, want the warning once", have)
+	}
+
+	dir := filepath.Join(home, "ktop", "config")
+	for _, args := range [][]string{{"--config", dir}, {"replay", "--config", dir, "x.ktop"}} {
+		var stdout, stderr bytes.Buffer
+		code := run(args, &stdout, &stderr)
+		if msg := "--config " + dir + ": cannot read it: is a directory"; code != 2 || !strings.Contains(stderr.String(), msg) {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", args, code, stderr.String(), msg)
+		}
 	}
 }

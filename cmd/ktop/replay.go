@@ -74,6 +74,9 @@ func runReplayCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ktop replay:", err)
 		return 2
 	}
+	if o.configWarning != "" {
+		fmt.Fprintln(stderr, "ktop replay:", o.configWarning)
+	}
 	first, err := app.PanelIndex(o.panel)
 	if err != nil {
 		fmt.Fprintln(stderr, "ktop replay: --panel", err)
