@@ -52,3 +52,37 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// BenchmarkResize500x200 is the cost of one resize of a 500×200 terminal (a window dragged
+// larger or smaller sends many) with each panel shown: the root lays out and redraws what is
+// on screen, then View. The chart windows are full, as after a quarter of an hour; the size
+// alternates by a cell, so every iteration is a real change of size.
+func BenchmarkResize500x200(b *testing.B) {
+	ss := fixture2(b)
+	for _, panel := range []int{0, 1, 8} { // the Overview, CPU, Processes
+		hist := engine.NewHistory(3600)
+		m := New(Options{Theme: asciiTheme(), History: hist, Interval: time.Second, Panel: panel})
+		m = update(m, sizeMsg(500, 200))
+		next := t0
+		for i := range 2*500 + 1 {
+			src := ss[1+i%(len(ss)-1)]
+			f := *src.Frame
+			f.Time = next
+			next = next.Add(time.Second)
+			s := &engine.Sample{Snap: src.Snap, Frame: &f}
+			hist.Append(s)
+			m = update(m, SampleMsg{Sample: s})
+		}
+		b.Run(m.panels[panel].Title(), func(b *testing.B) {
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			i := 0
+			for b.Loop() {
+				m = update(m, sizeMsg(500-i%2, 200-i%2))
+				_ = m.View()
+				i++
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}

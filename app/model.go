@@ -41,6 +41,9 @@ type Options struct {
 	Replay *Replay
 	// Recorder records the session for the R key (rec.go); nil, or in a replay, R is off.
 	Recorder Recorder
+	// Note is said on the status line from the start until the first key: what the user
+	// should know before looking (the config file could not be read).
+	Note string
 }
 
 // SampleMsg tells the root that a new sample is in History.
@@ -75,6 +78,10 @@ type Model struct {
 	// panels are switched with digits and Tab; active is the one shown and focused.
 	panels []views.Panel
 	active int
+	// sized is the size each panel was last laid out at: a resize lays out only the panel
+	// shown, and another is laid out as it is switched to (layout). Shared by the model's
+	// copies, as the panels are.
+	sized []size
 
 	// status, bar and overlayBody are rendered in Update, so View only joins cached strings.
 	status, bar, overlayBody string
@@ -100,6 +107,8 @@ func New(o Options) Model {
 		header: header.New(o.Theme),
 		panels: newPanels(o.Theme, o.Interval),
 	}
+	m.sized = make([]size, len(m.panels))
+	m.note = o.Note
 	m.keys.setPanels(len(m.panels))
 	m.keys.setVim(o.VimKeys)
 	if o.Panel > 0 && o.Panel < len(m.panels) {
@@ -281,7 +290,8 @@ func (m *Model) focus(i int) {
 	m.active = i
 	m.keys.Back.SetEnabled(i != 0)
 	m.setOverlay(noOverlay)
-	m.route() // its charts put off drawing while it was hidden
+	m.sizePanel(i) // the terminal may have been resized while it was hidden
+	m.route()      // its charts put off drawing while it was hidden
 }
 
 // panelIndex maps "1"…"9", "0" to panels 0…9.
@@ -390,17 +400,32 @@ func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHei
 // bodyHeight is the panel's height: all but the header, the panel bar and the status line.
 func (m *Model) bodyHeight() int { return m.height - header.Height - barHeight - 1 }
 
+// size is a block's width and height.
+type size struct{ w, h int }
+
 // layout gives each view its block once per resize: header on top, the panel bar, the panel,
-// and the status line at the bottom. Every panel is sized, shown or not.
+// and the status line at the bottom. Only the panel shown is laid out: a panel's SetSize lays
+// out and redraws its charts and tables, and doing it for all ten made a resize of a 500×200
+// terminal cost ten times what is on screen (a dragged window sends dozens). A hidden panel
+// is laid out as it is switched to (focus); the Overview's tiles are drawn by size of their
+// own, so it needs no other panel laid out.
 func (m *Model) layout() {
 	if m.tooSmall() {
 		return
 	}
 	m.header.SetSize(m.width, header.Height)
-	for i := len(m.panels) - 1; i >= 0; i-- { // the Overview last, as in route
-		m.panels[i].SetSize(m.width, m.bodyHeight())
-	}
+	m.sizePanel(m.active)
 	m.help.Width = m.width
+}
+
+// sizePanel lays out panel i at the terminal's size unless it is laid out at it already.
+func (m *Model) sizePanel(i int) {
+	want := size{m.width, m.bodyHeight()}
+	if m.tooSmall() || m.sized[i] == want {
+		return
+	}
+	m.sized[i] = want
+	m.panels[i].SetSize(want.w, want.h)
 }
 
 // View joins the views' cached blocks; it does no drawing of its own beyond the status line.

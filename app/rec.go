@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/engine"
 	"github.com/ktop-dev/ktop/views"
 )
@@ -89,13 +90,33 @@ func (m *Model) recordStatus() string {
 	case st.Name == "":
 		return ""
 	case st.Err != nil:
-		return th.Bad.Render("REC") + " " + th.Warn.Render("stopped: "+shortErr(st.Err))
+		return m.recordStopped()
 	}
 	out := th.Bad.Render("REC") + " " + th.Value.Render(shorten(filepath.Base(st.Name), max(m.width/4, 16)))
 	if st.Bytes > 0 {
 		out += " " + th.Label.Render(views.KB(uint64(st.Bytes)/1024))
 	}
 	return out
+}
+
+// recordStopped is the REC part once a write failed (disk full): why, and that the file is
+// kept and reads back up to the last sample written, said as fully as the line has room for,
+// since it stays until R starts another recording. The writer appends one whole frame per
+// sample and a reader skips a torn last frame, so every sample counted is readable.
+func (m *Model) recordStopped() string {
+	st, th := m.recSt, m.th
+	head := th.Bad.Render("REC") + " " + th.Warn.Render("stopped: "+shortErr(st.Err))
+	file := filepath.Base(st.Name)
+	room := m.width - hintRoom - 17 // the mode's label and the clock come first
+	for _, tail := range []string{
+		" — " + file + " kept, " + strconv.Itoa(st.Samples) + " samples recorded, readable",
+		" — " + file + " kept",
+	} {
+		if out := head + th.Label.Render(tail); ansi.StringWidth(out) <= room {
+			return out
+		}
+	}
+	return head
 }
 
 // shortErr is the end of an error's chain of contexts ("record x: open x: permission

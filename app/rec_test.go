@@ -133,16 +133,38 @@ func TestRecordErrors(t *testing.T) {
 			t.Errorf("%v: the dashboard stopped following samples", tc.err)
 		}
 	}
-	rec := &stubRecorder{}
-	m, next := recordModel(t, rec, 80, 24)
-	m = press(m, "R", "enter")
-	rec.st.Err = &os.PathError{Op: "write", Path: rec.st.Name, Err: syscall.ENOSPC}
-	m = next(m)
-	if s := statusOf(m.View()); !strings.Contains(s, "REC stopped: no space left on device") {
-		t.Errorf("full disk at 80 columns: status %q", s)
-	}
-	if m = press(m, "R"); m.prompt == nil {
-		t.Error("R after a failed recording did not offer to start another")
+}
+
+// TestRecordFullDisk: a recording stopped by a full disk says so on the status line at the
+// next sample, as fully as the width allows (why, the file kept, how much it holds), and keeps
+// saying it; the dashboard goes on following samples, and R offers another recording.
+func TestRecordFullDisk(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{
+		{200, " LIVE  10:00:20  REC stopped: no space left on device — ktop-vm-20250602-100029.ktop kept, 17 samples recorded, readable "},
+		{120, " LIVE  10:00:20  REC stopped: no space left on device — ktop-vm-20250602-100029.ktop kept "},
+		{80, " LIVE  10:00:20  REC stopped: no space left on device"},
+	} {
+		rec := &stubRecorder{}
+		m, next := recordModel(t, rec, tc.w, 24)
+		m = press(m, "R", "enter")
+		rec.st.Samples = 17
+		rec.st.Err = fmt.Errorf("record: %w", &os.PathError{Op: "write", Path: rec.st.Name, Err: syscall.ENOSPC})
+		m = next(m)
+		s := statusOf(m.View())
+		if !strings.Contains(s, tc.want) {
+			t.Errorf("%d columns: status %q, want %q", tc.w, s, tc.want)
+		}
+		if m.frame.Seq != 21 {
+			t.Errorf("%d columns: the dashboard stopped following samples", tc.w)
+		}
+		checkFrame(t, m.View(), tc.w, 24)
+		if m = press(m, "R"); m.prompt == nil {
+			t.Errorf("%d columns: R after a failed recording did not offer to start another", tc.w)
+		}
 	}
 }
 

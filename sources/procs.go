@@ -6,6 +6,10 @@ import "time"
 // end of its pass and records its Status under this name.
 const SrcSmaps = "smaps"
 
+// SmapsDenied is Proc.SmapsSkip for a process whose smaps_rollup was refused (EACCES/EPERM:
+// another user's, read without CAP_SYS_PTRACE); derive counts them for the process summary.
+const SmapsDenied = "needs CAP_SYS_PTRACE or same user"
+
 // ProcTable is one pass over /proc/PID: raw cumulative counters of every visible process, keyed
 // by (PID, StartTime). Strings (comm, cmdline, user) and SmapsRollup values are shared with
 // earlier tables when unchanged, so holding many tables in History costs little beyond the

@@ -13,6 +13,7 @@ import (
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/sources/engine"
+	"github.com/ktop-dev/ktop/views"
 )
 
 // runBatch prints one report per interval. Like mpstat and iostat -y, it first takes a
@@ -42,9 +43,18 @@ func runBatch(ctx context.Context, e *engine.Engine, o *options, w io.Writer) er
 			backlog = nil
 		}
 		var err error
-		if o.json {
+		switch {
+		case o.json:
+			// JSON stays UTF-8 whatever the locale: it is data for a program, not text for a
+			// terminal; RFC 8259 has JSON exchanged in UTF-8, and jq and the like read it
+			// under any locale. The same run gives the same bytes under LANG=C and a UTF-8
+			// locale, and a reason or a process name is never rewritten in the data.
 			err = enc.Encode(f)
-		} else {
+		case o.asciiText:
+			// A terminal or a log whose locale is not UTF-8 would show a reason's "—" or
+			// "≥" as mojibake, as the dashboard's frames would (locale.go).
+			_, err = io.WriteString(w, views.ASCII(textReport(f)))
+		default:
 			_, err = io.WriteString(w, textReport(f))
 		}
 		if err != nil {

@@ -195,6 +195,18 @@ func configPath(getenv func(string) string) string {
 	return ""
 }
 
+// rootCause is the innermost error of err's chain ("open x: permission denied" says
+// "permission denied"), for a message that names the file itself.
+func rootCause(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
 // displayPath writes path with the home directory as ~, as the user would type it.
 func displayPath(path string, getenv func(string) string) string {
 	h := getenv("HOME")
@@ -205,7 +217,11 @@ func displayPath(path string, getenv func(string) string) string {
 }
 
 // loadConfig reads the config file (--config, or the default path) into o under the flags that
-// were given. A missing default file is fine; a missing --config file is an error.
+// were given. A missing default file is fine; a missing --config file is an error. A default
+// file that exists but cannot be read (a directory, mode 000, a home another user owns under
+// su) is no reason to refuse a monitor that is likely needed now: o.configWarning says why it
+// was not read, and ktop runs with the defaults. One given with --config was asked for, so
+// it stays an error. A file that reads but has a mistake is an error either way (see above).
 func loadConfig(o *options, getenv func(string) string, read func(string) ([]byte, error), panel func(string) error) error {
 	path, explicit := o.config, o.set["config"]
 	if !explicit {
@@ -214,14 +230,18 @@ func loadConfig(o *options, getenv func(string) string, read func(string) ([]byt
 	if path == "" {
 		return nil
 	}
-	b, err := read(path)
-	if err != nil {
-		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
-	}
 	name := displayPath(path, getenv)
+	b, err := read(path)
+	switch {
+	case err == nil:
+	case explicit:
+		return fmt.Errorf("--config %s: cannot read it: %w", path, rootCause(err))
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	default:
+		o.configWarning = fmt.Sprintf("config file %s not read (%v): running with the defaults", name, rootCause(err))
+		return nil
+	}
 	lines, err := parseConfig(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), name)
 	if err != nil {
 		return err

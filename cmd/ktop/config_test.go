@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -236,6 +237,31 @@ func TestNewTheme(t *testing.T) {
 		}
 		if want, have := !tc.wantLight, r.HasDarkBackground(); want != have {
 			t.Errorf("%s: renderer's background dark %v, want %v (fixed before the program starts)", tc.variant, have, want)
+		}
+	}
+}
+
+// TestConfigReadErrors: the default file missing is silent; present but unreadable (mode 000
+// for another user, a directory, a path through a file) gives a warning and the defaults; a
+// --config file that cannot be read, for any reason, is an error naming it.
+func TestConfigReadErrors(t *testing.T) {
+	t.Parallel()
+	for _, errno := range []syscall.Errno{syscall.ENOENT, syscall.EACCES, syscall.EISDIR, syscall.ENOTDIR} {
+		read := func(path string) ([]byte, error) { return nil, &fs.PathError{Op: "open", Path: path, Err: errno} }
+		e := env(map[string]string{"HOME": "/home/u"})
+		o, _ := parseFlags([]string{"-d", "2s"}, io.Discard)
+		err := loadConfig(o, e, read, knownPanels)
+		want := ""
+		if errno != syscall.ENOENT {
+			want = "config file ~/.config/ktop/config not read (" + errno.Error() + "): running with the defaults"
+		}
+		if err != nil || o.configWarning != want || o.interval != 2*time.Second {
+			t.Errorf("default file, %v: error %v, warning %q (want %q), interval %v", errno, err, o.configWarning, want, o.interval)
+		}
+		o, _ = parseFlags([]string{"--config", "/etc/ktop.conf"}, io.Discard)
+		err = loadConfig(o, e, read, knownPanels)
+		if want := "--config /etc/ktop.conf: cannot read it: " + errno.Error(); err == nil || err.Error() != want || o.configWarning != "" {
+			t.Errorf("--config, %v: error %v, want %q; warning %q", errno, err, want, o.configWarning)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"log"
 	"os"
@@ -34,18 +33,14 @@ func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 	if err != nil {
 		return err
 	}
-	// Cell motion reports presses, releases and drags (not bare movement): a click or a drag
-	// on a chart moves the cursor. The terminal's own selection then needs shift held.
-	// The renderer wakes at its frame rate whether or not the screen changed; at Bubble Tea's
-	// default 60 that was a fifth of the dashboard's own CPU on an idle screen (measured with
-	// scripts/bench-overhead.sh, docs/perf.md). 20 frames a second keeps a key's echo within
-	// 50 ms while the screen changes once a sample.
-	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}}, nil,
-		tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFPS(dashboardFPS))
+	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}, Note: o.configWarning}, nil, screenOptions()...)
 	return err
 }
 
-// dashboardFPS is the renderer's frame rate (see runDashboard).
+// dashboardFPS is the renderer's frame rate. The renderer wakes at its frame rate whether or
+// not the screen changed; at Bubble Tea's default 60 that was a fifth of the dashboard's own
+// CPU on an idle screen (measured with scripts/bench-overhead.sh, docs/perf.md). 20 frames a
+// second keeps a key's echo within 50 ms while the screen changes once a sample.
 const dashboardFPS = 20
 
 // newTheme builds the theme for renderer r. Without colour (NO_COLOR set and not empty, or a
@@ -96,8 +91,7 @@ func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started fu
 	}
 	final, err := p.Run()
 	final = unwrapLocale(final)
-	// A signal cancels ctx and Bubble Tea reports the program as killed: that is a clean exit.
-	if ctx.Err() != nil && (errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted)) {
+	if endedCleanly(ctx, err) {
 		log.Printf("stopped: %v", err)
 		return final, nil
 	}

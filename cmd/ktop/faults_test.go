@@ -50,8 +50,14 @@ type ktopProc struct {
 
 func startKtop(t *testing.T, fsize int64, args ...string) *ktopProc {
 	t.Helper()
+	return startKtopEnv(t, nil, fsize, args...)
+}
+
+// startKtopEnv is startKtop with env added to the environment.
+func startKtopEnv(t *testing.T, env []string, fsize int64, args ...string) *ktopProc {
+	t.Helper()
 	p := &ktopProc{cmd: exec.Command(os.Args[0], "-test.run=^TestKtopProcess$")}
-	p.cmd.Env = append(os.Environ(), "KTOP_TEST_ARGS="+strings.Join(args, "\n"))
+	p.cmd.Env = append(append(os.Environ(), env...), "KTOP_TEST_ARGS="+strings.Join(args, "\n"))
 	if fsize > 0 {
 		p.cmd.Env = append(p.cmd.Env, "KTOP_TEST_FSIZE="+strconv.FormatInt(fsize, 10))
 	}
@@ -72,6 +78,12 @@ func startKtop(t *testing.T, fsize int64, args ...string) *ktopProc {
 // than the whole run) and returns its exit code, -1 when a signal ended it.
 func (p *ktopProc) wait(t *testing.T) int {
 	t.Helper()
+	return p.waitFor(t, time.Minute)
+}
+
+// waitFor is wait with a limit of its own.
+func (p *ktopProc) waitFor(t *testing.T, limit time.Duration) int {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- p.cmd.Wait() }()
 	select {
@@ -81,10 +93,10 @@ func (p *ktopProc) wait(t *testing.T) int {
 			t.Fatal(err)
 		}
 		return p.cmd.ProcessState.ExitCode()
-	case <-time.After(time.Minute):
+	case <-time.After(limit):
 		p.cmd.Process.Kill()
 		<-done
-		t.Fatalf("ktop did not end within a minute; stderr %q", p.stderr.String())
+		t.Fatalf("ktop did not end within %v; stderr %q", limit, p.stderr.String())
 		return 0
 	}
 }

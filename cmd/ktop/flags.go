@@ -111,12 +111,16 @@ type options struct {
 	dev        string
 	record     string // also record every sample to this file
 	recordDir  string // where R offers to record (dashboard only); "" is the current directory
+	asciiText  bool   // batch text in ASCII: the locale is not UTF-8 (set by run from it)
 
 	// Dashboard only; the config file sets their defaults (config.go).
 	theme  string // dark, light or auto
 	panel  string // the panel shown first: a digit or a name
 	vim    bool
 	config string // the config file; "" means the default path
+	// configWarning says why the default config file was not read, when it exists but
+	// cannot be (loadConfig); ktop then runs with the defaults and says so once.
+	configWarning string
 
 	// set holds the flags given on the command line (by name, "d" as "interval"), which the
 	// config file does not override.

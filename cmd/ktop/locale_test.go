@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -192,5 +193,42 @@ func TestForLocale(t *testing.T) {
 	}
 	if a, ok := forLocale(m, func(string) string { return "" }).(*asciiModel); !ok || unwrapLocale(a) == nil {
 		t.Error("the C locale did not wrap the dashboard")
+	}
+}
+
+// TestBatchLocale runs ktop -b over a real root without PSI, whose reason says "kernel ≥ 4.20":
+// under a UTF-8 locale the text report says it as it is; under LANG=C or Latin-1 it is
+// ASCII, as the dashboard's frames are. JSON is the same UTF-8 under every locale.
+func TestBatchLocale(t *testing.T) {
+	t.Parallel()
+	root := fixtureRoot("host-2cpu", "a")
+	args := []string{"-b", "-n", "1", "-d", "10ms", "--proc", filepath.Join(root, "proc"), "--sys", filepath.Join(root, "sys"), "--dev", t.TempDir()}
+	for _, tc := range []struct {
+		env   []string
+		json  bool
+		ascii bool
+		want  string
+	}{
+		{[]string{"LC_ALL=", "LC_CTYPE=", "LANG=C.UTF-8"}, false, false, "(kernel ≥ 4.20, CONFIG_PSI)"},
+		{[]string{"LC_ALL=", "LC_CTYPE=", "LANG=C"}, false, true, "(kernel > 4.20, CONFIG_PSI)"},
+		{[]string{"LC_ALL=de_DE.ISO-8859-1", "LANG=C.UTF-8"}, false, true, "(kernel > 4.20, CONFIG_PSI)"},
+		{[]string{"LC_ALL=", "LC_CTYPE=", "LANG=C"}, true, false, `(kernel ≥ 4.20, CONFIG_PSI)"`},
+		{[]string{"LC_ALL=", "LC_CTYPE=", "LANG=C.UTF-8"}, true, false, `(kernel ≥ 4.20, CONFIG_PSI)"`},
+	} {
+		a := args
+		if tc.json {
+			a = append(a, "--json")
+		}
+		p := startKtopEnv(t, tc.env, 0, a...)
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("%v json %v: exit %d; stderr %q", tc.env, tc.json, code, p.stderr.String())
+		}
+		out := p.stdout.String()
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("%v json %v: output lacks %q:\n%s", tc.env, tc.json, tc.want, out)
+		}
+		if i := strings.IndexFunc(out, func(r rune) bool { return r > unicode.MaxASCII }); tc.ascii && i >= 0 {
+			t.Errorf("%v: text report not ASCII at %q", tc.env, out[i:min(i+20, len(out))])
+		}
 	}
 }

@@ -76,6 +76,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "ktop:", err)
 			return 2
 		}
+		if o.configWarning != "" {
+			// On stderr, where it stays readable after the screen closes; the status line
+			// says it too (runDashboard).
+			fmt.Fprintln(stderr, "ktop:", o.configWarning)
+		}
 		if _, err := app.PanelIndex(o.panel); err != nil {
 			fmt.Fprintln(stderr, "ktop: --panel", err)
 			return 2
@@ -112,6 +117,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	if o.batch {
+		o.asciiText = !utf8Locale(os.Getenv)
 		if err := runBatch(ctx, e, o, stdout); err != nil {
 			fmt.Fprintln(stderr, "ktop:", err)
 			return 1

@@ -74,6 +74,9 @@ func runReplayCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ktop replay:", err)
 		return 2
 	}
+	if o.configWarning != "" {
+		fmt.Fprintln(stderr, "ktop replay:", o.configWarning)
+	}
 	first, err := app.PanelIndex(o.panel)
 	if err != nil {
 		fmt.Fprintln(stderr, "ktop replay: --panel", err)
@@ -110,7 +113,7 @@ func runReplayCmd(args []string, stdout, stderr io.Writer) int {
 	tuneGC(0)
 	th := newTheme(lipgloss.NewRenderer(os.Stdout), o.theme, os.Getenv)
 	ui := app.Options{Theme: th, Panel: first, VimKeys: o.vim}
-	if _, err := replayDashboard(ctx, r, file, ui, nil, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFPS(dashboardFPS)); err != nil {
+	if _, err := replayDashboard(ctx, r, file, ui, nil, screenOptions()...); err != nil {
 		fmt.Fprintln(stderr, "ktop replay:", err)
 		return 1
 	}
@@ -168,8 +171,7 @@ func replayDashboard(ctx context.Context, r *record.Reader, name string, ui app.
 		started(p)
 	}
 	final, err := p.Run()
-	// A signal cancels ctx and Bubble Tea reports the program as killed: that is a clean exit.
-	if ctx.Err() != nil && (errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted)) {
+	if endedCleanly(ctx, err) {
 		return final, nil
 	}
 	return final, err

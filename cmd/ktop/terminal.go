@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"io"
 	"os"
+	"syscall"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/sys/unix"
 )
 
@@ -27,3 +31,55 @@ func checkTerminal(fd uintptr, getenv func(string) string) error {
 
 // stdoutFd is the descriptor checkTerminal looks at.
 func stdoutFd() uintptr { return os.Stdout.Fd() }
+
+// errTerminalGone is a read of the terminal that returned nothing: it hung up.
+var errTerminalGone = errors.New("the terminal hung up")
+
+// ttyInput is the dashboard's standard input when that is a terminal. A terminal that hangs up
+// (its tmux session killed, its window closed) reads as end of file from then on, or as EIO;
+// Bubble Tea v1 ends the program on EIO but takes end of file as input that is finished and
+// runs on. Where ktop is not in the terminal's session (started through setsid, su -c, or a
+// process that does), no SIGHUP comes either, so it would sample and record for nobody until
+// killed. In raw mode ctrl+d is a key, never an end of file, so a read of nothing means the
+// terminal is gone: ttyInput makes it an error, which ends the program.
+type ttyInput struct{ *os.File }
+
+func (t ttyInput) Read(p []byte) (int, error) {
+	n, err := t.File.Read(p)
+	if errors.Is(err, io.EOF) {
+		err = errTerminalGone
+	}
+	return n, err
+}
+
+// screenOptions are the Bubble Tea options of the full-screen dashboards, live and replay.
+// Cell motion reports presses, releases and drags (not bare movement): a click or a drag on a
+// chart moves the cursor; the terminal's own selection then needs shift held. Bubble Tea's
+// own SIGINT and SIGTERM handler is off: ktop's signal context (run) already ends the program
+// on those and SIGHUP, and with both, when the context won the race, Bubble Tea's handler
+// blocked for ever handing a quit message to the event loop that had ended, and its shutdown
+// waited for the handler: a SIGTERM hung ktop.
+func screenOptions() []tea.ProgramOption {
+	return append(dashboardInput(), tea.WithoutSignalHandler(), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFPS(dashboardFPS))
+}
+
+// dashboardInput is the option that gives Bubble Tea standard input as a ttyInput when it is
+// a terminal; otherwise none, and Bubble Tea opens /dev/tty itself, the controlling terminal,
+// whose hang-up sends ktop SIGHUP.
+func dashboardInput() []tea.ProgramOption {
+	if _, err := unix.IoctlGetTermios(int(os.Stdin.Fd()), unix.TCGETS); err != nil {
+		return nil
+	}
+	return []tea.ProgramOption{tea.WithInput(ttyInput{os.Stdin})}
+}
+
+// endedCleanly reports whether a dashboard's program error is the end of the session rather
+// than a failure: a signal (it cancels ctx, and Bubble Tea reports the program as killed), or
+// the terminal gone — a read that hit its hang-up, or the EIO a terminal gives once its other
+// side is closed. Either way the caller closes the recording as on q.
+func endedCleanly(ctx context.Context, err error) bool {
+	if ctx.Err() != nil && (errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted)) {
+		return true
+	}
+	return errors.Is(err, errTerminalGone) || errors.Is(err, syscall.EIO)
+}

@@ -307,11 +307,6 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		return c.readSmaps(rootfd, pid)
 	})
 	s.SetStatus(sources.SrcSmaps, c.smaps.Status())
-	if n := smapsDenied(tab); n > 0 {
-		// Each such row shows its reason, but the PSS/USS columns' dashes need one in the
-		// panel's header too, as the I/O columns have.
-		tab.Notes = append(tab.Notes, fmt.Sprintf("PSS/USS of %d processes of other users hidden: reading their /proc/PID/smaps_rollup needs CAP_SYS_PTRACE", n))
-	}
 	tab.ScanTime = time.Since(start)
 	s.Procs = tab
 	if c.feed != nil && c.feed.want {

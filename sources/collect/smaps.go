@@ -164,7 +164,7 @@ func (p *SmapsPolicy) Status() sources.Status {
 
 // Reasons shown instead of PSS/USS.
 const (
-	skipDenied  = "needs CAP_SYS_PTRACE or same user"
+	skipDenied  = sources.SmapsDenied
 	skipKernel  = "kernel thread: no address space"
 	skipNoMM    = "no resident memory"
 	skipGone    = "process exited"
@@ -306,17 +306,6 @@ func (p *SmapsPolicy) Apply(tab *sources.ProcTable, read func(pid int) (*sources
 		pr.SmapsSkip = st.skip
 	}
 	return dur
-}
-
-// smapsDenied counts the processes of tab whose smaps_rollup was refused (EACCES/EPERM).
-func smapsDenied(tab *sources.ProcTable) int {
-	n := 0
-	for i := range tab.Procs {
-		if tab.Procs[i].SmapsSkip == skipDenied {
-			n++
-		}
-	}
-	return n
 }
 
 // fmtKB prints a kB figure in binary units for a reason line: "12.0 GiB".

@@ -1,8 +1,6 @@
 package derive
 
 import (
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/ktop-dev/ktop/sources"
@@ -70,19 +68,23 @@ type Proc struct {
 
 // ProcSummary is top's "Tasks:" line plus the cost of the process pass.
 type ProcSummary struct {
-	Total    int      `json:"total"`
-	Threads  int      `json:"threads"`
-	Running  int      `json:"running"`
-	Sleeping int      `json:"sleeping"`
-	Idle     int      `json:"idle"`    // I: idle kernel threads
-	DState   int      `json:"d_state"` // D: uninterruptible sleep
-	Stopped  int      `json:"stopped"`
-	Zombie   int      `json:"zombie"`
-	ForksS   Val      `json:"forks_s"` // /proc/stat processes, as Frame.ProcS: short-lived work sampling misses
-	ScanMs   float64  `json:"scan_ms"`
-	SmapsMs  float64  `json:"smaps_ms"` // smaps_rollup read time this tick (at most one read)
-	IODenied int      `json:"io_denied"`
-	Notes    []string `json:"notes,omitempty"`
+	Total    int     `json:"total"`
+	Threads  int     `json:"threads"`
+	Running  int     `json:"running"`
+	Sleeping int     `json:"sleeping"`
+	Idle     int     `json:"idle"`    // I: idle kernel threads
+	DState   int     `json:"d_state"` // D: uninterruptible sleep
+	Stopped  int     `json:"stopped"`
+	Zombie   int     `json:"zombie"`
+	ForksS   Val     `json:"forks_s"` // /proc/stat processes, as Frame.ProcS: short-lived work sampling misses
+	ScanMs   float64 `json:"scan_ms"`
+	SmapsMs  float64 `json:"smaps_ms"` // smaps_rollup read time this tick (at most one read)
+	IODenied int     `json:"io_denied"`
+	// SmapsDenied counts the processes whose smaps_rollup was refused (other users', read
+	// without CAP_SYS_PTRACE): their PSS/USS are null. The panel's header says so, as it says
+	// IODenied; both are counts, not notes, so that it can say them in one short line.
+	SmapsDenied int      `json:"smaps_denied"`
+	Notes       []string `json:"notes,omitempty"`
 }
 
 // deriveProcs fills Frame.Procs and Frame.ProcSummary with pidstat's formulas (metrics-spec
@@ -106,12 +108,10 @@ func deriveProcs(prev, cur *sources.Snapshot, f *Frame) {
 		IODenied: t.IODenied,
 		Notes:    t.Notes,
 	}
-	if t.IODenied > 0 {
-		// The panel says what would show the missing columns. /proc/PID/io is mode 0400 and
-		// ptrace-checked, so CAP_SYS_PTRACE alone does not open it (docs/security.md). Clip:
-		// the table's Notes are shared with History.
-		sum.Notes = append(slices.Clip(t.Notes), "I/O of "+strconv.Itoa(t.IODenied)+
-			" processes of other users hidden: reading their /proc/PID/io needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, or root")
+	for i := range t.Procs {
+		if t.Procs[i].SmapsSkip == sources.SmapsDenied {
+			sum.SmapsDenied++
+		}
 	}
 	if prev != nil && prev.Stat != nil && cur.Stat != nil {
 		sum.ForksS = rateOf(prev.Stat.Processes, cur.Stat.Processes, cur.Stat.At.Sub(prev.Stat.At).Seconds())

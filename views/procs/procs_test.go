@@ -738,3 +738,36 @@ func TestRunOfKeys(t *testing.T) {
 		t.Errorf("sort %d, mode %d, filter %q", m.v.sort, m.mode, m.v.filter)
 	}
 }
+
+// TestHiddenNote: as an unprivileged user the info line says in one line which columns are
+// empty for other users' processes, each reason once, and never "or root" (root without
+// CAP_SYS_PTRACE, in a container, is refused too): in full where there is room, pointing to
+// the definitions (D) at 80 columns, and never cut.
+func TestHiddenNote(t *testing.T) {
+	t.Parallel()
+	fs := frames(t, "procs-16cpu")
+	for _, tc := range []struct {
+		pss, io, w int
+		want       string
+	}{
+		{3, 85, 200, "sort %CPU▼ · PSS of 3, I/O of 85 other users' processes hidden: PSS needs CAP_SYS_PTRACE, I/O CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"},
+		{3, 85, 80, "sort %CPU▼ · PSS of 3, I/O of 85 other users' processes hidden (D: why)"},
+		{3, 0, 80, "sort %CPU▼ · PSS of 3 other users' processes hidden: needs CAP_SYS_PTRACE"},
+		{0, 85, 80, "sort %CPU▼ · I/O of 85 other users' processes hidden (D: why)"},
+		{0, 85, 120, "sort %CPU▼ · I/O of 85 other users' processes hidden: needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"},
+		{0, 0, 80, "sort %CPU▼"},
+	} {
+		last := *fs[1]
+		sum := *last.ProcSummary
+		sum.SmapsDenied, sum.IODenied = tc.pss, tc.io
+		last.ProcSummary = &sum
+		m := panel(t, tc.w, 24, fs[0], &last)
+		line := strings.Split(m.View(), "\n")[1]
+		if have := strings.TrimRight(line, " "); have != tc.want {
+			t.Errorf("PSS %d, I/O %d at %d columns:\nhave %q\nwant %q", tc.pss, tc.io, tc.w, have, tc.want)
+		}
+		if v := m.View(); strings.Count(v, "CAP_DAC_READ_SEARCH") > 1 || strings.Contains(v, "or root") {
+			t.Errorf("PSS %d, I/O %d at %d columns: a reason twice, or root:\n%s", tc.pss, tc.io, tc.w, v)
+		}
+	}
+}

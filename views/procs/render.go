@@ -9,7 +9,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ktop-dev/ktop/sources"
-	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 )
 
@@ -210,15 +209,47 @@ func (m *Model) flags() string {
 			for _, n := range ps.Notes {
 				parts = append(parts, th.Warn.Render(clean(n)))
 			}
-			if ps.IODenied > 0 {
-				parts = append(parts, th.Label.Render(fmt.Sprintf("kB_rd/wr %s for %d: %s", views.Missing, ps.IODenied, derive.IONoteDenied)))
-			}
 		}
 		if reason, bad := views.NotOK(m.cur, sources.SrcSmaps); bad {
 			parts = append(parts, th.Warn.Render("PSS "+reason))
 		}
 	}
-	return strings.Join(parts, th.Label.Render(" · "))
+	sep := th.Label.Render(" · ")
+	line := strings.Join(parts, sep)
+	long, short := m.hiddenNote()
+	switch {
+	case long == "":
+	case ansi.StringWidth(line+sep+long) <= m.width:
+		line += sep + th.Label.Render(long)
+	default:
+		line += sep + th.Label.Render(short)
+	}
+	return line
+}
+
+// hiddenNote says which columns are empty for other users' processes, as an unprivileged
+// ktop sees them, and what would fill them: long where the line has room, short (pointing
+// to the definitions, D) at 80 columns. "" when nothing is hidden.
+func (m *Model) hiddenNote() (long, short string) {
+	if m.cur == nil || m.cur.ProcSummary == nil {
+		return "", ""
+	}
+	ps := m.cur.ProcSummary
+	var what, need string
+	switch pss, io := ps.SmapsDenied, ps.IODenied; {
+	case pss > 0 && io > 0:
+		what = fmt.Sprintf("PSS of %d, I/O of %d other users' processes hidden", pss, io)
+		need = "PSS needs CAP_SYS_PTRACE, I/O CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
+	case pss > 0:
+		what = fmt.Sprintf("PSS of %d other users' processes hidden", pss)
+		need = "needs CAP_SYS_PTRACE"
+	case io > 0:
+		what = fmt.Sprintf("I/O of %d other users' processes hidden", io)
+		need = "needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
+	default:
+		return "", ""
+	}
+	return what + ": " + need, what + " (D: why)"
 }
 
 // table is the column header and h-1 rows from the offset.
