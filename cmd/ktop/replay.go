@@ -166,11 +166,13 @@ func replayDashboard(ctx context.Context, r *record.Reader, name string, ui app.
 	ui.History = engine.NewReplayHistory(r)
 	ui.Interval = recordedInterval(r)
 	ui.Replay = &app.Replay{Name: name, Warnings: r.Warnings}
-	p := tea.NewProgram(app.New(ui), append(opts, tea.WithContext(ctx))...)
+	// As the live dashboard: a terminal whose locale is not UTF-8 gets every frame in ASCII.
+	p := tea.NewProgram(forLocale(app.New(ui), os.Getenv), append(opts, tea.WithContext(ctx))...)
 	if started != nil {
 		started(p)
 	}
 	final, err := p.Run()
+	final = unwrapLocale(final)
 	if endedCleanly(ctx, err) {
 		return final, nil
 	}

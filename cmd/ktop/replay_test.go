@@ -121,6 +121,44 @@ func TestReplayEndToEnd(t *testing.T) {
 	}
 }
 
+// TestReplayASCII: under a locale that is not UTF-8 the replay's frames reach the terminal in
+// ASCII, as the live dashboard's do (its status line alone has "×" and "▶").
+func TestReplayASCII(t *testing.T) {
+	t.Setenv("LC_ALL", "C") // the locale is read from the environment: not parallel
+	path := recordFixture(t, "300ms")
+	r, err := openRecording(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rend := lipgloss.NewRenderer(io.Discard)
+	rend.SetColorProfile(termenv.Ascii)
+	send := func(p *tea.Program) {
+		go func() {
+			p.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
+			p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
+			p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+		}()
+	}
+	var out bytes.Buffer
+	m, err := replayDashboard(context.Background(), r, path, app.Options{Theme: theme.New(rend), Panel: 1}, send,
+		tea.WithInput(nil), tea.WithOutput(&out), tea.WithoutSignalHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.(app.Model); !ok {
+		t.Fatalf("final model %T, want app.Model", m)
+	}
+	if out.Len() == 0 {
+		t.Fatal("nothing drawn")
+	}
+	for i, b := range out.Bytes() {
+		if b >= 0x80 {
+			t.Fatalf("byte %#x at %d of the output: %q", b, i, out.Bytes()[max(i-40, 0):min(i+40, out.Len())])
+		}
+	}
+}
+
 // TestLiveRecorder drives the R key's recorder against real files while the engine samples a
 // fixture: the default name, start, the size growing, stop with a clean file; and the errors
 // the status line must show.
