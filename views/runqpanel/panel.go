@@ -36,6 +36,7 @@ type Model struct {
 	th     *theme.Theme
 	keys   KeyMap
 	frames []*derive.Frame
+	zoomed bool // the window's frames are points over several samples each (FrameMsg.Span)
 	chart  tschart.Model
 
 	width, height int
@@ -80,7 +81,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case views.FrameMsg:
-		m.frames = msg.Frames
+		m.frames, m.zoomed = msg.Frames, msg.Span > 0
 		m.chart, _ = m.chart.Update(msg)
 		if !msg.Hidden { // the app routes the window again when it is shown
 			m.render()
@@ -185,7 +186,13 @@ func (m *Model) summary(f *derive.Frame) []string {
 	}
 	satText := views.Missing // no sample with a run queue: unknown, not "0 of 0"
 	if n > 0 {
-		satText = fmt.Sprintf("%d/%d samples", sat, n)
+		// Zoomed out, a frame is a point standing for several samples (read at its last, or
+		// a block's first in a long replay): the count is of points, not samples.
+		unit := "samples"
+		if m.zoomed {
+			unit = "points"
+		}
+		satText = fmt.Sprintf("%d/%d %s", sat, n, unit)
 	}
 	return append(items, item("saturated", satText, st))
 }
@@ -378,7 +385,7 @@ func (m *Model) Defs() []views.Def {
 		{Name: "avg10", Meaning: "the kernel's 10 s running average of the same; above 10 is worth a look", Formula: "as read", Source: "/proc/pressure/cpu some avg10="},
 		{Name: "cs/s", Meaning: "context switches per second (vmstat cs, sar -w cswch/s)", Formula: "Δctxt / Δt", Source: "/proc/stat ctxt"},
 		{Name: "forks/s", Meaning: "processes created per second (sar -w proc/s): high with little visible CPU means short-lived processes", Formula: "Δprocesses / Δt", Source: "/proc/stat processes"},
-		{Name: "saturated", Meaning: "samples in the chart's window whose runq exceeded the CPU count", Formula: "count(runq > ncpu)", Source: "—"},
+		{Name: "saturated", Meaning: "samples (points, zoomed out) in the chart's window whose runq exceeded the CPU count", Formula: "count(runq > ncpu)", Source: "—"},
 		{Name: "wait/slc", Meaning: "mean time a task waited on this CPU's run queue per timeslice it then ran. Wait is credited when the waiting task finally runs, so it is spiky and a starving task shows up late", Formula: "Δwait_ns / Δtimeslices / 10⁶", Source: sched},
 		{Name: "avg wait", Meaning: "time-average number of tasks waiting (not running) on this CPU; 1 or more means always someone queued", Formula: "Δwait_ns / Δt_ns", Source: sched},
 		{Name: "slices/s", Meaning: "timeslices run per second on this CPU", Formula: "Δtimeslices / Δt", Source: sched},

@@ -79,6 +79,12 @@ func TestSummary(t *testing.T) {
 	if first := strings.Split(v, "\n")[0]; !strings.Contains(first, "runq 6/4cpu") || !strings.Contains(first, "saturated 2/2 samples") {
 		t.Errorf("saturation not reported: %q", first)
 	}
+	// Zoomed out (the window has a span), a frame is a point over several samples.
+	m := show(t, sat, 200, 46)
+	m.Update(views.FrameMsg{Frames: sat, Span: time.Hour})
+	if first := strings.Split(m.View(), "\n")[0]; !strings.Contains(first, "saturated 2/2 points") {
+		t.Errorf("zoomed out, the count is not of points: %q", first)
+	}
 }
 
 func TestSchedstatAndUnavailable(t *testing.T) {
