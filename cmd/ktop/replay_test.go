@@ -77,10 +77,11 @@ func TestReplayArgs(t *testing.T) {
 	}
 }
 
-// TestReplayEndToEnd runs the real Bubble Tea program over a recording made by `ktop record`,
-// without a terminal: it opens paused at the start, x makes it ×10, space plays and q ends it.
-func TestReplayEndToEnd(t *testing.T) {
-	t.Parallel()
+// replayKeys runs the real Bubble Tea program over a recording made by `ktop record`, without
+// a terminal, at 100×30, sends it the keys and q, and returns the final model; the frames it
+// drew go to out.
+func replayKeys(t *testing.T, out io.Writer, keys ...tea.KeyMsg) app.Model {
+	t.Helper()
 	path := recordFixture(t, "300ms")
 	r, err := openRecording(path)
 	if err != nil {
@@ -92,15 +93,16 @@ func TestReplayEndToEnd(t *testing.T) {
 	send := func(p *tea.Program) {
 		go func() {
 			p.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
-			p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
-			p.Send(tea.KeyMsg{Type: tea.KeyEnd})
+			for _, k := range keys {
+				p.Send(k)
+			}
 			p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
 		}()
 	}
 	done := make(chan tea.Model, 1)
 	go func() {
 		m, err := replayDashboard(context.Background(), r, path, app.Options{Theme: theme.New(rend), Panel: 1}, send,
-			tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutSignalHandler())
+			tea.WithInput(nil), tea.WithOutput(out), tea.WithoutSignalHandler())
 		if err != nil {
 			t.Error(err)
 		}
@@ -108,16 +110,28 @@ func TestReplayEndToEnd(t *testing.T) {
 	}()
 	select {
 	case m := <-done:
-		v := m.(app.Model).View()
-		status := v[strings.LastIndexByte(v, '\n')+1:]
-		if !regexp.MustCompile(` REPLAY  r\.ktop  \d\d:\d\d:\d\d  paused ×10  0s of 0s`).MatchString(status) {
-			t.Errorf("status line %q", status)
+		am, ok := m.(app.Model)
+		if !ok {
+			t.Fatalf("final model %T, want app.Model", m)
 		}
-		if !strings.Contains(v, " st ") {
-			t.Errorf("the CPU panel is not drawn:\n%s", v)
-		}
+		return am
 	case <-time.After(20 * time.Second):
 		t.Fatal("q did not end the replay")
+	}
+	return app.Model{}
+}
+
+// TestReplayEndToEnd: the replay opens paused at the start, x makes it ×10, End goes to the
+// end and q ends it.
+func TestReplayEndToEnd(t *testing.T) {
+	t.Parallel()
+	v := replayKeys(t, io.Discard, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")}, tea.KeyMsg{Type: tea.KeyEnd}).View()
+	status := v[strings.LastIndexByte(v, '\n')+1:]
+	if !regexp.MustCompile(` REPLAY  r\.ktop  \d\d:\d\d:\d\d  paused ×10  0s of 0s`).MatchString(status) {
+		t.Errorf("status line %q", status)
+	}
+	if !strings.Contains(v, " st ") {
+		t.Errorf("the CPU panel is not drawn:\n%s", v)
 	}
 }
 
@@ -125,30 +139,8 @@ func TestReplayEndToEnd(t *testing.T) {
 // ASCII, as the live dashboard's do (its status line alone has "×" and "▶").
 func TestReplayASCII(t *testing.T) {
 	t.Setenv("LC_ALL", "C") // the locale is read from the environment: not parallel
-	path := recordFixture(t, "300ms")
-	r, err := openRecording(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	rend := lipgloss.NewRenderer(io.Discard)
-	rend.SetColorProfile(termenv.Ascii)
-	send := func(p *tea.Program) {
-		go func() {
-			p.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
-			p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
-			p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
-		}()
-	}
 	var out bytes.Buffer
-	m, err := replayDashboard(context.Background(), r, path, app.Options{Theme: theme.New(rend), Panel: 1}, send,
-		tea.WithInput(nil), tea.WithOutput(&out), tea.WithoutSignalHandler())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := m.(app.Model); !ok {
-		t.Fatalf("final model %T, want app.Model", m)
-	}
+	replayKeys(t, &out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("x")})
 	if out.Len() == 0 {
 		t.Fatal("nothing drawn")
 	}
