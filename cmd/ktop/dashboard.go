@@ -106,7 +106,7 @@ func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started fu
 	return final, err
 }
 
-// memSlack is what ktop needs beside its history: the codec's state (6.5 MiB), the collectors'
+// memSlack is what ktop needs beside its history: the codec's state (4.0 MiB), the collectors'
 // state, the frames on screen, the UI, and room for each tick's garbage (docs/perf.md). With
 // the default budget the limit is 48 MiB, which with the binary's own pages keeps ktop's RSS
 // under 64 MB.
