@@ -52,9 +52,9 @@ const statusBackstop = time.Minute
 //   - cmdline once per process identity, and again when comm changes (exec);
 //   - smaps_rollup for at most one process per pass, under SmapsPolicy.
 //
-// The directory of /proc is listed only when a PID was allocated since the last listing
-// (loadavg's last PID, read earlier in the same pass, moved), and every statusMaxAge; between
-// listings, exited processes drop out as their files vanish.
+// The directory of /proc is listed every statusMaxAge, and when more PIDs were allocated since
+// the last look than probeNew looks up one by one (loadavg's last PID, read earlier in the same
+// pass, tells); between listings, exited processes drop out as their files vanish.
 //
 // On procfs the files read every pass are kept open between passes and re-read from offset 0
 // (pread), which saves the path walk, permission check and file set-up of an open per file: a
