@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -51,9 +52,9 @@ const statusBackstop = time.Minute
 //   - cmdline once per process identity, and again when comm changes (exec);
 //   - smaps_rollup for at most one process per pass, under SmapsPolicy.
 //
-// The directory of /proc is listed only when a PID was allocated since the last listing
-// (loadavg's last PID, read earlier in the same pass, moved), and every statusMaxAge; between
-// listings, exited processes drop out as their files vanish.
+// The directory of /proc is listed every statusMaxAge, and when more PIDs were allocated since
+// the last look than probeNew looks up one by one (loadavg's last PID, read earlier in the same
+// pass, tells); between listings, exited processes drop out as their files vanish.
 //
 // On procfs the files read every pass are kept open between passes and re-read from offset 0
 // (pread), which saves the path walk, permission check and file set-up of an open per file: a
@@ -256,8 +257,13 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		return fmt.Errorf("%s/uptime: %w", c.root, err)
 	}
 	// List /proc only when a PID was allocated since the last listing (or it is old): on a
-	// quiet host the known processes are all there is.
-	if !c.listed || s.Load == nil || s.Load.LastPID != c.listedPID || at.Sub(c.listedAt) >= statusMaxAge {
+	// quiet host the known processes are all there is. When a few were, they are looked up
+	// by number instead (probeNew).
+	relist := !c.listed || s.Load == nil || at.Sub(c.listedAt) >= statusMaxAge
+	if !relist && s.Load.LastPID != c.listedPID {
+		relist = !c.probeNew(rootfd, c.listedPID, s.Load.LastPID)
+	}
+	if relist {
 		if c.pids, err = c.listNumeric(rootfd, c.pids[:0]); err != nil {
 			c.listed = false
 			return &os.PathError{Op: "readdir", Path: c.root, Err: err}
@@ -313,6 +319,75 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		c.feed.table = tab
 	}
 	return nil
+}
+
+// maxProbe is the most newly allocated PIDs probeNew looks up one by one; more, and listing
+// /proc is cheaper.
+const maxProbe = 64
+
+// probeNew finds the processes created since the last look, PIDs from+1 to to (loadavg's last
+// PID then and now), by opening each one's status instead of listing /proc: the kernel hands
+// out PIDs in increasing order (wrapping at pid_max), so every PID allocated since is in that
+// range. Listing /proc walks every task of the host and re-lists every multi-threaded
+// process's task directory (see threadSched), which on a host that forks now and then was a
+// tenth of ktop's CPU at ~500 processes; a few lookups cost a few microseconds each. A PID
+// in the range is a new process (Tgid is itself), a new thread of a process (its task
+// directory is listed again at the process's next read), or gone. It reports false, and the
+// caller lists /proc, when the root is not procfs (fixtures replace files under kept names),
+// the PIDs wrapped, there are more than maxProbe, or a lookup failed other than by exit.
+func (c *procCollector) probeNew(rootfd int, from, to uint64) bool {
+	if !c.keep || to <= from || to-from > maxProbe {
+		return false
+	}
+	added := false
+	for pid := from + 1; pid <= to; pid++ {
+		c.name = append(strconv.AppendUint(c.name[:0], pid, 10), "/status\x00"...)
+		var err error
+		c.buf, err = c.readAtName(rootfd, int(pid), c.name, c.buf)
+		switch {
+		case exited(err):
+			continue
+		case err != nil:
+			return false
+		}
+		tgid, ok := statusTgid(c.buf)
+		switch {
+		case !ok:
+			if len(c.buf) == 0 {
+				continue // a dying task reads empty
+			}
+			return false
+		case tgid == int(pid):
+			if _, known := slices.BinarySearch(c.pids, tgid); !known {
+				c.pids = append(c.pids, tgid)
+				added = true
+			}
+		default:
+			if e := c.cache[tgid]; e != nil {
+				e.listedTasks = false // list its threads again at its next read
+			}
+		}
+	}
+	if added {
+		slices.Sort(c.pids)
+	}
+	c.listedPID = to
+	return true
+}
+
+// statusTgid finds the Tgid line of /proc/PID/status: the process a task belongs to.
+func statusTgid(b []byte) (int, bool) {
+	const key = "\nTgid:"
+	i := bytes.Index(b, []byte(key))
+	if i < 0 {
+		return 0, false
+	}
+	line, _ := nextLine(b[i+len(key):])
+	v, err := parseUint(bytes.TrimSpace(line))
+	if err != nil || v > 1<<30 {
+		return 0, false
+	}
+	return int(v), true
 }
 
 // sweep forgets the processes that were not seen in this pass, drops the vanished PIDs from

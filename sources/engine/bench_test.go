@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -84,5 +85,63 @@ func BenchmarkSnapBytes(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		snapBytes(s)
+	}
+}
+
+// BenchmarkHistoryHourOf500 fills a History as ktop makes it (record's codec, the default
+// budget) with an hour and 29 samples of 500 processes (synthetic, from the real 16-CPU
+// snapshot): the last block is one sample short of full, the most it holds unpacked. It
+// reports the CPU time of an Append (sealing included) and the heap the History holds then.
+// Run it with -benchtime 1x.
+func BenchmarkHistoryHourOf500(b *testing.B) {
+	for b.Loop() {
+		syn := newSynth(b, 500)
+		recCodec.Encode(nil, []*sources.Snapshot{syn.base}) // the codec's own state, made once
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		h := NewHistoryWith(HistoryOptions{MaxSamples: 3601, Codec: recCodec})
+		const n = 3600 + DefaultBlockLen - 1
+		var cpu int64
+		for range n {
+			s := &Sample{Snap: syn.next(), Frame: &derive.Frame{}}
+			c0 := rusageNs()
+			h.Append(s)
+			cpu += rusageNs() - c0
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(cpu)/n, "append-cpu-ns")
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "heap-MiB")
+		runtime.KeepAlive(h)
+	}
+}
+
+// BenchmarkWindowHeap is the heap the live screen's window holds: 400 light frames of this
+// machine's own samples (an engine over the live /proc, as the dashboard's at 200 columns),
+// measured as what a GC frees when the window's frames are dropped. Run it with -benchtime 1x.
+func BenchmarkWindowHeap(b *testing.B) {
+	var fs syscall.Statfs_t
+	if syscall.Statfs("/proc", &fs) != nil || fs.Type != 0x9fa0 {
+		b.Skip("no procfs at /proc")
+	}
+	for b.Loop() {
+		e := New(Options{FS: collect.DefaultFS(), Interval: time.Second, History: time.Hour, Codec: recCodec})
+		h := e.History()
+		for range 405 {
+			e.Sample()
+			h.FramesAt(h.Len()-1, 400, 1) // slid a sample at a time, as live
+		}
+		var with, without runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&with)
+		h.cmu.Lock()
+		h.frames = map[frameKey]*cached{}
+		h.status = nil
+		h.cmu.Unlock()
+		runtime.GC()
+		runtime.ReadMemStats(&without)
+		b.ReportMetric(float64(int64(with.HeapAlloc)-int64(without.HeapAlloc))/(1<<20), "window-MiB")
+		e.Close()
 	}
 }

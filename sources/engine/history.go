@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -110,7 +111,8 @@ type History struct {
 	kept    decoded // the block decoded last
 	keptAge int     // samples appended since kept was last used
 	gen     uint64
-	at      []*Sample // most recently used last
+	at      []*Sample                 // most recently used last
+	status  map[string]sources.Status // the Status map the last window frame made shares
 }
 
 // frameKey names a window frame: the bucket (or sample, step 1) that ends at sequence
@@ -674,6 +676,14 @@ func (h *History) windowFrame(v *view, i, step int, gen uint64) *derive.Frame {
 	}
 	f = light(f, v.follow)
 	h.cmu.Lock()
+	// The sources' statuses are the same from one sample to the next but for a failure or a
+	// recovery: the window's frames share one map (measured on the development VM: a window of
+	// 400 light frames held 5.70 MiB with a map each, 4.86 MiB sharing them).
+	if maps.Equal(f.Status, h.status) {
+		f.Status = h.status
+	} else {
+		h.status = f.Status
+	}
 	h.frames[key] = &cached{f, gen}
 	h.cmu.Unlock()
 	return f

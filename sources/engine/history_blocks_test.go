@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"maps"
 	"reflect"
 	"runtime"
 	"slices"
@@ -346,5 +347,38 @@ func TestHistoryKeepsLastBlock(t *testing.T) {
 	h.SampleAt(15) // not one of the last two asked for, which keep their frames
 	if cc.decodes != 2 {
 		t.Errorf("after %d samples the block was still kept (%d decodes)", keptFor+1, cc.decodes)
+	}
+}
+
+// TestHistoryWindowSharesStatus: window frames whose sources' statuses are the same share one
+// map; a frame whose statuses differ keeps its own, and the frames after it share that one.
+func TestHistoryWindowSharesStatus(t *testing.T) {
+	t.Parallel()
+	h := NewHistoryWith(HistoryOptions{BlockLen: 10, Codec: recCodec, Budget: 1 << 30})
+	syn := newSynth(t, 5)
+	var prev *sources.Snapshot
+	for i := range 12 {
+		cur := syn.next()
+		cur.Status = map[string]sources.Status{"psi": {State: sources.OK}}
+		if i >= 8 {
+			cur.Status["psi"] = sources.Status{State: sources.Unavailable, Reason: "psi=0"}
+		}
+		h.Append(sampleOf(prev, cur))
+		prev = cur
+	}
+	fs := h.FramesAt(11, 12, 1)
+	if len(fs) != 12 {
+		t.Fatalf("%d frames", len(fs))
+	}
+	same := func(a, b *derive.Frame) bool {
+		return reflect.ValueOf(a.Status).UnsafePointer() == reflect.ValueOf(b.Status).UnsafePointer()
+	}
+	for i := 1; i < 11; i++ { // the last is the newest sample's own frame
+		if want, have := i != 8, same(fs[i-1], fs[i]); want != have {
+			t.Errorf("frames %d and %d share a map: %v, want %v (%v, %v)", i-1, i, have, want, fs[i-1].Status, fs[i].Status)
+		}
+		if !maps.Equal(fs[i].Status, h.SampleAt(i).Frame.Status) {
+			t.Errorf("frame %d's statuses %v, want %v", i, fs[i].Status, h.SampleAt(i).Frame.Status)
+		}
 	}
 }

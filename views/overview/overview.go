@@ -27,6 +27,7 @@ type Model struct {
 	plan          plan
 	tiles         []string // each place's Tile(), rendered in Update/SetSize
 	view          string
+	titles        map[titleKey]string // rendered titles (see title)
 }
 
 // New returns the Overview over panels, the other panels in the order of their digit keys: the
@@ -159,23 +160,47 @@ func (m *Model) renderTiles(p plan) []string {
 	return out
 }
 
-// title renders tile i's title in w cells: the focus mark and reverse video when focused, a
-// rule to the edge in titleLine mode.
+// title is tile i's title in exactly w cells (see render), made once per tile, focus, mode,
+// width and title: titles change only with the layout and the focus, not with each frame.
 func (m *Model) title(i int, focused bool, md mode, w int) string {
+	k := titleKey{tile: i, focused: focused, md: md, w: w, title: m.panels[i].Title()}
+	if s, ok := m.titles[k]; ok {
+		return s
+	}
+	if m.titles == nil || len(m.titles) > 4*len(m.panels)+16 {
+		m.titles = make(map[titleKey]string) // the layout changed: older titles are done with
+	}
+	s := m.renderTitle(k)
+	m.titles[k] = s
+	return s
+}
+
+// titleKey is what a title's rendering depends on.
+type titleKey struct {
+	tile    int
+	focused bool
+	md      mode
+	w       int
+	title   string
+}
+
+// renderTitle renders tile k.tile's title in k.w cells: the focus mark and reverse video when
+// focused, a rule to the edge in titleLine mode.
+func (m *Model) renderTitle(k titleKey) string {
 	th := m.th
-	k, t := tileKey(i), m.panels[i].Title()
+	d, t, w := tileKey(k.tile), k.title, k.w
 	var s string
 	switch {
-	case md == gutter && focused:
-		s = focusMark + th.Live.Render(k+" "+t)
-	case md == gutter:
-		s = " " + th.Label.Render(k) + " " + th.Title.Render(t)
-	case focused:
-		s = focusMark + th.Live.Render(" "+k+" "+t+" ")
+	case k.md == gutter && k.focused:
+		s = focusMark + th.Live.Render(d+" "+t)
+	case k.md == gutter:
+		s = " " + th.Label.Render(d) + " " + th.Title.Render(t)
+	case k.focused:
+		s = focusMark + th.Live.Render(" "+d+" "+t+" ")
 	default:
-		s = " " + th.Label.Render(" "+k) + " " + th.Title.Render(t+" ")
+		s = " " + th.Label.Render(" "+d) + " " + th.Title.Render(t+" ")
 	}
-	if md == titleLine {
+	if k.md == titleLine {
 		if rest := w - ansi.StringWidth(s) - 1; rest > 0 {
 			s += " " + th.Dim.Render(strings.Repeat("─", rest))
 		}
@@ -185,6 +210,11 @@ func (m *Model) title(i int, focused bool, md mode, w int) string {
 
 // compose draws the plan: columns of tiles with their titles, side by side, and the line that
 // names the tiles that did not fit.
+//
+// Each piece is made exactly as wide as its place once (a tile's lines by views.Fit, its
+// title by the cache of titles), so the screen's lines are joined from pieces of known width
+// and not measured again: measuring a line (ansi.StringWidth, grapheme by grapheme) was most of
+// the Overview's cost a frame when every line was fitted three times over (docs/perf.md).
 func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 	if w <= 0 || h <= 0 {
 		return views.Block(nil, w, h)
@@ -198,9 +228,14 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 	for _, pl := range p.places {
 		widths[pl.col], xs[pl.col] = pl.w, pl.x
 	}
+	// grid[c][y] is exactly widths[c] cells wide, or empty where no tile is.
 	grid := make([][]string, cols)
 	for c := range grid {
 		grid[c] = make([]string, h)
+	}
+	var blankGutter string
+	if p.mode == gutter && p.gutterW > 0 {
+		blankGutter = strings.Repeat(" ", p.gutterW)
 	}
 	for i, pl := range p.places {
 		cw, ch := p.content(pl)
@@ -220,10 +255,10 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 				line = lines[j]
 			}
 			line = views.Fit(line, cw)
-			if p.mode == gutter && p.gutterW > 0 {
-				g := strings.Repeat(" ", p.gutterW)
+			if blankGutter != "" {
+				g := blankGutter
 				if j == 0 {
-					g = views.Fit(m.title(pl.tile, pl.tile == focus, gutter, p.gutterW-1), p.gutterW)
+					g = m.title(pl.tile, pl.tile == focus, gutter, p.gutterW-1) + " "
 				}
 				line = g + line
 			}
@@ -231,21 +266,48 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		}
 	}
 	out := make([]string, h)
+	var b strings.Builder
 	for y := range h {
-		var b strings.Builder
+		b.Reset()
+		b.Grow(4 * w)
 		x := 0
 		for c := range cols {
-			b.WriteString(strings.Repeat(" ", max(xs[c]-x, 0)))
-			b.WriteString(views.Fit(grid[c][y], widths[c]))
-			x = xs[c] + widths[c]
+			if pad := xs[c] - x; pad > 0 {
+				b.WriteString(spaces(pad))
+			}
+			if cell := grid[c][y]; cell != "" {
+				b.WriteString(cell)
+			} else {
+				b.WriteString(spaces(widths[c]))
+			}
+			x = max(x, xs[c]) + widths[c]
 		}
-		out[y] = b.String()
+		switch {
+		case x < w:
+			b.WriteString(spaces(w - x))
+			out[y] = b.String()
+		case x == w:
+			out[y] = b.String()
+		default: // a layout wider than the screen: cut it as views.Block would
+			out[y] = views.Fit(b.String(), w)
+		}
 	}
 	if p.more && h > 0 {
-		out[h-1] = m.hiddenLine(p.hidden, w)
+		out[h-1] = views.Fit(m.hiddenLine(p.hidden, w), w)
 	}
-	return views.Block(out, w, h)
+	return strings.Join(out, "\n")
 }
+
+// spaces is n blanks.
+func spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+// blanks serves spaces without a new string for the widths of a screen.
+var blanks = strings.Repeat(" ", 512)
 
 // hiddenLine names the tiles that did not fit with their digits, or gives the digits alone
 // when the names do not fit either.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
 
 	"github.com/ktop-dev/ktop/internal/fixture"
 	"github.com/ktop-dev/ktop/views"
@@ -309,4 +310,84 @@ func TestGolden(t *testing.T) {
 		fixture.CheckBlock(t, have, tc.w, tc.h)
 		fixture.Golden(t, tc.name, have)
 	}
+}
+
+// TestComposeMeasuresOnce checks the composition that fits each piece once against the plain
+// one it replaced (every tile line, grid cell and screen line fitted again), in colour, at
+// sizes that give both title modes, truncated gutter titles and hidden tiles, with the focus
+// on each tile in turn.
+func TestComposeMeasuresOnce(t *testing.T) {
+	t.Parallel()
+	th := fixture.Theme(termenv.TrueColor)
+	sizes := [][2]int{{30, 6}, {60, 8}, {80, 20}, {81, 24}, {120, 30}, {133, 41}, {200, 46}, {257, 60}}
+	for _, sz := range sizes {
+		w, h := sz[0], sz[1]
+		m := New(th, checklist())
+		m.SetSize(w, h)
+		for f := range m.panels {
+			m.focus = f
+			p := m.plan
+			tiles := m.renderTiles(p)
+			want, have := composeRef(m, p, tiles, w, h, f), m.compose(p, tiles, w, h, f)
+			if want != have {
+				t.Errorf("%dx%d focus %d: compose differs from fitting every line\nwant:\n%s\nhave:\n%s", w, h, f, want, have)
+			}
+		}
+	}
+}
+
+// composeRef is the composition as it was before it measured each piece once.
+func composeRef(m *Model, p plan, tiles []string, w, h, focus int) string {
+	widths := make([]int, p.cols)
+	xs := make([]int, p.cols)
+	for _, pl := range p.places {
+		widths[pl.col], xs[pl.col] = pl.w, pl.x
+	}
+	grid := make([][]string, p.cols)
+	for c := range grid {
+		grid[c] = make([]string, h)
+	}
+	for i, pl := range p.places {
+		cw, ch := p.content(pl)
+		lines := strings.Split(tiles[i], "\n")
+		col := grid[pl.col]
+		y := pl.y
+		if p.mode == titleLine {
+			col[y] = m.renderTitle(titleKey{pl.tile, pl.tile == focus, titleLine, pl.w, m.panels[pl.tile].Title()})
+			y++
+		}
+		for j := range ch {
+			if y+j >= h {
+				break
+			}
+			line := ""
+			if j < len(lines) {
+				line = lines[j]
+			}
+			line = views.Fit(line, cw)
+			if p.mode == gutter && p.gutterW > 0 {
+				g := strings.Repeat(" ", p.gutterW)
+				if j == 0 {
+					g = views.Fit(m.renderTitle(titleKey{pl.tile, pl.tile == focus, gutter, p.gutterW - 1, m.panels[pl.tile].Title()}), p.gutterW)
+				}
+				line = g + line
+			}
+			col[y+j] = line
+		}
+	}
+	out := make([]string, h)
+	for y := range h {
+		var b strings.Builder
+		x := 0
+		for c := range p.cols {
+			b.WriteString(strings.Repeat(" ", max(xs[c]-x, 0)))
+			b.WriteString(views.Fit(grid[c][y], widths[c]))
+			x = xs[c] + widths[c]
+		}
+		out[y] = b.String()
+	}
+	if p.more && h > 0 {
+		out[h-1] = m.hiddenLine(p.hidden, w)
+	}
+	return views.Block(out, w, h)
 }
