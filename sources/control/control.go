@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -96,10 +97,13 @@ func Renice(pid int, start uint64, nice int) error {
 		return err
 	}
 	// A thread started while the others are being reniced inherits the nice value of the
-	// thread that made it, which may not be set yet: list the threads again until a pass finds
-	// none new (a runtime that keeps spawning threads gets a few passes, not a loop forever).
+	// thread that made it, which may not be set yet: list the threads again until two passes,
+	// 2 ms apart, find none new (a runtime that keeps spawning threads gets a few passes, not
+	// a loop forever). One quiet pass was not enough under load: clone copies the parent's
+	// nice before the new thread shows in task/, and a pass could fall between the two.
 	done := map[int]bool{}
-	for pass := 0; pass < 5; pass++ {
+	quiet := false
+	for pass := 0; pass < 8; pass++ {
 		tids, err := threads(pid)
 		if err != nil {
 			return err
@@ -120,8 +124,14 @@ func Renice(pid int, start uint64, nice int) error {
 			}
 			return explain(fmt.Sprintf("set nice %d on", nice), "CAP_SYS_NICE", pid, err)
 		}
-		if fresh == 0 {
-			break
+		switch {
+		case fresh > 0:
+			quiet = false
+		case quiet:
+			return nil
+		default:
+			quiet = true
+			time.Sleep(2 * time.Millisecond)
 		}
 	}
 	return nil
