@@ -133,6 +133,10 @@ type procEntry struct {
 	run, delay, slices uint64
 	schedOK            bool
 	schedRead          bool // schedstat was read at least once
+	// recheck: the counters were first read after a stat that showed the process running,
+	// so a run that ended between the two reads is in the counters but not in the stat kept
+	// (its utime, its state R): the next pass reads stat whether or not they move.
+	recheck bool
 
 	// Kept descriptors (-1: not kept): the /proc/PID directory, its stat and schedstat, and
 	// its task directory once the process was seen multi-threaded.
@@ -149,12 +153,12 @@ type procEntry struct {
 
 	// Threads, once the process was seen multi-threaded: live threads' last counters plus
 	// what exited threads had accumulated, so the process figure never goes backwards.
-	threads             map[int]*threadEntry
-	deadRun, deadDelay  uint64
-	threadsGen          uint64
-	listedTasks         bool // the task directory was listed at least once
-	multi               bool
-	schedRun, schedWait uint64
+	threads     map[int]*threadEntry
+	deadDelay   uint64
+	threadsGen  uint64
+	listedTasks bool // the task directory was listed at least once
+	multi       bool
+	schedWait   uint64
 }
 
 // threadEntry is one thread of a multi-threaded process.
@@ -470,6 +474,7 @@ func (c *procCollector) readEntry(rootfd, pid int, e *procEntry, at time.Time) (
 		if moved, err = c.readSchedOf(dfd, pid, e); err != nil {
 			return sources.Proc{PID: pid}, err
 		}
+		moved, e.recheck = moved || e.recheck, false
 	}
 	var p sources.Proc
 	if moved || c.orphans[pid] || at.Sub(e.statAt) >= statMaxAge {
@@ -481,6 +486,7 @@ func (c *procCollector) readEntry(rootfd, pid int, e *procEntry, at time.Time) (
 			// New, or newly multi-threaded: the leader's schedstat is no longer the process's.
 			e.multi = e.multi || p.Threads > 1
 			c.readSchedOf(dfd, pid, e)
+			e.recheck = p.State == 'R'
 		}
 		moved = moved || p.UTime+p.STime != e.last.UTime+e.last.STime || p.MinFlt+p.MajFlt != e.last.MinFlt+e.last.MajFlt
 	} else {
@@ -681,7 +687,7 @@ func (c *procCollector) statmMoved(dfd, pid int, e *procEntry) bool {
 	return moved
 }
 
-// threadSched sums schedstat over /proc/PID/task/* into e.schedRun and e.schedWait, and
+// threadSched sums schedstat's run delay over /proc/PID/task/* into e.schedWait, and
 // reports whether any thread ran, appeared or exited since the last pass. Threads that exited
 // keep contributing their last values, so the sum is cumulative like stat's utime; a thread
 // whose counters went backwards is a reused TID and starts over.
@@ -739,7 +745,7 @@ func (c *procCollector) threadCounters(tfd, pid int, e *procEntry) (moved bool) 
 		e.threads = make(map[int]*threadEntry, len(c.tids))
 	}
 	e.threadsGen++
-	var liveRun, liveDelay uint64
+	var liveDelay uint64
 	ok := false
 	for _, tid := range c.tids {
 		t := e.threads[tid]
@@ -759,7 +765,6 @@ func (c *procCollector) threadCounters(tfd, pid int, e *procEntry) (moved bool) 
 			continue
 		}
 		if t.gen != 0 && (r < t.run || d < t.delay) {
-			e.deadRun += t.run
 			e.deadDelay += t.delay
 			t.known = false
 			t.moved = true
@@ -768,14 +773,12 @@ func (c *procCollector) threadCounters(tfd, pid int, e *procEntry) (moved bool) 
 			moved, t.moved = true, true
 		}
 		t.run, t.delay, t.slices, t.gen = r, d, s, e.threadsGen
-		liveRun += r
 		liveDelay += d
 		ok = true
 	}
 	for tid, t := range e.threads {
 		if t.gen != e.threadsGen {
 			if t.gen != 0 {
-				e.deadRun += t.run
 				e.deadDelay += t.delay
 			}
 			c.closeKept(&t.statFd)
@@ -784,7 +787,7 @@ func (c *procCollector) threadCounters(tfd, pid int, e *procEntry) (moved bool) 
 			moved = true
 		}
 	}
-	e.schedRun, e.schedWait, e.schedOK = e.deadRun+liveRun, e.deadDelay+liveDelay, ok
+	e.schedWait, e.schedOK = e.deadDelay+liveDelay, ok
 	return moved
 }
 

@@ -514,9 +514,16 @@ func TestProcCollectorTiers(t *testing.T) {
 	clk.advance(time.Second)
 	collectTable(t, c)
 	// Nothing ran: schedstat of every thread (5 single-threaded processes, python's 4
-	// threads), and stat only of 14192, an empty directory that never made an entry.
-	if have := count(); have["status"] != 0 || have["io"] != 0 || have["cmdline"] != 0 || have["stat"] != 1 || have["schedstat"] != 9 {
+	// threads), and stat only of 14192, an empty directory that never made an entry, and of
+	// the busy loop 14188 (with its status and io): it was running when its stat was first
+	// read, before its counters were, so a run between the two would show in neither.
+	if have := count(); have["status"] != 1 || have["io"] != 1 || have["cmdline"] != 0 || have["stat"] != 2 || have["schedstat"] != 9 || have["14188"] != 1 {
 		t.Errorf("nothing moved: %v", have)
+	}
+	clk.advance(time.Second)
+	collectTable(t, c)
+	if have := count(); have["status"] != 0 || have["io"] != 0 || have["stat"] != 1 {
+		t.Errorf("nothing moved, a pass later: %v", have)
 	}
 	// The busy loop moves (its b/ stat and schedstat): only it is re-read.
 	for _, f := range []string{"stat", "schedstat"} {
@@ -550,6 +557,7 @@ func TestProcCollectorStatm(t *testing.T) {
 	t.Parallel()
 	c, clk, dir, count := countingCollector(t, cpu16A)
 	collectTable(t, c)
+	collectTable(t, c) // the processes in R at the first pass are read again (recheck)
 	count()
 	for i, want := range []map[string]int{
 		{"statm": 4, "status": 4}, // first check: no statm baseline yet
@@ -824,6 +832,7 @@ func TestProcCollectorReclaimGate(t *testing.T) {
 		t.Fatal(err)
 	}
 	collectTable(t, c)
+	collectTable(t, c) // the processes in R at the first pass are read again (recheck)
 	count()
 	for i, tt := range []struct {
 		advance time.Duration
