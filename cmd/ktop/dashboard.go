@@ -87,11 +87,11 @@ func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started fu
 	ui.History, ui.Updates, ui.Interval, ui.Actions = e.History(), e.Updates(), e.Interval(), newActions(e)
 	// A terminal whose locale is not UTF-8 gets every frame in ASCII (locale.go).
 	m := forLocale(app.New(ui), os.Getenv)
-	p := tea.NewProgram(m, append(opts, tea.WithContext(ctx))...)
+	p := tea.NewProgram(m, opts...)
 	if started != nil {
 		started(p)
 	}
-	final, err := p.Run()
+	final, err := runProgram(ctx, p)
 	final = unwrapLocale(final)
 	if endedCleanly(ctx, err) {
 		log.Printf("stopped: %v", err)

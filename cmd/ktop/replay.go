@@ -167,11 +167,11 @@ func replayDashboard(ctx context.Context, r *record.Reader, name string, ui app.
 	ui.Interval = recordedInterval(r)
 	ui.Replay = &app.Replay{Name: name, Warnings: r.Warnings}
 	// As the live dashboard: a terminal whose locale is not UTF-8 gets every frame in ASCII.
-	p := tea.NewProgram(forLocale(app.New(ui), os.Getenv), append(opts, tea.WithContext(ctx))...)
+	p := tea.NewProgram(forLocale(app.New(ui), os.Getenv), opts...)
 	if started != nil {
 		started(p)
 	}
-	final, err := p.Run()
+	final, err := runProgram(ctx, p)
 	final = unwrapLocale(final)
 	if endedCleanly(ctx, err) {
 		return final, nil

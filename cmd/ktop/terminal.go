@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"golang.org/x/sys/unix"
@@ -71,6 +72,26 @@ func dashboardInput() []tea.ProgramOption {
 		return nil
 	}
 	return []tea.ProgramOption{tea.WithInput(ttyInput{os.Stdin})}
+}
+
+// runProgram runs p until it ends or ctx is done (a signal). A signal ends it as q does, with a
+// quit message, so that Bubble Tea waits for its input reader before closing it: cancelling
+// the program's context instead made it shut down without waiting, and its close of the reader
+// raced the reader's read (the race detector caught it in TestTerminalGone). A program that has
+// not ended 2 s after the quit message is killed.
+func runProgram(ctx context.Context, p *tea.Program) (tea.Model, error) {
+	ended := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		p.Quit()
+		select {
+		case <-ended:
+		case <-time.After(2 * time.Second):
+			p.Kill()
+		}
+	})
+	defer stop()
+	defer close(ended)
+	return p.Run()
 }
 
 // endedCleanly reports whether a dashboard's program error is the end of the session rather
