@@ -42,22 +42,12 @@ func runExportCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: ktop export FILE [--format jsonl|csv] [--from T] [--to T] [--anonymize]")
 		f.PrintDefaults()
 	}
-	// The file may come before or after the flags.
-	var file string
-	rest := args
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		file, rest = rest[0], rest[1:]
+	file, extra, code, done := parseFileArgs(f, args)
+	if done {
+		return code
 	}
-	if err := f.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if file == "" && f.NArg() > 0 {
-		file = f.Arg(0)
-	} else if f.NArg() > 0 {
-		fmt.Fprintf(stderr, "ktop export: unexpected argument %q\n", f.Arg(0))
+	if len(extra) > 0 {
+		fmt.Fprintf(stderr, "ktop export: unexpected argument %q\n", extra[0])
 		return 2
 	}
 	if file == "" {
@@ -155,6 +145,28 @@ func runExportCmd(args []string, stdout, stderr io.Writer) int {
 
 // parseWhen reads an export bound: RFC 3339, HH:MM[:SS] on the day of start (its zone), or
 // an offset from start ("10m", "90s").
+// parseFileArgs parses a subcommand's args with f, its one file named before or after the
+// flags (ktop export FILE --format csv, ktop export --format csv FILE). It returns the file
+// ("" when none) and the arguments after it; done is true when parsing ended the command, with
+// its exit status: 0 for -h, 2 for an error f has printed.
+func parseFileArgs(f *flag.FlagSet, args []string) (file string, extra []string, code int, done bool) {
+	rest := args
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		file, rest = rest[0], rest[1:]
+	}
+	if err := f.Parse(rest); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", nil, 0, true
+		}
+		return "", nil, 2, true
+	}
+	extra = f.Args()
+	if file == "" && len(extra) > 0 {
+		file, extra = extra[0], extra[1:]
+	}
+	return file, extra, 0, false
+}
+
 func parseWhen(s string, start time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil

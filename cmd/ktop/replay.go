@@ -40,21 +40,9 @@ func runReplayCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "x and X change the speed (×1 ×10 ×60), ← → step, home and end go to its ends (docs/keys.md).")
 		f.PrintDefaults()
 	}
-	// The file may come before or after the flags, as with export.
-	var file string
-	rest := args
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		file, rest = rest[0], rest[1:]
-	}
-	if err := f.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	extra := f.Args()
-	if file == "" && len(extra) > 0 {
-		file, extra = extra[0], extra[1:]
+	file, extra, code, done := parseFileArgs(f, args)
+	if done {
+		return code
 	}
 	if len(extra) > 0 {
 		fmt.Fprintf(stderr, "ktop replay: unexpected argument %q (one recording at a time)\n", extra[0])
