@@ -543,19 +543,10 @@ func keyedColumnOps(p *plan) (encFunc, decFunc) {
 		return changed
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
-		rh := (*sliceHeader)(r)
-		rlen := 0
-		if rh != nil {
-			rlen = rh.len
-		}
 		// A slice no longer than its reference may be all copies (no bytes per element);
 		// a longer one has a match code per element.
-		n, isNil := d.count2(sliceLenCode(rh), rlen, 1)
-		if isNil {
-			return
-		}
-		h := d.makeSlice(p.t, v, n)
-		if n == 0 || d.err != nil {
+		h, rh, n, rlen := decSliceHead(d, p.t, v, r, 1)
+		if h == nil {
 			return
 		}
 		match, mark := d.pushInts(n)
@@ -607,6 +598,25 @@ func keyedColumnOps(p *plan) (encFunc, decFunc) {
 		}
 	}
 	return enc, dec
+}
+
+// decSliceHead reads a version 2 slice's length against its reference r and makes the slice
+// at v, of type t; perElem is the bytes each element past the reference takes at the least
+// (count2). h is nil when nothing follows: a nil or empty slice, or an error.
+func decSliceHead(d *decoder, t reflect.Type, v, r unsafe.Pointer, perElem float64) (h, rh *sliceHeader, n, rlen int) {
+	rh = (*sliceHeader)(r)
+	if rh != nil {
+		rlen = rh.len
+	}
+	n, isNil := d.count2(sliceLenCode(rh), rlen, perElem)
+	if isNil {
+		return nil, rh, 0, rlen
+	}
+	h = d.makeSlice(t, v, n)
+	if n == 0 || d.err != nil {
+		return nil, rh, n, rlen
+	}
+	return h, rh, n, rlen
 }
 
 // encMatches finds each element's reference element (match[i], -1 if new) and writes the
@@ -785,18 +795,9 @@ func sliceColumnOps(p *plan) (encFunc, decFunc) {
 		return changed || dl != 0
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
-		rh := (*sliceHeader)(r)
-		rlen := 0
-		if rh != nil {
-			rlen = rh.len
-		}
 		// Past the reference, the bitmap is there: 8 elements a byte at most.
-		n, isNil := d.count2(sliceLenCode(rh), rlen, 0.125)
-		if isNil {
-			return
-		}
-		h := d.makeSlice(p.t, v, n)
-		if n == 0 || d.err != nil {
+		h, rh, n, rlen := decSliceHead(d, p.t, v, r, 0.125)
+		if h == nil {
 			return
 		}
 		if k := min(n, rlen); k > 0 {
