@@ -42,10 +42,7 @@ func mapLenCode(m map[string]uint64) int {
 // the delta is taken modulo 2^64 either way.
 func encStrU64Map(e *encoder, v, r unsafe.Pointer) bool {
 	m := *(*map[string]uint64)(v)
-	var rm map[string]uint64
-	if r != nil {
-		rm = *(*map[string]uint64)(r)
-	}
+	rm := refStrU64Map(r)
 	dl := mapLenCode(m) - mapLenCode(rm)
 	e.varint(int64(dl))
 	if len(m) == 0 {
@@ -73,6 +70,14 @@ func encStrU64Map(e *encoder, v, r unsafe.Pointer) bool {
 	return changed
 }
 
+// refStrU64Map is the reference map at r, nil when there is none.
+func refStrU64Map(r unsafe.Pointer) map[string]uint64 {
+	if r == nil {
+		return nil
+	}
+	return *(*map[string]uint64)(r)
+}
+
 // sameKeys returns the key list cached for the reference map when it is also m's key set
 // (checked against both maps, whatever the cache holds), or nil.
 func sameKeys(e *encoder, m, rm map[string]uint64) []string {
@@ -92,10 +97,7 @@ func hasAll(m map[string]uint64, keys []string) bool {
 }
 
 func decStrU64Map(d *decoder, v, r unsafe.Pointer) {
-	var rm map[string]uint64
-	if r != nil {
-		rm = *(*map[string]uint64)(r)
-	}
+	rm := refStrU64Map(r)
 	n, isNil := d.count(mapLenCode(rm), 1, 2)
 	if isNil || !d.charge(48*n+48) {
 		return

@@ -879,10 +879,7 @@ func mapColumnOps(p *plan) (encFunc, decFunc) {
 
 func encStrU64Map2(e *encoder, v, r unsafe.Pointer) bool {
 	m := *(*map[string]uint64)(v)
-	var rm map[string]uint64
-	if r != nil {
-		rm = *(*map[string]uint64)(r)
-	}
+	rm := refStrU64Map(r)
 	dl := mapLenCode(m) - mapLenCode(rm)
 	e.varint(int64(dl))
 	if len(m) == 0 {
@@ -912,10 +909,7 @@ func encStrU64Map2(e *encoder, v, r unsafe.Pointer) bool {
 }
 
 func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
-	var rm map[string]uint64
-	if r != nil {
-		rm = *(*map[string]uint64)(r)
-	}
+	rm := refStrU64Map(r)
 	n, isNil := d.count2(mapLenCode(rm), len(rm), 1)
 	if isNil || !d.charge(48*n+48) {
 		return
