@@ -50,22 +50,7 @@ func startRecording(e *engine.Engine, path string, first *sources.Snapshot, inte
 			return fmt.Errorf("record %s: %w", path, err)
 		}
 	}
-	return e.SetRecorder(sizedWriter{w, path}, path)
-}
-
-// sizedWriter is a recording writer that reports its file's size for the status line: a
-// stat(2) after each sample, a few microseconds once a second.
-type sizedWriter struct {
-	*record.Writer
-	path string
-}
-
-func (w sizedWriter) Size() int64 {
-	st, err := os.Stat(w.path)
-	if err != nil {
-		return 0
-	}
-	return st.Size()
+	return e.SetRecorder(w, path)
 }
 
 // liveRecorder is the dashboard's R key (app.Recorder): it starts and stops the engine's

@@ -313,6 +313,14 @@ func (w *Writer) fail(err error) error {
 	return w.err
 }
 
+// Size is the file's size as written so far (what it was when opened, plus every byte
+// written since): the recorder's status line shows it (engine.Sizer).
+func (w *Writer) Size() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.off
+}
+
 // Sync flushes the file to stable storage. Append does not: a killed process loses nothing
 // written, and power loss is what Sync is for (the recorder may call it every few seconds).
 func (w *Writer) Sync() error {
