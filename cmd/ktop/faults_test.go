@@ -56,12 +56,26 @@ func startKtop(t *testing.T, fsize int64, args ...string) *ktopProc {
 // startKtopEnv is startKtop with env added to the environment.
 func startKtopEnv(t *testing.T, env []string, fsize int64, args ...string) *ktopProc {
 	t.Helper()
+	p := newKtopProc(env, fsize, args)
+	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	p.start(t)
+	return p
+}
+
+// newKtopProc is a ktop to be run as `ktop args...` by this test binary (TestKtopProcess),
+// with env added to the environment and, when fsize > 0, RLIMIT_FSIZE set to it.
+func newKtopProc(env []string, fsize int64, args []string) *ktopProc {
 	p := &ktopProc{cmd: exec.Command(os.Args[0], "-test.run=^TestKtopProcess$")}
 	p.cmd.Env = append(append(os.Environ(), env...), "KTOP_TEST_ARGS="+strings.Join(args, "\n"))
 	if fsize > 0 {
 		p.cmd.Env = append(p.cmd.Env, "KTOP_TEST_FSIZE="+strconv.FormatInt(fsize, 10))
 	}
-	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	return p
+}
+
+// start starts p; a ktop still running when the test ends is killed.
+func (p *ktopProc) start(t *testing.T) {
+	t.Helper()
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +85,6 @@ func startKtopEnv(t *testing.T, env []string, fsize int64, args ...string) *ktop
 			p.cmd.Wait()
 		}
 	})
-	return p
 }
 
 // wait waits for the process to end (at most a minute: a hung recorder fails the test rather

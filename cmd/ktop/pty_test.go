@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -63,29 +62,17 @@ func startPTY(t *testing.T, w, h int, ctty bool, fsize int64, home string, args 
 		t.Fatal(err)
 	}
 
-	p := &ptyKtop{ktopProc: &ktopProc{cmd: exec.Command(os.Args[0], "-test.run=^TestKtopProcess$")}, master: master}
 	if home == "" {
 		home = t.TempDir()
 	}
 	// No colour, a UTF-8 locale, an empty home (no config file): the screen is plain text.
 	// Bubble Tea's init asks the terminal for its background colour and waits 5 s for an
 	// answer this terminal does not give; termenv does not ask a terminal named screen.
-	p.cmd.Env = append(os.Environ(), "KTOP_TEST_ARGS="+strings.Join(args, "\n"),
-		"TERM=screen-256color", "NO_COLOR=1", "LC_ALL=C.UTF-8", "HOME="+home, "XDG_CONFIG_HOME="+home)
-	if fsize > 0 {
-		p.cmd.Env = append(p.cmd.Env, "KTOP_TEST_FSIZE="+strconv.FormatInt(fsize, 10))
-	}
+	env := []string{"TERM=screen-256color", "NO_COLOR=1", "LC_ALL=C.UTF-8", "HOME=" + home, "XDG_CONFIG_HOME=" + home}
+	p := &ptyKtop{ktopProc: newKtopProc(env, fsize, args), master: master}
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = slave, slave, &p.stderr
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: ctty, Ctty: 0}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			p.cmd.Process.Kill()
-			p.cmd.Wait()
-		}
-	})
+	p.start(t)
 	// The terminal's side reads everything, as a terminal would: a full pty would block
 	// ktop's writes.
 	go func() {
