@@ -12,14 +12,14 @@ import (
 func init() {
 	register(func(fs FS) Collector {
 		return &cpuOnlineCollector{
-			online:   fs.SysPath("devices/system/cpu/online"),
-			possible: fs.SysPath("devices/system/cpu/possible"),
+			online:   newKernelFile(fs.SysPath("devices/system/cpu/online"), true),
+			possible: newKernelFile(fs.SysPath("devices/system/cpu/possible"), true),
 		}
 	})
 }
 
 type cpuOnlineCollector struct {
-	online, possible string
+	online, possible kernelFile
 	buf              []byte // reused: the files are tiny but read every tick
 }
 
@@ -27,18 +27,18 @@ func (c *cpuOnlineCollector) Name() string { return sources.SrcCPUOnline }
 
 func (c *cpuOnlineCollector) Collect(s *sources.Snapshot) error {
 	var err error
-	if c.buf, err = readFile(c.online, c.buf); err != nil {
+	if c.buf, err = c.online.read(c.buf); err != nil {
 		return err
 	}
 	on, err := ParseCPUList(c.buf)
 	if err != nil {
-		return fmt.Errorf("%s: %w", c.online, err)
+		return fmt.Errorf("%s: %w", c.online.path, err)
 	}
 	set := &sources.CPUSet{Online: on}
 	// possible is optional: a missing file is no reason to drop the online set.
-	if c.buf, err = readFile(c.possible, c.buf); err == nil {
+	if c.buf, err = c.possible.read(c.buf); err == nil {
 		if set.Possible, err = ParseCPUList(c.buf); err != nil {
-			return fmt.Errorf("%s: %w", c.possible, err)
+			return fmt.Errorf("%s: %w", c.possible.path, err)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -83,3 +83,6 @@ func ParseCPUList(b []byte) ([]int, error) {
 	}
 	return out, nil
 }
+
+// Close drops the kept descriptors.
+func (c *cpuOnlineCollector) Close() { c.online.Close(); c.possible.Close() }

@@ -82,7 +82,7 @@ func TestCPUOnlineBadPossible(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c := &cpuOnlineCollector{online: filepath.Join(dir, "online"), possible: filepath.Join(dir, "possible")}
+	c := &cpuOnlineCollector{online: newKernelFile(filepath.Join(dir, "online"), true), possible: newKernelFile(filepath.Join(dir, "possible"), true)}
 	var s sources.Snapshot
 	err := c.Collect(&s)
 	if err == nil || errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "possible") || s.Online != nil {

@@ -16,9 +16,9 @@ import (
 func init() {
 	register(func(fs FS) Collector {
 		return &diskstatsCollector{
-			path:  fs.ProcPath("diskstats"),
-			block: fs.SysPath("block"),
-			topo:  make(map[string]diskTopo),
+			kernelFile: newKernelFile(fs.ProcPath("diskstats"), false),
+			block:      fs.SysPath("block"),
+			topo:       make(map[string]diskTopo),
 		}
 	})
 }
@@ -28,7 +28,7 @@ func init() {
 const topoTTL = 10 * time.Second
 
 type diskstatsCollector struct {
-	path  string
+	kernelFile
 	block string // /sys/block
 	buf   []byte
 	topo  map[string]diskTopo // by "major:minor name"
@@ -49,7 +49,7 @@ func (c *diskstatsCollector) Note() string { return c.note }
 func (c *diskstatsCollector) Collect(s *sources.Snapshot) error {
 	at := now()
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
 	ds, err := ParseDiskstats(c.buf)

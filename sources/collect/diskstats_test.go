@@ -133,7 +133,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(sys, "block/dm-0/dm/name"), dmName, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := &diskstatsCollector{path: "testdata/i3a-public/node_exporter/proc/diskstats", block: filepath.Join(sys, "block"), topo: map[string]diskTopo{}}
+	c := &diskstatsCollector{kernelFile: newKernelFile("testdata/i3a-public/node_exporter/proc/diskstats", false), block: filepath.Join(sys, "block"), topo: map[string]diskTopo{}}
 	s := &sources.Snapshot{}
 	if err := c.Collect(s); err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	}
 
 	// The captured 2-CPU tree: every line is a whole disk.
-	c = &diskstatsCollector{path: "testdata/i3a-local/a/proc/diskstats", block: "testdata/i3a-local/a/sys/block", topo: map[string]diskTopo{}}
+	c = &diskstatsCollector{kernelFile: newKernelFile("testdata/i3a-local/a/proc/diskstats", false), block: "testdata/i3a-local/a/sys/block", topo: map[string]diskTopo{}}
 	s = &sources.Snapshot{}
 	if err := c.Collect(s); err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	}
 
 	// Without sysfs: partitions cannot be told apart; everything is shown, and the Status says why.
-	c = &diskstatsCollector{path: "testdata/i3a-local/a/proc/diskstats", block: filepath.Join(t.TempDir(), "block"), topo: map[string]diskTopo{}}
+	c = &diskstatsCollector{kernelFile: newKernelFile("testdata/i3a-local/a/proc/diskstats", false), block: filepath.Join(t.TempDir(), "block"), topo: map[string]diskTopo{}}
 	set := &Set{list: []Collector{c}}
 	s = &sources.Snapshot{}
 	set.Collect(s)
@@ -189,7 +189,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	}
 
 	// Missing file: Unavailable.
-	c = &diskstatsCollector{path: filepath.Join(t.TempDir(), "diskstats"), block: sys, topo: map[string]diskTopo{}}
+	c = &diskstatsCollector{kernelFile: newKernelFile(filepath.Join(t.TempDir(), "diskstats"), false), block: sys, topo: map[string]diskTopo{}}
 	s = &sources.Snapshot{}
 	if st := sources.StatusOf(c.Collect(s)); st.State != sources.Unavailable || s.Disks != nil {
 		t.Errorf("missing file: want Unavailable, have %+v", st)

@@ -9,12 +9,14 @@ import (
 )
 
 func init() {
-	register(func(fs FS) Collector { return &interruptsCollector{path: fs.ProcPath("interrupts")} })
+	register(func(fs FS) Collector {
+		return &interruptsCollector{kernelFile: newKernelFile(fs.ProcPath("interrupts"), false)}
+	})
 }
 
 type interruptsCollector struct {
-	path string
-	buf  []byte
+	kernelFile
+	buf []byte
 }
 
 func (c *interruptsCollector) Name() string { return sources.SrcInterrupts }
@@ -22,7 +24,7 @@ func (c *interruptsCollector) Name() string { return sources.SrcInterrupts }
 func (c *interruptsCollector) Collect(s *sources.Snapshot) error {
 	at := now()
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
 	in, err := ParseInterrupts(c.buf)

@@ -121,7 +121,7 @@ func TestParseInterruptsErrors(t *testing.T) {
 
 func TestInterruptsCollector(t *testing.T) {
 	t.Parallel()
-	c := &interruptsCollector{path: "testdata/i3a-16cpu/b/proc/interrupts"}
+	c := &interruptsCollector{kernelFile: newKernelFile("testdata/i3a-16cpu/b/proc/interrupts", false)}
 	s := &sources.Snapshot{}
 	if err := c.Collect(s); err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestInterruptsCollector(t *testing.T) {
 	if s.Interrupts == nil || s.Interrupts.At.IsZero() || len(s.Interrupts.CPUs) != 16 {
 		t.Fatalf("interrupts not collected: %+v", s.Interrupts)
 	}
-	c = &interruptsCollector{path: filepath.Join(t.TempDir(), "interrupts")}
+	c = &interruptsCollector{kernelFile: newKernelFile(filepath.Join(t.TempDir(), "interrupts"), false)}
 	s = &sources.Snapshot{}
 	if st := sources.StatusOf(c.Collect(s)); st.State != sources.Unavailable || s.Interrupts != nil {
 		t.Errorf("missing file: want Unavailable and no data, have %+v", st)
@@ -138,7 +138,7 @@ func TestInterruptsCollector(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "interrupts"), []byte("CPU0\nLOC: x Local\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c = &interruptsCollector{path: filepath.Join(dir, "interrupts")}
+	c = &interruptsCollector{kernelFile: newKernelFile(filepath.Join(dir, "interrupts"), false)}
 	s = &sources.Snapshot{}
 	if st := sources.StatusOf(c.Collect(s)); st.State != sources.Failed || !strings.Contains(st.Reason, "interrupts") {
 		t.Errorf("damaged file: want Failed naming the file, have %+v", st)

@@ -8,19 +8,21 @@ import (
 )
 
 func init() {
-	register(func(fs FS) Collector { return &loadavgCollector{path: fs.ProcPath("loadavg")} })
+	register(func(fs FS) Collector {
+		return &loadavgCollector{kernelFile: newKernelFile(fs.ProcPath("loadavg"), true)}
+	})
 }
 
 type loadavgCollector struct {
-	path string
-	buf  []byte
+	kernelFile
+	buf []byte
 }
 
 func (c *loadavgCollector) Name() string { return sources.SrcLoadavg }
 
 func (c *loadavgCollector) Collect(s *sources.Snapshot) error {
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
 	l, err := ParseLoadavg(c.buf)

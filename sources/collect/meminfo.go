@@ -8,19 +8,21 @@ import (
 )
 
 func init() {
-	register(func(fs FS) Collector { return &meminfoCollector{path: fs.ProcPath("meminfo")} })
+	register(func(fs FS) Collector {
+		return &meminfoCollector{kernelFile: newKernelFile(fs.ProcPath("meminfo"), true)}
+	})
 }
 
 type meminfoCollector struct {
-	path string
-	buf  []byte
+	kernelFile
+	buf []byte
 }
 
 func (c *meminfoCollector) Name() string { return sources.SrcMeminfo }
 
 func (c *meminfoCollector) Collect(s *sources.Snapshot) error {
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
 	m, err := ParseMeminfo(c.buf)

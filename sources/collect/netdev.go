@@ -15,15 +15,15 @@ import (
 func init() {
 	register(func(fs FS) Collector {
 		return &netdevCollector{
-			path:  fs.ProcPath("net", "dev"),
-			class: fs.SysPath("class", "net"),
-			link:  make(map[string]linkInfo),
+			kernelFile: newKernelFile(fs.ProcPath("net", "dev"), false),
+			class:      fs.SysPath("class", "net"),
+			link:       make(map[string]linkInfo),
 		}
 	})
 }
 
 type netdevCollector struct {
-	path  string
+	kernelFile
 	class string // /sys/class/net
 	buf   []byte
 	link  map[string]linkInfo
@@ -42,7 +42,7 @@ func (c *netdevCollector) Name() string { return sources.SrcNetDev }
 func (c *netdevCollector) Collect(s *sources.Snapshot) error {
 	at := now()
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
 	nd, err := ParseNetDev(c.buf)

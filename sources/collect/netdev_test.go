@@ -106,7 +106,7 @@ func TestNetDevCollector(t *testing.T) {
 		{"testdata/i3a-16cpu/a", map[string]int64{"eth0": -1, "lo": -1, "ifb1": -1}},
 	}
 	for _, tt := range tests {
-		c := &netdevCollector{path: filepath.Join(tt.root, "proc/net/dev"), class: filepath.Join(tt.root, "sys/class/net"), link: map[string]linkInfo{}}
+		c := &netdevCollector{kernelFile: newKernelFile(filepath.Join(tt.root, "proc/net/dev"), false), class: filepath.Join(tt.root, "sys/class/net"), link: map[string]linkInfo{}}
 		s := &sources.Snapshot{}
 		if err := c.Collect(s); err != nil {
 			t.Fatal(err)
@@ -132,7 +132,7 @@ func TestNetDevCollector(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c := &netdevCollector{path: "testdata/i3a-local/a/proc/net/dev", class: class, link: map[string]linkInfo{}}
+	c := &netdevCollector{kernelFile: newKernelFile("testdata/i3a-local/a/proc/net/dev", false), class: class, link: map[string]linkInfo{}}
 	s := &sources.Snapshot{}
 	if err := c.Collect(s); err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestNetDevCollector(t *testing.T) {
 		t.Errorf("want 10000 Mb/s full duplex, have %d %v", ifc.SpeedMbps, ifc.FullDuplex)
 	}
 
-	c = &netdevCollector{path: filepath.Join(t.TempDir(), "dev"), class: class, link: map[string]linkInfo{}}
+	c = &netdevCollector{kernelFile: newKernelFile(filepath.Join(t.TempDir(), "dev"), false), class: class, link: map[string]linkInfo{}}
 	s = &sources.Snapshot{}
 	if st := sources.StatusOf(c.Collect(s)); st.State != sources.Unavailable || s.Net != nil {
 		t.Errorf("missing file: want Unavailable, have %+v", st)
@@ -151,7 +151,7 @@ func TestNetDevCollector(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "dev"), []byte("lo: 1 2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c = &netdevCollector{path: filepath.Join(dir, "dev"), class: class, link: map[string]linkInfo{}}
+	c = &netdevCollector{kernelFile: newKernelFile(filepath.Join(dir, "dev"), false), class: class, link: map[string]linkInfo{}}
 	if st := sources.StatusOf(c.Collect(&sources.Snapshot{})); st.State != sources.Failed || !strings.Contains(st.Reason, "dev") {
 		t.Errorf("damaged file: want Failed, have %+v", st)
 	}

@@ -69,8 +69,8 @@ const statusBackstop = time.Minute
 // When the scheduler fallback asks for it (feed.want), the same walk also records every
 // thread's scheduler observation for it (see taskFeed), so /proc is walked once per pass.
 type procCollector struct {
-	root   string // the proc root
-	vmstat string // <root>/vmstat, for the reclaim counters
+	root   string     // the proc root
+	vmstat kernelFile // <root>/vmstat, for the reclaim counters
 	clock  func() time.Time
 	lookup func(uid uint32) string
 	// fault, when set (tests), replaces the result of opening name in the directory of pid:
@@ -139,8 +139,11 @@ type procEntry struct {
 	recheck bool
 
 	// Kept descriptors (-1: not kept): the /proc/PID directory, its stat and schedstat, and
-	// its task directory once the process was seen multi-threaded.
+	// its task directory once the process was seen multi-threaded; status and io once it
+	// ran in two passes (see readSlow).
 	dirFd, statFd, schedFd, taskFd int
+	statusFd, ioFd                 int
+	runs                           uint8 // passes in which it ran, up to keepSlowAfter
 
 	status   ProcStatus
 	statusOK bool
@@ -179,7 +182,7 @@ type threadEntry struct {
 func newProcCollector(fs FS) *procCollector {
 	c := &procCollector{
 		root:    fs.Proc,
-		vmstat:  fs.ProcPath("vmstat"),
+		vmstat:  newKernelFile(fs.ProcPath("vmstat"), false),
 		clock:   now,
 		lookup:  lookupUser,
 		hidepid: newHidepidCheck(fs),
@@ -232,6 +235,7 @@ const maxKept = 4096
 
 // Close releases the kept descriptors.
 func (c *procCollector) Close() {
+	c.vmstat.Close()
 	for pid, e := range c.cache {
 		c.dropEntry(e)
 		delete(c.cache, pid)
@@ -507,6 +511,7 @@ func (c *procCollector) readEntry(rootfd, pid int, e *procEntry, at time.Time) (
 	switch {
 	case moved:
 		e.slowAt, e.statmOK, e.epoch = at, false, c.epoch
+		e.runs = min(e.runs+1, keepSlowAfter)
 		c.readStatus(dfd, pid, e)
 		c.readIO(dfd, pid, e)
 	case at.Sub(e.slowAt) >= statusMaxAge && (at.Sub(e.slowAt) >= statusBackstop || c.reclaimedSince(e.epoch)):
@@ -589,7 +594,7 @@ func (c *procCollector) readStat(dfd, pid int, e *procEntry, at time.Time) (sour
 		if e != nil {
 			c.dropEntry(e)
 		}
-		e = &procEntry{start: p.StartTime, dirFd: -1, statFd: -1, schedFd: -1, taskFd: -1}
+		e = &procEntry{start: p.StartTime, dirFd: -1, statFd: -1, schedFd: -1, taskFd: -1, statusFd: -1, ioFd: -1}
 		c.cache[pid] = e
 	}
 	e.statAt = at
@@ -622,9 +627,8 @@ func (c *procCollector) reclaimedSince(epoch uint64) bool {
 		c.reclaimRead = true
 		var err error
 		var sum uint64
-		// readFile, not readAt: vmstat is a multi-record seq file, which may take several
-		// read() calls.
-		if c.buf, err = readFile(c.vmstat, c.buf); err == nil {
+		// Not readAt: vmstat is a multi-record seq file, which may take several read() calls.
+		if c.buf, err = c.vmstat.read(c.buf); err == nil {
 			sum, err = ParseReclaim(c.buf)
 		}
 		if err == nil && (!c.reclaimOK || sum != c.reclaimSum) {
@@ -638,7 +642,7 @@ func (c *procCollector) reclaimedSince(epoch uint64) bool {
 // readStatus reads status into e. A failure keeps the previous values.
 func (c *procCollector) readStatus(dfd, pid int, e *procEntry) {
 	var err error
-	if c.buf, err = c.readAt(dfd, pid, "status\x00", c.buf); err != nil {
+	if err = c.readSlow(&e.statusFd, dfd, pid, statusName, e); err != nil {
 		return
 	}
 	var st ProcStatus
@@ -652,8 +656,7 @@ func (c *procCollector) readStatus(dfd, pid int, e *procEntry) {
 
 // readIO reads io into e.
 func (c *procCollector) readIO(dfd, pid int, e *procEntry) {
-	var err error
-	c.buf, err = c.readAt(dfd, pid, "io\x00", c.buf)
+	err := c.readSlow(&e.ioFd, dfd, pid, ioName, e)
 	switch {
 	case err == nil:
 		var io ProcIO
@@ -886,9 +889,14 @@ func (c *procCollector) closeKept(fd *int) {
 	}
 }
 
+// fds are the entry's own descriptor fields (its threads' are theirs).
+func (e *procEntry) fds() [6]*int {
+	return [...]*int{&e.dirFd, &e.statFd, &e.schedFd, &e.taskFd, &e.statusFd, &e.ioFd}
+}
+
 // dropEntry closes every descriptor an entry keeps.
 func (c *procCollector) dropEntry(e *procEntry) {
-	for _, fd := range []*int{&e.dirFd, &e.statFd, &e.schedFd, &e.taskFd} {
+	for _, fd := range e.fds() {
 		c.closeKept(fd)
 	}
 	for _, t := range e.threads {
@@ -1018,9 +1026,29 @@ func (c *procCollector) listNumeric(fd int, dst []int) ([]int, error) {
 
 // taskName and statName are NUL-terminated names of a process's directory.
 var (
-	taskName = []byte("task\x00")
-	statName = []byte("stat\x00")
+	taskName   = []byte("task\x00")
+	statName   = []byte("stat\x00")
+	statusName = []byte("status\x00")
+	ioName     = []byte("io\x00")
 )
+
+// keepSlowAfter is how many passes a process must have run in before its status and io
+// descriptors are kept: they are read only in passes in which it ran, so for most processes
+// (idle ones) a kept descriptor would hold kernel memory (a page of seq buffer each) for a
+// read that rarely comes; one that keeps running has them read every pass, and a kept
+// descriptor makes open, read, close one pread.
+const keepSlowAfter = 2
+
+// readSlow reads status or io (name) of process e into c.buf, through the kept descriptor
+// *fd once the process has run in keepSlowAfter passes.
+func (c *procCollector) readSlow(fd *int, dfd, pid int, name []byte, e *procEntry) error {
+	if *fd >= 0 || e.runs >= keepSlowAfter {
+		return c.readKept(fd, dfd, pid, name)
+	}
+	var err error
+	c.buf, err = c.readAtName(dfd, pid, name, c.buf)
+	return err
+}
 
 // errProcGone reports that the process exited.
 var errProcGone = errors.New("process exited")

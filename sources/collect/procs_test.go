@@ -746,8 +746,8 @@ func TestProcCollectorKeptLive(t *testing.T) {
 func keptFds(c *procCollector) int {
 	n := 0
 	for _, e := range c.cache {
-		for _, fd := range []int{e.dirFd, e.statFd, e.schedFd, e.taskFd} {
-			if fd >= 0 {
+		for _, fd := range e.fds() {
+			if *fd >= 0 {
 				n++
 			}
 		}
@@ -954,4 +954,51 @@ func FuzzParseCreds(f *testing.F) {
 			t.Errorf("SeesAll without gid= must follow CAP_SYS_PTRACE alone: %+v", c)
 		}
 	})
+}
+
+// A process that runs every pass has its status and io read every pass, through descriptors
+// kept once it ran in keepSlowAfter passes; what they read stays current.
+func TestProcCollectorKeepsBusyStatus(t *testing.T) {
+	var fs syscall.Statfs_t
+	if syscall.Statfs("/proc", &fs) != nil || fs.Type != procfsMagic {
+		t.Skip("no procfs at /proc")
+	}
+	cmd := exec.Command("sh", "-c", "while :; do :; done")
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot start sh: %v", err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	pid := cmd.Process.Pid
+	c := newProcCollector(DefaultFS())
+	c.smaps.TopK = 0
+	defer c.Close()
+	var p sources.Proc
+	for range 50 {
+		var s sources.Snapshot
+		if err := c.Collect(&s); err != nil {
+			t.Fatal(err)
+		}
+		for i := range s.Procs.Procs {
+			if s.Procs.Procs[i].PID == pid {
+				p = s.Procs.Procs[i]
+			}
+		}
+		if e := c.cache[pid]; e != nil && e.statusFd >= 0 && e.ioFd >= 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e := c.cache[pid]
+	if e == nil || e.runs < keepSlowAfter || e.statusFd < 0 || (e.ioFd < 0 && p.IOState == sources.IOOK) {
+		t.Fatalf("busy child %d: status and io descriptors not kept: %+v", pid, e)
+	}
+	if !p.HasStatus || p.RSSKB == 0 || p.UID != uint32(os.Getuid()) {
+		t.Errorf("status through the kept descriptor: %+v", p)
+	}
+	if have := keptFds(c); have != c.kept {
+		t.Errorf("kept count %d, descriptors held %d", c.kept, have)
+	}
 }

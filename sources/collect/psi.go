@@ -18,9 +18,21 @@ func init() {
 	register(func(fs FS) Collector { return &psiCollector{dir: fs.ProcPath("pressure")} })
 }
 
+// psiResources are the pressure files, in the order of psiCollector.files.
+var psiResources = [...]string{"cpu", "memory", "io", "irq"}
+
 type psiCollector struct {
-	dir string
-	buf []byte
+	dir      string
+	files    [len(psiResources)]kernelFile
+	filesDir string // the dir files were made for
+	buf      []byte
+}
+
+// Close drops the kept descriptors.
+func (c *psiCollector) Close() {
+	for i := range c.files {
+		c.files[i].Close()
+	}
 }
 
 func (c *psiCollector) Name() string { return sources.SrcPSI }
@@ -30,15 +42,19 @@ func (c *psiCollector) Name() string { return sources.SrcPSI }
 // resource file that is missing while others exist (a sandboxed /proc) stays nil as well; when
 // none of cpu, memory and io exists, the source is unavailable with psiHint.
 func (c *psiCollector) Collect(s *sources.Snapshot) error {
+	if c.filesDir != c.dir { // the first pass (or a test moved the root)
+		c.Close()
+		for i, r := range psiResources {
+			c.files[i] = newKernelFile(filepath.Join(c.dir, r), true)
+		}
+		c.filesDir = c.dir
+	}
 	p := &sources.PSI{At: now()}
 	var firstMissing error
-	for _, r := range []struct {
-		name string
-		dst  **sources.PSIResource
-	}{{"cpu", &p.CPU}, {"memory", &p.Memory}, {"io", &p.IO}, {"irq", &p.IRQ}} {
-		path := filepath.Join(c.dir, r.name)
+	for i, dst := range [len(psiResources)]**sources.PSIResource{&p.CPU, &p.Memory, &p.IO, &p.IRQ} {
+		f := &c.files[i]
 		var err error
-		c.buf, err = readFile(path, c.buf)
+		c.buf, err = f.read(c.buf)
 		if errors.Is(err, fs.ErrNotExist) {
 			if firstMissing == nil {
 				firstMissing = err
@@ -47,7 +63,7 @@ func (c *psiCollector) Collect(s *sources.Snapshot) error {
 		}
 		// Opening irq for reading needs no privilege, but a hardened kernel may still refuse
 		// it; irq is an extra, so that must not cost the three main resources.
-		if r.name == "irq" && errors.Is(err, fs.ErrPermission) {
+		if psiResources[i] == "irq" && errors.Is(err, fs.ErrPermission) {
 			continue
 		}
 		if err != nil {
@@ -55,9 +71,9 @@ func (c *psiCollector) Collect(s *sources.Snapshot) error {
 		}
 		res, err := ParsePSI(c.buf)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", f.path, err)
 		}
-		*r.dst = res
+		*dst = res
 	}
 	if p.CPU == nil && p.Memory == nil && p.IO == nil {
 		if firstMissing == nil {

@@ -39,8 +39,10 @@ func init() {
 // that ran on several CPUs in one interval has its whole increase credited to the last one;
 // threads the reader cannot see (hidepid, another PID namespace) are missing.
 type schedstatCollector struct {
-	proc string
-	buf  []byte
+	proc     string
+	file     kernelFile // <fileRoot>/schedstat
+	fileRoot string
+	buf      []byte
 
 	note string // Status remark for a successful read (which source, version warnings)
 
@@ -118,9 +120,13 @@ func (c *schedstatCollector) Note() string { return c.note }
 
 func (c *schedstatCollector) Collect(s *sources.Snapshot) error {
 	at := now()
-	path := filepath.Join(c.proc, "schedstat")
+	if c.fileRoot != c.proc { // the first pass (or a test moved the root)
+		c.file.Close()
+		c.file, c.fileRoot = newKernelFile(filepath.Join(c.proc, "schedstat"), false), c.proc
+	}
+	path := c.file.path
 	var err error
-	c.buf, err = readFile(path, c.buf)
+	c.buf, err = c.file.read(c.buf)
 	switch {
 	case err == nil:
 		st, err := ParseSchedstat(c.buf)
@@ -477,3 +483,6 @@ func ParseTaskSchedstat(b []byte) (run, delay, slices uint64, err error) {
 	}
 	return run, delay, slices, nil
 }
+
+// Close drops the kept descriptor of /proc/schedstat.
+func (c *schedstatCollector) Close() { c.file.Close() }

@@ -11,12 +11,13 @@ import (
 
 func init() {
 	register(func(fs FS) Collector {
-		return &snmpCollector{snmp: fs.ProcPath("net", "snmp"), netstat: fs.ProcPath("net", "netstat")}
+		return &snmpCollector{snmp: newKernelFile(fs.ProcPath("net", "snmp"), true),
+			netstat: newKernelFile(fs.ProcPath("net", "netstat"), true)}
 	})
 }
 
 type snmpCollector struct {
-	snmp, netstat string
+	snmp, netstat kernelFile
 	buf           []byte
 }
 
@@ -28,27 +29,27 @@ func (c *snmpCollector) Name() string { return sources.SrcSNMP }
 func (c *snmpCollector) Collect(s *sources.Snapshot) error {
 	at := now()
 	var err error
-	if c.buf, err = readFile(c.snmp, c.buf); err != nil {
+	if c.buf, err = c.snmp.read(c.buf); err != nil {
 		return err
 	}
 	tcp, err := ParseSNMP(c.buf, "Tcp")
 	if err != nil {
-		return fmt.Errorf("%s: %w", c.snmp, err)
+		return fmt.Errorf("%s: %w", c.snmp.path, err)
 	}
 	if tcp == nil {
-		return fmt.Errorf("%s: no Tcp: lines", c.snmp)
+		return fmt.Errorf("%s: no Tcp: lines", c.snmp.path)
 	}
 	out := &sources.SNMP{At: at, Tcp: tcp}
 	// /proc/net/netstat has existed since 2.6, but a sandboxed /proc may lack it: the sar -n
 	// TCP,ETCP columns still stand without the TcpExt extras, which derive then shows as missing.
-	c.buf, err = readFile(c.netstat, c.buf)
+	c.buf, err = c.netstat.read(c.buf)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return err
 	default:
 		if out.TcpExt, err = ParseSNMP(c.buf, "TcpExt"); err != nil {
-			return fmt.Errorf("%s: %w", c.netstat, err)
+			return fmt.Errorf("%s: %w", c.netstat.path, err)
 		}
 	}
 	s.SNMP = out
@@ -113,3 +114,6 @@ func parseInt64(b []byte) (int64, error) {
 	u, err := parseUint(b)
 	return int64(u), err
 }
+
+// Close drops the kept descriptors.
+func (c *snmpCollector) Close() { c.snmp.Close(); c.netstat.Close() }

@@ -134,7 +134,7 @@ func TestSNMPCollector(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := &snmpCollector{snmp: filepath.Join(tt.proc, "net", "snmp"), netstat: filepath.Join(tt.proc, "net", "netstat")}
+			c := &snmpCollector{snmp: newKernelFile(filepath.Join(tt.proc, "net", "snmp"), true), netstat: newKernelFile(filepath.Join(tt.proc, "net", "netstat"), true)}
 			var s sources.Snapshot
 			st := sources.StatusOf(c.Collect(&s))
 			if st.State != tt.state {

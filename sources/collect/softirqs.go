@@ -8,12 +8,14 @@ import (
 )
 
 func init() {
-	register(func(fs FS) Collector { return &softirqsCollector{path: fs.ProcPath("softirqs")} })
+	register(func(fs FS) Collector {
+		return &softirqsCollector{kernelFile: newKernelFile(fs.ProcPath("softirqs"), true)}
+	})
 }
 
 type softirqsCollector struct {
-	path string
-	buf  []byte
+	kernelFile
+	buf []byte
 }
 
 func (c *softirqsCollector) Name() string { return sources.SrcSoftirqs }
@@ -21,7 +23,7 @@ func (c *softirqsCollector) Name() string { return sources.SrcSoftirqs }
 func (c *softirqsCollector) Collect(s *sources.Snapshot) error {
 	at := now()
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return sources.WithHint(err, "/proc/softirqs needs Linux 2.6.31 or later")
 	}
 	si, err := ParseSoftirqs(c.buf)

@@ -80,7 +80,7 @@ func TestParseSoftirqsErrors(t *testing.T) {
 
 func TestSoftirqsCollector(t *testing.T) {
 	t.Parallel()
-	c := &softirqsCollector{path: "testdata/i3a-local/a/proc/softirqs"}
+	c := &softirqsCollector{kernelFile: newKernelFile("testdata/i3a-local/a/proc/softirqs", true)}
 	s := &sources.Snapshot{}
 	if err := c.Collect(s); err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func TestSoftirqsCollector(t *testing.T) {
 	}
 
 	// A kernel without the file: Unavailable with a hint, and no data.
-	c = &softirqsCollector{path: filepath.Join(t.TempDir(), "softirqs")}
+	c = &softirqsCollector{kernelFile: newKernelFile(filepath.Join(t.TempDir(), "softirqs"), true)}
 	s = &sources.Snapshot{}
 	st := sources.StatusOf(c.Collect(s))
 	if st.State != sources.Unavailable || !strings.Contains(st.Reason, "2.6.31") || s.Softirqs != nil {
@@ -102,7 +102,7 @@ func TestSoftirqsCollector(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "softirqs"), []byte("CPU0\nHI: x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c = &softirqsCollector{path: filepath.Join(dir, "softirqs")}
+	c = &softirqsCollector{kernelFile: newKernelFile(filepath.Join(dir, "softirqs"), true)}
 	s = &sources.Snapshot{}
 	st = sources.StatusOf(c.Collect(s))
 	if st.State != sources.Failed || !strings.Contains(st.Reason, "softirqs") || s.Softirqs != nil {

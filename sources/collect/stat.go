@@ -8,11 +8,13 @@ import (
 	"github.com/ktop-dev/ktop/sources"
 )
 
-func init() { register(func(fs FS) Collector { return &statCollector{path: fs.ProcPath("stat")} }) }
+func init() {
+	register(func(fs FS) Collector { return &statCollector{kernelFile: newKernelFile(fs.ProcPath("stat"), true)} })
+}
 
 type statCollector struct {
-	path string
-	buf  []byte
+	kernelFile
+	buf []byte
 }
 
 func (c *statCollector) Name() string { return sources.SrcStat }
@@ -20,7 +22,7 @@ func (c *statCollector) Name() string { return sources.SrcStat }
 func (c *statCollector) Collect(s *sources.Snapshot) error {
 	at := now()
 	var err error
-	c.buf, err = readFile(c.path, c.buf)
+	c.buf, err = c.read(c.buf)
 	if err != nil {
 		return err
 	}

@@ -265,7 +265,7 @@ func TestParseStatNumberErrorsWrap(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "stat"), []byte("cpu  1 2 3 4\nctxt 12x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := &statCollector{path: filepath.Join(dir, "stat")}
+	c := &statCollector{kernelFile: newKernelFile(filepath.Join(dir, "stat"), true)}
 	var s sources.Snapshot
 	err = c.Collect(&s)
 	if err == nil || !strings.HasPrefix(err.Error(), c.path+": ") || s.Stat != nil {
@@ -325,7 +325,7 @@ func TestStatCollector(t *testing.T) {
 
 	// A root without the file: unavailable, with the path in the reason, and no Stat.
 	var s2 sources.Snapshot
-	sc := &statCollector{path: filepath.Join(t.TempDir(), "stat")}
+	sc := &statCollector{kernelFile: newKernelFile(filepath.Join(t.TempDir(), "stat"), true)}
 	err := sc.Collect(&s2)
 	if !errors.Is(err, fs.ErrNotExist) || s2.Stat != nil {
 		t.Fatalf("missing file: want ErrNotExist and no Stat, have %v, %v", err, s2.Stat)
@@ -378,7 +378,7 @@ func BenchmarkParseStat(b *testing.B) {
 // BenchmarkStatCollector reads and parses the fixture file as the sampling loop does, reusing
 // the collector's buffer: the figure to set beside BenchmarkProcfsStat, which also reads.
 func BenchmarkStatCollector(b *testing.B) {
-	c := &statCollector{path: fixtureFS("16cpu", "a").ProcPath("stat")}
+	c := &statCollector{kernelFile: newKernelFile(fixtureFS("16cpu", "a").ProcPath("stat"), true)}
 	var s sources.Snapshot
 	b.ReportAllocs()
 	for b.Loop() {

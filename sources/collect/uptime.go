@@ -7,19 +7,19 @@ import (
 )
 
 func init() {
-	register(func(fs FS) Collector { return &uptimeCollector{path: fs.ProcPath("uptime")} })
+	register(func(fs FS) Collector { return &uptimeCollector{kernelFile: newKernelFile(fs.ProcPath("uptime"), true)} })
 }
 
 type uptimeCollector struct {
-	path string
-	buf  []byte
+	kernelFile
+	buf []byte
 }
 
 func (c *uptimeCollector) Name() string { return sources.SrcUptime }
 
 func (c *uptimeCollector) Collect(s *sources.Snapshot) error {
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
 	u, err := ParseUptime(c.buf)

@@ -7,12 +7,14 @@ import (
 )
 
 func init() {
-	register(func(fs FS) Collector { return &vmstatCollector{path: fs.ProcPath("vmstat")} })
+	register(func(fs FS) Collector {
+		return &vmstatCollector{kernelFile: newKernelFile(fs.ProcPath("vmstat"), false)}
+	})
 }
 
 type vmstatCollector struct {
-	path string
-	buf  []byte
+	kernelFile
+	buf []byte
 }
 
 func (c *vmstatCollector) Name() string { return sources.SrcVMStat }
@@ -20,7 +22,7 @@ func (c *vmstatCollector) Name() string { return sources.SrcVMStat }
 func (c *vmstatCollector) Collect(s *sources.Snapshot) error {
 	at := now()
 	var err error
-	if c.buf, err = readFile(c.path, c.buf); err != nil {
+	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
 	v, err := ParseVMStat(c.buf)

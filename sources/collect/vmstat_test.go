@@ -82,7 +82,7 @@ func TestVMStatCollector(t *testing.T) {
 		{t.TempDir(), sources.Unavailable},
 	}
 	for _, tt := range tests {
-		c := &vmstatCollector{path: filepath.Join(tt.proc, "vmstat")}
+		c := &vmstatCollector{kernelFile: newKernelFile(filepath.Join(tt.proc, "vmstat"), false)}
 		var s sources.Snapshot
 		st := sources.StatusOf(c.Collect(&s))
 		if st.State != tt.state {

@@ -135,5 +135,6 @@ func (e *Engine) SetSmapsSelected(pids []int) { e.set.SetSmapsSelected(pids) }
 func (e *Engine) Close() error {
 	err := e.SetRecorder(nil, "")
 	e.set.Close()
+	e.self.close()
 	return err
 }

@@ -13,7 +13,9 @@ import (
 // utime+stime accounting /proc/self/stat prints (in finer units); RSS from /proc/self/statm,
 // because ru_maxrss is the peak, not the current size.
 type selfMeter struct {
-	buf [128]byte // statm is one short line
+	buf  [128]byte // statm is one short line
+	fd   int       // /proc/self/statm, kept open: procfs makes it anew on each read from 0
+	open bool
 }
 
 func (m *selfMeter) measure(tick time.Duration) sources.SelfCost {
@@ -28,16 +30,19 @@ func (m *selfMeter) measure(tick time.Duration) sources.SelfCost {
 	return c
 }
 
-// residentPages is the second field of /proc/self/statm, read with bare system calls into a
-// fixed buffer: this runs every tick.
+// residentPages is the second field of /proc/self/statm, read with one bare pread into a
+// fixed buffer from a descriptor kept open: this runs every tick.
 func (m *selfMeter) residentPages() (uint64, bool) {
-	fd, err := syscall.Open("/proc/self/statm", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return 0, false
+	if !m.open {
+		fd, err := syscall.Open("/proc/self/statm", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err != nil {
+			return 0, false
+		}
+		m.fd, m.open = fd, true
 	}
-	defer syscall.Close(fd)
-	n, err := syscall.Read(fd, m.buf[:])
+	n, err := syscall.Pread(m.fd, m.buf[:], 0)
 	if err != nil || n <= 0 {
+		m.close()
 		return 0, false
 	}
 	b := m.buf[:n]
@@ -53,4 +58,12 @@ func (m *selfMeter) residentPages() (uint64, bool) {
 		digits++
 	}
 	return v, digits > 0
+}
+
+// close drops the kept descriptor.
+func (m *selfMeter) close() {
+	if m.open {
+		syscall.Close(m.fd)
+		m.open = false
+	}
 }

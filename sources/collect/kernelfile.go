@@ -1,0 +1,99 @@
+package collect
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// sysfsMagic is SYSFS_MAGIC, statfs's f_type of a sysfs mount (procfsMagic is procfs's).
+const sysfsMagic = 0x62656572
+
+// kernelFile is a system-wide kernel file read every pass (/proc/stat, meminfo, vmstat, the
+// pressure files, /sys/devices/system/cpu/online...). On procfs and sysfs its descriptor is
+// opened once and kept: the kernel generates such a file anew whenever it is read from offset
+// 0, so one pread() replaces open, read, the read that finds the end, and close — about a
+// sixth of a sampling pass's system calls at ~70 processes (docs/perf.md). On any other file
+// system (test fixtures, which a test may replace by name) it is opened by name on every read,
+// as readFile does.
+//
+// whole says the kernel generates the file in one piece (single_open: stat, meminfo, loadavg,
+// the pressure files, a sysfs attribute), so a read that leaves room in the buffer got all of
+// it; a multi-record file (vmstat, interrupts, diskstats, net/dev) hands out at most a page
+// per read and is read until a read returns nothing.
+type kernelFile struct {
+	path  string
+	whole bool
+	fd    int  // the kept descriptor, when kept
+	kept  bool // (the zero kernelFile keeps nothing: fd 0 is not a kept descriptor)
+	plain bool // the file is not on procfs or sysfs: never kept
+}
+
+func newKernelFile(path string, whole bool) kernelFile {
+	return kernelFile{path: path, whole: whole}
+}
+
+// read returns the file's contents in buf (grown as needed).
+func (f *kernelFile) read(buf []byte) ([]byte, error) {
+	if f.plain {
+		return readFile(f.path, buf)
+	}
+	if f.kept {
+		b, err := f.pread(buf)
+		if err == nil {
+			return b, nil
+		}
+		// A kept descriptor that fails (a sysfs attribute whose device went away and came
+		// back) is dropped, and the file opened again by name once.
+		f.Close()
+	}
+	fd, err := syscall.Open(f.path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return buf[:0], &fs.PathError{Op: "open", Path: f.path, Err: err}
+	}
+	var st syscall.Statfs_t
+	if syscall.Fstatfs(fd, &st) != nil || (st.Type != procfsMagic && st.Type != sysfsMagic) {
+		syscall.Close(fd)
+		f.plain = true
+		return readFile(f.path, buf)
+	}
+	f.fd, f.kept = fd, true
+	b, err := f.pread(buf)
+	if err != nil {
+		f.Close()
+	}
+	return b, err
+}
+
+// pread reads the kept descriptor from offset 0.
+func (f *kernelFile) pread(buf []byte) ([]byte, error) {
+	if cap(buf) < 64<<10 {
+		buf = make([]byte, 0, 64<<10)
+	}
+	buf = buf[:0]
+	for {
+		n, err := syscall.Pread(f.fd, buf[len(buf):cap(buf)], int64(len(buf)))
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return buf[:0], &fs.PathError{Op: "read", Path: f.path, Err: err}
+		}
+		buf = buf[:len(buf)+n]
+		if n == 0 || (f.whole && len(buf) < cap(buf)) {
+			return buf, nil
+		}
+		if len(buf) == cap(buf) {
+			nb := make([]byte, len(buf), 2*cap(buf))
+			copy(nb, buf)
+			buf = nb
+		}
+	}
+}
+
+// Close drops the kept descriptor, if any; the next read opens the file again.
+func (f *kernelFile) Close() {
+	if f.kept {
+		syscall.Close(f.fd)
+		f.kept = false
+	}
+}
