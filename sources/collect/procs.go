@@ -641,8 +641,7 @@ func (c *procCollector) reclaimedSince(epoch uint64) bool {
 
 // readStatus reads status into e. A failure keeps the previous values.
 func (c *procCollector) readStatus(dfd, pid int, e *procEntry) {
-	var err error
-	if err = c.readSlow(&e.statusFd, dfd, pid, statusName, e); err != nil {
+	if err := c.readSlow(&e.statusFd, dfd, pid, statusName, e); err != nil {
 		return
 	}
 	var st ProcStatus
