@@ -2,7 +2,10 @@
 # Records this machine with `ktop record` and `atop -w` side by side, both at 1 s, and prints
 # each file's size per hour with the processes on the host over the same window.
 #
-#   scripts/record-size.sh [-t SECONDS] [-K KTOP_BINARY]
+#   scripts/record-size.sh [-t SECONDS] [-K KTOP_BINARY] [-n N]
+#
+# -n N starts N idle `sleep` processes first (killed at exit), to bring a quiet host to a
+# given process count, as scripts/bench-overhead.sh -n does.
 #
 # Both recorders run at once over the same seconds, so the ratio holds whatever the machine
 # was doing; the absolute sizes depend on how many processes there were and how many started
@@ -13,11 +16,13 @@
 set -euo pipefail
 secs=600
 ktop=""
-while getopts "t:K:" opt; do
+extra=0
+while getopts "t:K:n:" opt; do
   case $opt in
     t) secs=$OPTARG ;;
     K) ktop=$OPTARG ;;
-    *) echo "usage: $0 [-t SECONDS] [-K KTOP_BINARY]" >&2; exit 2 ;;
+    n) extra=$OPTARG ;;
+    *) echo "usage: $0 [-t SECONDS] [-K KTOP_BINARY] [-n N]" >&2; exit 2 ;;
   esac
 done
 cd "$(dirname "$0")/.."
@@ -31,10 +36,16 @@ if [ -z "$ktop" ]; then
   ktop=$work/ktop
 fi
 
+for ((i = 0; i < extra; i++)); do
+  sleep $((secs + 60)) &
+done
+[ "$extra" -gt 0 ] && sleep 2 # let them settle before the window
+
 # atop -w FILE INTERVAL writes one sample per interval until killed; ktop stops by itself.
 timeout $((secs + 1)) atop -w "$work/atop.raw" 1 >/dev/null 2>&1 &
+apid=$!
 "$ktop" record -o "$work/k.ktop" --duration "${secs}s" 2>"$work/k.log"
-wait || true
+wait $apid || true
 
 "$ktop" export "$work/k.ktop" --format jsonl >"$work/k.jsonl"
 python3 - "$work" "$secs" <<'PY'

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# cpu-side-by-side.sh - CPU of several commands run at the same time, for A/B comparisons of
+# two ktop builds on a shared, noisy machine: interleaved runs (bench-overhead.sh) see the
+# machine at different moments; commands running together see the same moments. Each command
+# runs with its output to /dev/null (so: `ktop -b`, not the dashboard); after a warm-up the
+# CPU time it burns (utime+stime from /proc/PID/stat) over the window is printed as % of one
+# core. Run each build two or three times in one call and compare medians.
+#
+# Usage: scripts/cpu-side-by-side.sh [-d SECS] [-w SECS] 'name=command line' ...
+#   e.g. scripts/cpu-side-by-side.sh -d 120 'old=/tmp/ktop-old -b -d 1' 'new=/tmp/ktop -b -d 1' \
+#          'old2=/tmp/ktop-old -b -d 1' 'new2=/tmp/ktop -b -d 1'
+set -euo pipefail
+secs=60
+warm=5
+while getopts "d:w:" opt; do
+  case $opt in
+    d) secs=$OPTARG ;;
+    w) warm=$OPTARG ;;
+    *) echo "usage: $0 [-d SECS] [-w SECS] 'name=command' ..." >&2; exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || { echo "usage: $0 [-d SECS] [-w SECS] 'name=command' ..." >&2; exit 2; }
+names=()
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+for def in "$@"; do
+  names+=("${def%%=*}")
+  bash -c "exec ${def#*=}" >/dev/null 2>&1 &
+  pids+=($!)
+done
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sleep "$warm"
+start=()
+for p in "${pids[@]}"; do start+=("$(cpu "$p")"); done
+sleep "$secs"
+tck=$(getconf CLK_TCK)
+printf '%-12s %8s\n' command '%core'
+for i in "${!pids[@]}"; do
+  end=$(cpu "${pids[$i]}") || { echo "${names[$i]} exited early" >&2; continue; }
+  awk -v n="${names[$i]}" -v a="${start[$i]}" -v b="$end" -v t="$tck" -v s="$secs" \
+    'BEGIN { printf "%-12s %8.3f\n", n, (b - a) / t / s * 100 }'
+done
