@@ -118,16 +118,29 @@ func (m *Model) ingest(f *derive.Frame) {
 // the future of the frame being looked at), with the warning filter applied.
 func (m *Model) shown() []entry {
 	out := make([]entry, 0, len(m.entries))
-	for _, e := range m.entries {
-		if m.frame != nil && e.arrived.After(m.frame.Time) {
-			continue
+	for i := range m.entries {
+		if m.visible(&m.entries[i]) {
+			out = append(out, m.entries[i])
 		}
-		if m.warnOnly && e.rec.Level > warnLevel {
-			continue
-		}
-		out = append(out, e)
 	}
 	return out
+}
+
+// visible reports whether e is listed: it arrived by the frame at the cursor and passes the
+// level filter.
+func (m *Model) visible(e *entry) bool {
+	return (m.frame == nil || !e.arrived.After(m.frame.Time)) && (!m.warnOnly || e.rec.Level <= warnLevel)
+}
+
+// shownCount is len(m.shown()) without the copy: the tile needs only the count, every tick.
+func (m *Model) shownCount() int {
+	n := 0
+	for i := range m.entries {
+		if m.visible(&m.entries[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 func (m *Model) page() int { return max(m.height-1, 1) }
@@ -295,7 +308,7 @@ func (m *Model) Tile(w, h int) string {
 		return views.Block([]string{th.Title.Render("Kernel log") + " " + th.Bad.Render(r)}, w, h)
 	}
 	notable := m.notable()
-	lines := []string{th.Title.Render("Kernel log") + th.Label.Render(fmt.Sprintf("  %d warnings or worse in the last %d records", len(notable), len(m.shown())))}
+	lines := []string{th.Title.Render("Kernel log") + th.Label.Render(fmt.Sprintf("  %d warnings or worse in the last %d records", len(notable), m.shownCount()))}
 	if m.frame == nil {
 		lines[0] = th.Title.Render("Kernel log") + " " + th.Dim.Render("waiting for the first sample")
 	}
@@ -312,9 +325,9 @@ func (m *Model) Tile(w, h int) string {
 // notable are the shown records at warning level or worse, or with an event class.
 func (m *Model) notable() []entry {
 	var out []entry
-	for _, e := range m.shown() {
-		if e.rec.Level <= warnLevel || e.rec.Event != "" {
-			out = append(out, e)
+	for i := range m.entries {
+		if e := &m.entries[i]; m.visible(e) && (e.rec.Level <= warnLevel || e.rec.Event != "") {
+			out = append(out, *e)
 		}
 	}
 	return out
