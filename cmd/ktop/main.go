@@ -26,10 +26,23 @@ func main() {
 	os.Exit(profiled(func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
 }
 
-// profiled runs f under a CPU profile written to $KTOP_CPUPROFILE when that is set, for
-// go tool pprof (docs/perf.md); without it f runs bare. The profile ends when f returns, so
-// quit ktop with q or SIGTERM, not SIGKILL.
+// profiled runs f under a CPU profile written to $KTOP_CPUPROFILE when that is set, and
+// writes the allocations profile (what was allocated where, since start) to
+// $KTOP_MEMPROFILE when f returns, for go tool pprof (docs/perf.md); without them f runs
+// bare. The profiles end when f returns, so quit ktop with q or SIGTERM, not SIGKILL.
 func profiled(f func() int) int {
+	if path := os.Getenv("KTOP_MEMPROFILE"); path != "" {
+		defer func() {
+			out, err := os.Create(path)
+			if err == nil {
+				err = pprof.Lookup("allocs").WriteTo(out, 0)
+				out.Close()
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "ktop: KTOP_MEMPROFILE:", err)
+			}
+		}()
+	}
 	path := os.Getenv("KTOP_CPUPROFILE")
 	if path == "" {
 		return f()
