@@ -120,6 +120,7 @@ func tuneGC(historyMem int64) {
 	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
+		keepHeapFloor()
 	}
 }
 
