@@ -2,20 +2,23 @@
 # cpu-side-by-side.sh - CPU of several commands run at the same time, for A/B comparisons of
 # two ktop builds on a shared, noisy machine: interleaved runs (bench-overhead.sh) see the
 # machine at different moments; commands running together see the same moments. Each command
-# runs with its output to /dev/null (so: `ktop -b`, not the dashboard); after a warm-up the
-# CPU time it burns (utime+stime from /proc/PID/stat) over the window is printed as % of one
-# core. Run each build two or three times in one call and compare medians.
+# runs with its output to /dev/null (`ktop -b`), or with -T in its own detached tmux session
+# of that size (the dashboard); after a warm-up the CPU time it burns (utime+stime from
+# /proc/PID/stat) over the window is printed as % of one core. Run each build two or three
+# times in one call and compare medians.
 #
-# Usage: scripts/cpu-side-by-side.sh [-d SECS] [-w SECS] 'name=command line' ...
+# Usage: scripts/cpu-side-by-side.sh [-d SECS] [-w SECS] [-T WxH] 'name=command line' ...
 #   e.g. scripts/cpu-side-by-side.sh -d 120 'old=/tmp/ktop-old -b -d 1' 'new=/tmp/ktop -b -d 1' \
 #          'old2=/tmp/ktop-old -b -d 1' 'new2=/tmp/ktop -b -d 1'
 set -euo pipefail
 secs=60
 warm=5
-while getopts "d:w:" opt; do
+size=""
+while getopts "d:w:T:" opt; do
   case $opt in
     d) secs=$OPTARG ;;
     w) warm=$OPTARG ;;
+    T) size=$OPTARG ;;
     *) echo "usage: $0 [-d SECS] [-w SECS] 'name=command' ..." >&2; exit 2 ;;
   esac
 done
@@ -23,11 +26,19 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "usage: $0 [-d SECS] [-w SECS] 'name=command' ..." >&2; exit 2; }
 names=()
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+sessions=()
+trap 'kill "${pids[@]}" 2>/dev/null || true; for s in "${sessions[@]}"; do tmux kill-session -t "$s" 2>/dev/null; done' EXIT
 for def in "$@"; do
   names+=("${def%%=*}")
-  bash -c "exec ${def#*=}" >/dev/null 2>&1 &
-  pids+=($!)
+  if [ -n "$size" ]; then
+    s=cpu-sbs-$$-${#names[@]}
+    tmux new-session -d -s "$s" -x "${size%x*}" -y "${size#*x}" "exec ${def#*=}"
+    sessions+=("$s")
+    pids+=("$(tmux list-panes -t "$s" -F '#{pane_pid}')")
+  else
+    bash -c "exec ${def#*=}" >/dev/null 2>&1 &
+    pids+=($!)
+  fi
 done
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 sleep "$warm"
