@@ -555,3 +555,31 @@ func TestScreenRestore(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkPaint writes a 200×50 frame of styled lines of which 12 changed since the last, as
+// after a sample on a chart panel.
+func BenchmarkPaint(b *testing.B) {
+	line := func(i, n int) string {
+		return fmt.Sprintf("\x1b[38;5;%dm%4d\x1b[0m ", i%200, n) + strings.Repeat("⣿⡀ ", 64) + "\x1b[1mend\x1b[0m"
+	}
+	frames := make([]string, 2)
+	for f := range frames {
+		lines := make([]string, 50)
+		for i := range lines {
+			lines[i] = line(i, 0)
+			if i%4 == 0 {
+				lines[i] = line(i, f)
+			}
+		}
+		frames[f] = strings.Join(lines, "\n")
+	}
+	var out bytes.Buffer
+	p := &painter{out: &out}
+	p.resize(200, 50)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		out.Reset()
+		p.paint(frames[i%2])
+	}
+	b.ReportMetric(float64(out.Len()), "bytes/op")
+}
