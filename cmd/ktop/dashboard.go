@@ -35,15 +35,13 @@ func runDashboard(ctx context.Context, e *engine.Engine, o *options) error {
 	if err != nil {
 		return err
 	}
-	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}, Note: o.configWarning}, nil, screenOptions()...)
+	scr, err := openScreen()
+	if err != nil {
+		return err
+	}
+	_, err = dashboard(ctx, e, app.Options{Theme: th, Panel: panel, VimKeys: o.vim, Recorder: liveRecorder{e, o.recordDir}, Note: o.configWarning}, scr, nil)
 	return err
 }
-
-// dashboardFPS is the renderer's frame rate. The renderer wakes at its frame rate whether or
-// not the screen changed; at Bubble Tea's default 60 that was a fifth of the dashboard's own
-// CPU on an idle screen (measured with scripts/bench-overhead.sh, docs/perf.md). 20 frames a
-// second keeps a key's echo within 50 ms while the screen changes once a sample.
-const dashboardFPS = 20
 
 // newTheme builds the theme for renderer r. Without colour (NO_COLOR set and not empty, or a
 // terminal that has none) the background does not matter. "auto" asks the terminal for its
@@ -71,9 +69,10 @@ func newTheme(r *lipgloss.Renderer, variant string, getenv func(string) string) 
 // dashboard runs the engine in its own goroutine and the Bubble Tea program over it, and
 // returns the final model. The UI pulls the newest sample, so a slow terminal never holds up
 // sampling; the engine is stopped before returning, so the caller may close its collectors.
-// ui carries the theme, first panel and keys; the engine fills in the rest. started, when not
-// nil, gets the program before it runs (tests send it a window size).
-func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started func(*tea.Program), opts ...tea.ProgramOption) (tea.Model, error) {
+// ui carries the theme, first panel and keys; the engine fills in the rest. It draws on scr,
+// or, with scr nil, where opts say; started, when not nil, gets the program before it runs
+// (tests send it a window size).
+func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, scr *screen, started func(*tea.Program), opts ...tea.ProgramOption) (tea.Model, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -86,12 +85,7 @@ func dashboard(ctx context.Context, e *engine.Engine, ui app.Options, started fu
 	}()
 	ui.History, ui.Updates, ui.Interval, ui.Actions = e.History(), e.Updates(), e.Interval(), newActions(e)
 	// A terminal whose locale is not UTF-8 gets every frame in ASCII (locale.go).
-	m := forLocale(app.New(ui), os.Getenv)
-	p := tea.NewProgram(m, opts...)
-	if started != nil {
-		started(p)
-	}
-	final, err := runProgram(ctx, p)
+	final, err := runScreen(ctx, forLocale(app.New(ui), os.Getenv), scr, started, opts...)
 	final = unwrapLocale(final)
 	if endedCleanly(ctx, err) {
 		log.Printf("stopped: %v", err)

@@ -64,7 +64,7 @@ func TestDashboardEndToEnd(t *testing.T) {
 		// Without a terminal no size arrives: send one, as a terminal would. Send blocks
 		// until the loop runs, so it goes from its own goroutine.
 		sendSize := func(p *tea.Program) { go p.Send(tea.WindowSizeMsg{Width: 80, Height: 24}) }
-		m, err := dashboard(context.Background(), e, app.Options{Theme: theme.New(r), Panel: 1}, sendSize, // the CPU panel: one row per CPU
+		m, err := dashboard(context.Background(), e, app.Options{Theme: theme.New(r), Panel: 1}, nil, sendSize, // the CPU panel: one row per CPU
 			tea.WithInput(in), tea.WithOutput(io.Discard), tea.WithoutSignalHandler())
 		res <- result{m, err}
 	}()

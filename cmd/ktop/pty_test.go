@@ -6,14 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // The dashboard under a real terminal (issue 9): a pseudo-terminal whose master side the test
@@ -38,30 +35,8 @@ type ptyKtop struct {
 // directory, or home when that is not "".
 func startPTY(t *testing.T, w, h int, ctty bool, fsize int64, home string, args ...string) *ptyKtop {
 	t.Helper()
-	// The master is opened non-blocking so that Go's poller serves it: Close then ends a Read
-	// in progress.
-	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
-	if err != nil {
-		t.Skip("no pseudo-terminals here:", err)
-	}
-	master := os.NewFile(uintptr(fd), "/dev/ptmx")
-	t.Cleanup(func() { master.Close() })
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Fatal(err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slave, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	master, slave := openPTY(t, w, h)
 	defer slave.Close() // ktop has its own copies once started
-	if err := unix.IoctlSetWinsize(int(slave.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: uint16(h), Col: uint16(w)}); err != nil {
-		t.Fatal(err)
-	}
-
 	if home == "" {
 		home = t.TempDir()
 	}

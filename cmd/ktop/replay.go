@@ -101,7 +101,12 @@ func runReplayCmd(args []string, stdout, stderr io.Writer) int {
 	tuneGC(0)
 	th := newTheme(lipgloss.NewRenderer(os.Stdout), o.theme, os.Getenv)
 	ui := app.Options{Theme: th, Panel: first, VimKeys: o.vim}
-	if _, err := replayDashboard(ctx, r, file, ui, nil, screenOptions()...); err != nil {
+	scr, err := openScreen()
+	if err != nil {
+		fmt.Fprintln(stderr, "ktop replay:", err)
+		return 1
+	}
+	if _, err := replayDashboard(ctx, r, file, ui, scr, nil); err != nil {
 		fmt.Fprintln(stderr, "ktop replay:", err)
 		return 1
 	}
@@ -148,18 +153,14 @@ func recordedInterval(r *record.Reader) time.Duration {
 
 // replayDashboard runs the dashboard over recording r (named name) and returns the final
 // model. There is no engine: the History reads the file (engine.NewReplayHistory). ui carries
-// the theme, first panel and keys; started, when not nil, gets the program before it runs
-// (tests send it a window size and keys).
-func replayDashboard(ctx context.Context, r *record.Reader, name string, ui app.Options, started func(*tea.Program), opts ...tea.ProgramOption) (tea.Model, error) {
+// the theme, first panel and keys. It draws on scr, or, with scr nil, where opts say; started,
+// when not nil, gets the program before it runs (tests send it a window size and keys).
+func replayDashboard(ctx context.Context, r *record.Reader, name string, ui app.Options, scr *screen, started func(*tea.Program), opts ...tea.ProgramOption) (tea.Model, error) {
 	ui.History = engine.NewReplayHistory(r)
 	ui.Interval = recordedInterval(r)
 	ui.Replay = &app.Replay{Name: name, Warnings: r.Warnings}
 	// As the live dashboard: a terminal whose locale is not UTF-8 gets every frame in ASCII.
-	p := tea.NewProgram(forLocale(app.New(ui), os.Getenv), opts...)
-	if started != nil {
-		started(p)
-	}
-	final, err := runProgram(ctx, p)
+	final, err := runScreen(ctx, forLocale(app.New(ui), os.Getenv), scr, started, opts...)
 	final = unwrapLocale(final)
 	if endedCleanly(ctx, err) {
 		return final, nil

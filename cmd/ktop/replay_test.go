@@ -101,7 +101,7 @@ func replayKeys(t *testing.T, out io.Writer, keys ...tea.KeyMsg) app.Model {
 	}
 	done := make(chan tea.Model, 1)
 	go func() {
-		m, err := replayDashboard(context.Background(), r, path, app.Options{Theme: theme.New(rend), Panel: 1}, send,
+		m, err := replayDashboard(context.Background(), r, path, app.Options{Theme: theme.New(rend), Panel: 1}, nil, send,
 			tea.WithInput(nil), tea.WithOutput(out), tea.WithoutSignalHandler())
 		if err != nil {
 			t.Error(err)

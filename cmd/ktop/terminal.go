@@ -36,7 +36,7 @@ func stdoutFd() uintptr { return os.Stdout.Fd() }
 // errTerminalGone is a read of the terminal that returned nothing: it hung up.
 var errTerminalGone = errors.New("the terminal hung up")
 
-// ttyInput is the dashboard's standard input when that is a terminal. A terminal that hangs up
+// ttyInput is the terminal the dashboard reads its keys from (screen.in). A terminal that hangs up
 // (its tmux session killed, its window closed) reads as end of file from then on, or as EIO;
 // Bubble Tea v1 ends the program on EIO but takes end of file as input that is finished and
 // runs on. Where ktop is not in the terminal's session (started through setsid, su -c, or a
@@ -51,27 +51,6 @@ func (t ttyInput) Read(p []byte) (int, error) {
 		err = errTerminalGone
 	}
 	return n, err
-}
-
-// screenOptions are the Bubble Tea options of the full-screen dashboards, live and replay.
-// Cell motion reports presses, releases and drags (not bare movement): a click or a drag on a
-// chart moves the cursor; the terminal's own selection then needs shift held. Bubble Tea's
-// own SIGINT and SIGTERM handler is off: ktop's signal context (run) already ends the program
-// on those and SIGHUP, and with both, when the context won the race, Bubble Tea's handler
-// blocked for ever handing a quit message to the event loop that had ended, and its shutdown
-// waited for the handler: a SIGTERM hung ktop.
-func screenOptions() []tea.ProgramOption {
-	return append(dashboardInput(), tea.WithoutSignalHandler(), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithFPS(dashboardFPS))
-}
-
-// dashboardInput is the option that gives Bubble Tea standard input as a ttyInput when it is
-// a terminal; otherwise none, and Bubble Tea opens /dev/tty itself, the controlling terminal,
-// whose hang-up sends ktop SIGHUP.
-func dashboardInput() []tea.ProgramOption {
-	if _, err := unix.IoctlGetTermios(int(os.Stdin.Fd()), unix.TCGETS); err != nil {
-		return nil
-	}
-	return []tea.ProgramOption{tea.WithInput(ttyInput{os.Stdin})}
 }
 
 // runProgram runs p until it ends or ctx is done (a signal). A signal ends it as q does, with a
