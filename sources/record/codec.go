@@ -696,16 +696,29 @@ func structOps(p *plan) (encFunc, decFunc, copyFunc) {
 		// One typed copy: faster than field by field, and it keeps the garbage collector's
 		// write barriers. Maps inside keep their key order for the next sample.
 		reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())
-		for i := range p.fields {
-			if f := &p.fields[i]; f.p.kind == kMap {
-				m := *(*unsafe.Pointer)(unsafe.Add(src, f.off))
-				if k, ok := d.prevKeys[m]; ok {
-					d.keys[m] = k
-				}
+		keepMapKeys(d, p, src)
+	}
+	return enc, dec, cp
+}
+
+// keepMapKeys carries the key order of the maps among struct st's fields at v, a value of the
+// reference that this sample shares, over to this sample.
+func keepMapKeys(d *decoder, st *plan, v unsafe.Pointer) {
+	for i := range st.fields {
+		if f := &st.fields[i]; f.p.kind == kMap {
+			m := *(*unsafe.Pointer)(unsafe.Add(v, f.off))
+			if k, ok := d.prevKeys[m]; ok {
+				d.keys[m] = k
 			}
 		}
 	}
-	return enc, dec, cp
+}
+
+// unchangedStruct reports whether the next value is a struct of plan st that decGroup would
+// copy whole from its reference: a mask of zero for all of its (at most 64) fields.
+func (d *decoder) unchangedStruct(st *plan) bool {
+	n := len(st.fields)
+	return st.kind == kStruct && n > 0 && n <= 64 && d.pos < len(d.b) && d.b[d.pos] == 0
 }
 
 // Field groups a mask covers: all fields, or only the non-key ones (elements of a keyed
@@ -848,15 +861,25 @@ func pointerOps(p *plan) (encFunc, decFunc) {
 			d.fail(errors.New("bad pointer flag"))
 			return
 		}
+		var rq unsafe.Pointer
+		if r != nil {
+			rq = *(*unsafe.Pointer)(r)
+		}
+		// A struct that did not change (its mask is one zero byte) is the reference's own:
+		// decoded values are immutable, so the sample shares it rather than a copy: the
+		// sections that did not move (host, CPU set, load, disks on a quiet second) cost no
+		// allocation and nothing for the garbage collector to scan again.
+		if rq != nil && d.unchangedStruct(el) {
+			d.pos++
+			*(*unsafe.Pointer)(v) = rq
+			keepMapKeys(d, el, rq)
+			return
+		}
 		q := d.alloc(el.t)
 		if q == nil {
 			return
 		}
 		*(*unsafe.Pointer)(v) = q
-		var rq unsafe.Pointer
-		if r != nil {
-			rq = *(*unsafe.Pointer)(r)
-		}
 		el.dec(d, q, rq)
 	}
 	return enc, dec

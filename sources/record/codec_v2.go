@@ -874,7 +874,104 @@ func mapColumnOps(p *plan) (encFunc, decFunc) {
 		(el == kInt64 || el == kUint64) && p.elem.t.Size() == 8 && p.elem.t != timeType {
 		return encStrU64Map2, decStrU64Map2
 	}
-	return genericMapColumnOps(p)
+	enc, dec := genericMapColumnOps(p)
+	if k == kString && p.key.t.Kind() == reflect.String {
+		dec = strMapColumnDec(p)
+	}
+	return enc, dec
+}
+
+// strMapColumnDec reads what genericMapColumnOps writes for a map with string keys (a
+// sample's statuses) without its reflection per key: the key order is kept from sample to
+// sample as decStrU64Map2 keeps it, and only the values that changed are decoded apart.
+func strMapColumnDec(p *plan) decFunc {
+	vp, vt := p.elem, p.t.Elem()
+	return func(d *decoder, v, r unsafe.Pointer) {
+		var rm reflect.Value
+		var rptr unsafe.Pointer
+		rlen := 0
+		if r != nil {
+			rm = reflect.NewAt(p.t, r).Elem()
+			rptr, rlen = *(*unsafe.Pointer)(r), rm.Len()
+		}
+		n, isNil := d.count2(reflectLenCode(rm), rlen, float64(max(p.key.minLen, 1)))
+		if isNil || !d.charge(n*int(p.t.Key().Size()+vt.Size()+16)+48) {
+			return
+		}
+		m := reflect.MakeMapWithSize(p.t, n)
+		reflect.NewAt(p.t, v).Elem().Set(m)
+		if n == 0 {
+			return
+		}
+		var keys []string
+		switch d.byte() {
+		case 0:
+			if rlen != n {
+				d.fail(errors.New("map: same-keys mode without a matching reference"))
+				return
+			}
+			keys = d.prevKeys[rptr]
+			if keys == nil {
+				keys = make([]string, 0, n)
+				for it := rm.MapRange(); it.Next(); {
+					keys = append(keys, it.Key().String())
+				}
+				slices.Sort(keys)
+			}
+		case 1:
+			keys = make([]string, 0, n)
+			var k string
+			for i := 0; i < n && d.err == nil; i++ {
+				p.key.dec(d, unsafe.Pointer(&k), nil)
+				if i > 0 && k <= keys[i-1] {
+					d.fail(errors.New("map: keys out of order"))
+					return
+				}
+				keys = append(keys, k)
+			}
+		default:
+			d.fail(errors.New("map: bad mode"))
+			return
+		}
+		if d.err != nil || !d.chargeSteps(n) {
+			return
+		}
+		// Each value starts as its reference's (or zero); the column changes some.
+		kv, vv := reflect.New(p.t.Key()).Elem(), reflect.New(vt).Elem()
+		for _, k := range keys {
+			kv.SetString(k)
+			vv.SetZero()
+			if rm.IsValid() {
+				if x := rm.MapIndex(kv); x.IsValid() {
+					vv.Set(x)
+				}
+			}
+			m.SetMapIndex(kv, vv)
+		}
+		var changed []int
+		var vals []reflect.Value
+		d.column(vp, n, false, func(i int) (unsafe.Pointer, unsafe.Pointer) {
+			kv.SetString(keys[i])
+			val := reflect.New(vt)
+			var ref unsafe.Pointer
+			if rm.IsValid() {
+				if x := rm.MapIndex(kv); x.IsValid() {
+					val.Elem().Set(x)
+					rv := reflect.New(vt)
+					rv.Elem().Set(x)
+					ref = rv.UnsafePointer()
+				}
+			}
+			// The value is decoded into val after this returns; the map takes it then.
+			changed, vals = append(changed, i), append(vals, val)
+			return val.UnsafePointer(), ref
+		})
+		for j, i := range changed {
+			kv.SetString(keys[i])
+			m.SetMapIndex(kv, vals[j].Elem())
+		}
+		d.keys[m.UnsafePointer()] = keys
+	}
 }
 
 func encStrU64Map2(e *encoder, v, r unsafe.Pointer) bool {
