@@ -390,6 +390,43 @@ func BenchmarkDecodeStream(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeLast is what a step back across a block edge needs: the last sample of each
+// block alone, decoded from the block's raw stream as fileReader.last does (transient: the
+// samples before it are not kept), against DecodeStream's every sample kept.
+func BenchmarkDecodeLast(b *testing.B) {
+	sch, _ := schemaOf(snapshotType)
+	for _, ds := range datasets(b) {
+		rp, err := newReadPlan(sch, snapshotType, FormatVersion)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(ds.name+"/"+vname(FormatVersion), func(b *testing.B) {
+			var streams [][]byte
+			var counts []int
+			be := newBlockEncoder(rp.plan)
+			for i, s := range ds.samples {
+				if i%DefaultBlockSamples == 0 {
+					be.reset()
+					streams, counts = append(streams, nil), append(counts, 0)
+				}
+				streams[len(streams)-1], _ = be.add(streams[len(streams)-1], unsafe.Pointer(s))
+				counts[len(counts)-1]++
+			}
+			m, n := meterCPU(b), 0
+			for b.Loop() {
+				for j, st := range streams {
+					if _, err := decodeLast(rp, st, counts[j]-1); err != nil {
+						b.Fatal(err)
+					}
+					n++
+				}
+			}
+			b.ReportMetric(float64(m.perOp(n).Microseconds()), "cpu-µs/block")
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(n), "µs/block")
+		})
+	}
+}
+
 var days = struct {
 	sync.Mutex
 	dir   string
@@ -507,6 +544,7 @@ func BenchmarkTimeIndex(b *testing.B) {
 // backward crosses into the previous block every 60 steps, which decodes that block: the
 // process's CPU time in that step (block-cpu-µs) counts the decoding, done in the step or by
 // a read-ahead still running beside it, and its wall time (block-µs) is what the step waits.
+// after-µs is the step after it, which may wait for the rest of the block's decoding.
 // "backward-paced" leaves 3 ms between steps (a key's fastest repeat is ten times that),
 // which the read-ahead uses: its worst-µs is the worst step a user sees.
 func BenchmarkStep(b *testing.B) {
@@ -520,8 +558,8 @@ func BenchmarkStep(b *testing.B) {
 				fr := openDay(b, ver)
 				i := fr.total / 2
 				worst := time.Duration(0)
-				var entry, entryWall time.Duration
-				entries := 0
+				var entry, entryWall, afterWall time.Duration
+				entries, afters := 0, 0
 				m, n := meterCPU(b), 0
 				for b.Loop() {
 					n++
@@ -532,10 +570,15 @@ func BenchmarkStep(b *testing.B) {
 					}
 					took := time.Since(start)
 					worst = max(worst, took)
-					if _, k, _ := fr.locate(i); dir.d < 0 && k == fr.blocks[0].n-1 {
+					_, k, _ := fr.locate(i)
+					if dir.d < 0 && k == fr.blocks[0].n-1 {
 						entry += cpuNow() - cpu
 						entryWall += took
 						entries++
+					}
+					if dir.d < 0 && k == fr.blocks[0].n-2 {
+						afterWall += took
+						afters++
 					}
 					i += dir.d
 					if i < 0 || i >= fr.total {
@@ -547,6 +590,9 @@ func BenchmarkStep(b *testing.B) {
 				if entries > 0 {
 					b.ReportMetric(float64((entry / time.Duration(entries)).Microseconds()), "block-cpu-µs")
 					b.ReportMetric(float64((entryWall / time.Duration(entries)).Microseconds()), "block-µs")
+				}
+				if afters > 0 {
+					b.ReportMetric(float64((afterWall / time.Duration(afters)).Microseconds()), "after-µs")
 				}
 			})
 		}

@@ -324,6 +324,10 @@ type decoder struct {
 	colIdx   []int32
 	colVal   []int64
 	times    timeState
+
+	// Decoding in place (blockDecoder.inPlace): spare holds, per keyed slice, an array its
+	// slice no longer uses, for the next sample whose elements move.
+	spare map[*plan]sliceHeader
 }
 
 var errBudget = errors.New("sample would take too much memory or time to decode")
@@ -338,6 +342,7 @@ func (d *decoder) resetBlock(ver, raw int) {
 	d.strs = d.strs[:0]
 	clear(d.keys)
 	clear(d.prevKeys)
+	clear(d.spare)
 	d.times = timeState{}
 	d.perBlock = ver >= version2
 	if d.perBlock {
@@ -855,6 +860,9 @@ func pointerOps(p *plan) (encFunc, decFunc) {
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		switch d.byte() {
 		case 0:
+			if v == r { // in place (blockDecoder.inPlace): v held the reference
+				*(*unsafe.Pointer)(v) = nil
+			}
 			return
 		case 1:
 		default:
@@ -873,6 +881,13 @@ func pointerOps(p *plan) (encFunc, decFunc) {
 			d.pos++
 			*(*unsafe.Pointer)(v) = rq
 			keepMapKeys(d, el, rq)
+			return
+		}
+		if v == r && rq != nil {
+			// In place (blockDecoder.inPlace): the value pointed to is its own reference.
+			if d.charge(int(el.t.Size())) { // what alloc charges
+				el.dec(d, rq, rq)
+			}
 			return
 		}
 		q := d.alloc(el.t)

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -350,6 +351,9 @@ type blockState struct {
 	dec   *blockDecoder
 	out   []unsafe.Pointer
 	err   error
+
+	progress *atomic.Int32    // a read-ahead's: how many samples it has decoded so far
+	inflated func(raw []byte) // a read-ahead's: told the raw stream (nil if it did not inflate)
 }
 
 func (r *fileReader) blockEnd(bi int) int64 {
@@ -435,6 +439,13 @@ func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn fun
 			}
 			warn(fmt.Sprintf("block %d: decompression: %v", num, err))
 		}
+		if st.inflated != nil {
+			if err != nil {
+				st.inflated(nil)
+			} else {
+				st.inflated(raw)
+			}
+		}
 		st.z = nil
 		st.dec.reset(raw)
 	}
@@ -450,6 +461,9 @@ func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn fun
 			break
 		}
 		st.out = append(st.out, p)
+		if st.progress != nil {
+			st.progress.Store(int32(len(st.out)))
+		}
 	}
 }
 
@@ -460,8 +474,11 @@ const cachedBlocks = 3
 
 // prefetching is a block being decoded ahead, in the background.
 type prefetching struct {
-	bi   int
-	done chan struct{}
+	bi       int
+	done     chan struct{}
+	decoded  atomic.Int32  // samples decoded so far
+	inflated chan struct{} // closed once raw is set
+	raw      []byte        // the block's raw stream; nil if it did not inflate
 }
 
 // maybeReadAhead starts decoding block bi-1 in the background, unless it is kept already or
@@ -481,13 +498,17 @@ func (r *fileReader) maybeReadAhead(bi int) {
 			return
 		}
 	}
-	p := &prefetching{bi: prev, done: make(chan struct{})}
+	p := &prefetching{bi: prev, done: make(chan struct{}), inflated: make(chan struct{})}
 	r.pre = p
 	go func() {
 		defer close(p.done)
+		once := sync.OnceFunc(func() { close(p.inflated) })
+		defer once()
 		var warns []string
 		warn := func(s string) { warns = append(warns, s) }
 		st := r.readBlock(prev, warn)
+		st.progress = &p.decoded
+		st.inflated = func(raw []byte) { p.raw = raw; once() }
 		if r.preDec == nil && r.dict != nil {
 			r.preDec, _ = newDictDecoder(r.dict) // it worked for zdec
 		}
@@ -535,6 +556,11 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p := r.pre; p != nil && p.bi == bi && r.aloneSooner(bi, k, int(p.decoded.Load())) {
+		if s, ok := r.decodeAlone(p, k); ok {
+			return s, nil
+		}
+	}
 	st := r.state(bi)
 	r.decodeTo(st, k, r.zdec, r.warn)
 	r.maybeReadAhead(bi)
@@ -542,6 +568,52 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 		return st.out[k], nil
 	}
 	return nil, fmt.Errorf("%w: sample %d (block %d)", ErrDamaged, i, r.blocks[bi].num)
+}
+
+// Decoding a sample alone, its block's samples before it decoded in place (decodeLast), costs
+// about aloneCost/10 of decoding them kept, and inflating the block again about aloneInflate
+// samples' worth of that (BenchmarkDecodeLast against BenchmarkDecodeStream, and inflate's
+// share of BenchmarkDecodeSample's profile, at ~100 processes).
+const (
+	aloneCost    = 5
+	aloneInflate = 10
+)
+
+// aloneSooner says whether sample k of block bi, which a read-ahead is decoding and has
+// decoded done samples of, comes sooner decoded alone than from the read-ahead, which must
+// finish the whole block first. At a step back across a block edge the read-ahead has only
+// just begun: the step then decodes the one sample it needs in about half the time, and the
+// read-ahead goes on beside it for the steps after.
+func (r *fileReader) aloneSooner(bi, k, done int) bool {
+	return 10*(r.blocks[bi].n-done) > aloneCost*(k+1)+10*aloneInflate
+}
+
+// decodeAlone decodes sample k of the block that read-ahead p is decoding on its own: from
+// the raw stream p inflated if it has yet, else from the block read and inflated again (at a
+// step across a block edge the read-ahead has only just begun: waiting for its inflating was
+// measured slower than inflating beside it); the samples before k are decoded in place.
+// The cache is left alone: the read-ahead brings the whole block. false if anything does not
+// check out: the caller then waits for the read-ahead, which says what is wrong. Called with
+// mu held (it uses zdec).
+func (r *fileReader) decodeAlone(p *prefetching, k int) (unsafe.Pointer, bool) {
+	var raw []byte
+	select {
+	case <-p.inflated:
+		raw = p.raw
+	default:
+	}
+	if raw == nil {
+		st := r.readBlock(p.bi, func(string) {})
+		if k >= len(st.times) {
+			return nil, false
+		}
+		var err error
+		if raw, err = inflate(st.z, r.zdec); err != nil {
+			return nil, false
+		}
+	}
+	s, err := decodeLast(r.rp, raw, k)
+	return s, err == nil
 }
 
 // key decodes key sample i from its K frame alone; see Reader.Key.
