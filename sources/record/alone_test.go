@@ -138,3 +138,44 @@ func TestStepBackDuringReadAhead(t *testing.T) {
 		t.Errorf("block 0 not read whole: %+v", st)
 	}
 }
+
+// A read-ahead of a block the cursor has left is stopped for the block before the cursor's,
+// and keeps nothing: a step back right after a jump must not find the reader busy elsewhere.
+func TestReadAheadStopsWhenCursorLeaves(t *testing.T) {
+	t.Parallel()
+	vals := smallSeries(100)
+	path := filepath.Join(t.TempDir(), "st.ktop")
+	writeFile(t, path, vals, 20) // blocks 0-4
+	data := mustRead(t, path)
+	r, err := openReaderAt(bytes.NewReader(data), int64(len(data)), reflect.TypeFor[small]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Lock()
+	r.maybeReadAhead(4) // the cursor in block 4: block 3 read ahead
+	stale := r.pre
+	r.maybeReadAhead(2) // it jumped to block 2: block 1, and block 3 no longer
+	fresh := r.pre
+	r.mu.Unlock()
+	if stale == nil || fresh == nil || stale.bi != 3 || fresh.bi != 1 {
+		t.Fatalf("read-aheads: %+v, %+v", stale, fresh)
+	}
+	if !stale.stop.Load() {
+		t.Error("the read-ahead of block 3 was not stopped")
+	}
+	<-stale.done
+	<-fresh.done
+	if cachedBlock(r, 3) != nil {
+		t.Error("the stopped read-ahead kept block 3")
+	}
+	if st := cachedBlock(r, 1); st == nil || len(st.out) != 20 {
+		t.Errorf("block 1 not read ahead: %+v", st)
+	}
+	for i := 99; i >= 0; i -= 3 {
+		p, err := r.at(i)
+		if err != nil || !equalNormalized(vals[i], (*small)(p)) {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+	}
+	r.stopReadAhead()
+}

@@ -599,6 +599,33 @@ func BenchmarkStep(b *testing.B) {
 	}
 }
 
+// BenchmarkJumpBack jumps onto the first sample of a random block of the 24-hour file, then
+// steps back at once, into the block before, which the jump has only begun to read ahead:
+// back-µs is that step's wall time (the op is the jump and the step).
+func BenchmarkJumpBack(b *testing.B) {
+	for _, ver := range versions {
+		b.Run(vname(ver), func(b *testing.B) {
+			fr := openDay(b, ver)
+			rng := rand.New(rand.NewPCG(3, 3))
+			var back time.Duration
+			n := 0
+			for b.Loop() {
+				bi := 1 + rng.IntN(len(fr.blocks)-1)
+				if _, err := fr.at(fr.blocks[bi].start); err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				if _, err := fr.at(fr.blocks[bi].start - 1); err != nil {
+					b.Fatal(err)
+				}
+				back += time.Since(start)
+				n++
+			}
+			b.ReportMetric(float64((back / time.Duration(n)).Microseconds()), "back-µs")
+		})
+	}
+}
+
 // TestMain removes the 24-hour benchmark file, which outlives any one benchmark.
 func TestMain(m *testing.M) {
 	code := m.Run()

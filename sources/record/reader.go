@@ -354,6 +354,7 @@ type blockState struct {
 
 	progress *atomic.Int32    // a read-ahead's: how many samples it has decoded so far
 	inflated func(raw []byte) // a read-ahead's: told the raw stream (nil if it did not inflate)
+	stop     *atomic.Bool     // a read-ahead's: set when the cursor went elsewhere
 }
 
 func (r *fileReader) blockEnd(bi int) int64 {
@@ -430,6 +431,9 @@ func (r *fileReader) readBlock(bi int, warn func(string)) *blockState {
 // dec; like readBlock, it touches no reader state but through warn.
 func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn func(string)) {
 	num := r.blocks[st.bi].num
+	if st.stop != nil && st.stop.Load() {
+		return
+	}
 	if st.dec == nil {
 		st.dec = newBlockDecoder(r.rp)
 		raw, err := inflate(st.z, dec)
@@ -450,6 +454,9 @@ func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn fun
 		st.dec.reset(raw)
 	}
 	for len(st.out) <= k && st.err == nil {
+		if st.stop != nil && st.stop.Load() {
+			return
+		}
 		if len(st.out) >= len(st.times) {
 			st.err = ErrDamaged
 			break
@@ -479,6 +486,7 @@ type prefetching struct {
 	decoded  atomic.Int32  // samples decoded so far
 	inflated chan struct{} // closed once raw is set
 	raw      []byte        // the block's raw stream; nil if it did not inflate
+	stop     atomic.Bool   // the cursor went elsewhere: stop, keep nothing
 }
 
 // maybeReadAhead starts decoding block bi-1 in the background, unless it is kept already or
@@ -486,11 +494,12 @@ type prefetching struct {
 // block: stepping back across a block boundary otherwise decodes the whole block before at
 // once (3 ms at 100 processes), and a cursor that just jumped into block bi may step back
 // without a pause; a block ahead gives the read-ahead as many steps as the cursor is into
-// the block. A cursor moving forward keeps the block it came from, so reads none. Called
-// with mu held.
+// the block. A cursor moving forward keeps the block it came from, so reads none. A
+// read-ahead of a block the cursor has left (it jumped) is stopped for this one: a step back
+// right after a jump must not find the reader busy elsewhere. Called with mu held.
 func (r *fileReader) maybeReadAhead(bi int) {
 	prev := bi - 1
-	if prev < 0 || r.pre != nil || r.closed {
+	if prev < 0 || r.closed || r.pre != nil && r.pre.bi == prev {
 		return
 	}
 	for _, st := range r.cache {
@@ -498,16 +507,23 @@ func (r *fileReader) maybeReadAhead(bi int) {
 			return
 		}
 	}
+	old := r.pre
+	if old != nil {
+		old.stop.Store(true)
+	}
 	p := &prefetching{bi: prev, done: make(chan struct{}), inflated: make(chan struct{})}
 	r.pre = p
 	go func() {
 		defer close(p.done)
 		once := sync.OnceFunc(func() { close(p.inflated) })
 		defer once()
+		if old != nil {
+			<-old.done // it stops within a sample; its decoder (preDec) is then free
+		}
 		var warns []string
 		warn := func(s string) { warns = append(warns, s) }
 		st := r.readBlock(prev, warn)
-		st.progress = &p.decoded
+		st.progress, st.stop = &p.decoded, &p.stop
 		st.inflated = func(raw []byte) { p.raw = raw; once() }
 		if r.preDec == nil && r.dict != nil {
 			r.preDec, _ = newDictDecoder(r.dict) // it worked for zdec
@@ -515,10 +531,15 @@ func (r *fileReader) maybeReadAhead(bi int) {
 		r.decodeTo(st, r.blocks[prev].n-1, r.preDec, warn)
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		if r.pre == p {
+			r.pre = nil
+		}
+		if p.stop.Load() {
+			return // what it read is read again, and said again, if the cursor comes back
+		}
 		for _, w := range warns {
 			r.warn(w)
 		}
-		r.pre = nil
 		for _, c := range r.cache {
 			if c != nil && c.bi == prev {
 				return
@@ -530,7 +551,8 @@ func (r *fileReader) maybeReadAhead(bi int) {
 	}()
 }
 
-// stopReadAhead waits for a read-ahead to end and starts no other.
+// stopReadAhead waits for the read-aheads to end and starts no other (each waits for the
+// one it replaced).
 func (r *fileReader) stopReadAhead() {
 	r.mu.Lock()
 	r.closed = true
