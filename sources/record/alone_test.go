@@ -91,7 +91,7 @@ func TestDecodeAlone(t *testing.T) {
 // back across a block edge), and waits for the read-ahead when it is further along.
 func TestAloneSooner(t *testing.T) {
 	t.Parallel()
-	r := &fileReader{blocks: []block{{n: 60}}}
+	r := &fileReader{blocks: []block{{n: 60}}, rp: &readPlan{ver: FormatVersion}}
 	for _, c := range []struct {
 		k, done int
 		want    bool
@@ -105,6 +105,10 @@ func TestAloneSooner(t *testing.T) {
 		if have := r.aloneSooner(0, c.k, c.done); have != c.want {
 			t.Errorf("sample %d, %d decoded: want %v, have %v", c.k, c.done, c.want, have)
 		}
+	}
+	r.rp.ver = version1 // nothing in place: the block's last sample alone costs the block
+	if r.aloneSooner(0, 59, 0) {
+		t.Error("version 1: the last sample alone chosen over the read-ahead")
 	}
 }
 

@@ -402,7 +402,8 @@ func (r *fileReader) readBlock(bi int, warn func(string)) *blockState {
 	}
 	s := newScanner(bytes.NewReader(buf[:n]), int64(n), warn)
 	s.base = b.off
-	st.z = make([]byte, 0, n) // the zstd bytes are most of the frames'
+	s.win, s.lent = buf[:n], true // the block's frames are read already: scanned in place
+	st.z = make([]byte, 0, n)     // the zstd bytes are most of the frames'
 	st.times = make([]int64, 0, b.n)
 	var prevTime int64
 	for len(st.times) < b.n {
@@ -607,7 +608,11 @@ const (
 // just begun: the step then decodes the one sample it needs in about half the time, and the
 // read-ahead goes on beside it for the steps after.
 func (r *fileReader) aloneSooner(bi, k, done int) bool {
-	return 10*(r.blocks[bi].n-done) > aloneCost*(k+1)+10*aloneInflate
+	cost := aloneCost
+	if r.rp.ver < version2 {
+		cost = 10 // version 1 decodes nothing in place: alone is no cheaper
+	}
+	return 10*(r.blocks[bi].n-done) > cost*(k+1)+10*aloneInflate
 }
 
 // decodeAlone decodes sample k of the block that read-ahead p is decoding on its own: from
