@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,22 +33,29 @@ func checkAlone[T any](t *testing.T, name string, data []byte) {
 		whole[i], kept[i] = (*T)(p), deepCopy((*T)(p))
 	}
 	alone := make([]*T, 0, fr.total)
+	before := make([]*T, 0, fr.total) // the sample before each, decoded with it
 	for bi, b := range fr.blocks {
 		raw, err := inflate(fr.readBlock(bi, func(string) {}).z, fr.zdec)
 		if err != nil {
 			t.Fatalf("%s: block %d: %v", name, bi, err)
 		}
 		for k := range b.n {
-			p, err := decodeLast(fr.rp, raw, k)
+			prev, p, err := decodeLast(fr.rp, raw, k)
 			if err != nil {
 				t.Fatalf("%s: block %d, sample %d alone: %v", name, bi, k, err)
 			}
-			alone = append(alone, (*T)(p))
+			if (prev == nil) != (k == 0) {
+				t.Fatalf("%s: block %d, sample %d alone: the one before is %v", name, bi, k, prev)
+			}
+			alone, before = append(alone, (*T)(p)), append(before, (*T)(prev))
 		}
 	}
 	for i := range fr.total {
 		if !equalNormalized(kept[i], alone[i]) {
 			t.Errorf("%s: sample %d decoded alone:\nwant %+v\nhave %+v", name, i, kept[i], alone[i])
+		}
+		if before[i] != nil && !equalNormalized(kept[i-1], before[i]) {
+			t.Errorf("%s: sample %d decoded alone, the one before:\nwant %+v\nhave %+v", name, i, kept[i-1], before[i])
 		}
 	}
 	for i := range fr.total {
@@ -126,9 +134,9 @@ func TestStepBackDuringReadAhead(t *testing.T) {
 	}
 	// Decoded alone, whatever the read-ahead is doing: a read-ahead that has not inflated yet.
 	r.mu.Lock()
-	p, ok := r.decodeAlone(&prefetching{bi: 1, inflated: make(chan struct{})}, 19)
+	prev, p, ok := r.decodeAlone(&prefetching{bi: 1, inflated: make(chan struct{})}, 19)
 	r.mu.Unlock()
-	if !ok || !equalNormalized(vals[39], (*small)(p)) {
+	if !ok || !equalNormalized(vals[39], (*small)(p)) || !equalNormalized(vals[38], (*small)(prev)) {
 		t.Fatalf("sample 39 alone: %v", ok)
 	}
 	for i := 59; i >= 0; i-- { // every step back, read-aheads racing with them
@@ -182,4 +190,49 @@ func TestReadAheadStopsWhenCursorLeaves(t *testing.T) {
 		}
 	}
 	r.stopReadAhead()
+}
+
+// A step that decodes a sample alone brings the one before with it: the cursor's frame is
+// derived from both, and the second comes without decoding anything.
+func TestAloneBringsTheOneBefore(t *testing.T) {
+	t.Parallel()
+	vals := smallSeries(120)
+	path := filepath.Join(t.TempDir(), "ab.ktop")
+	writeFile(t, path, vals, 60) // blocks 0 and 1: the last of block 1 alone is sooner
+	data := mustRead(t, path)
+	r, err := openReaderAt(bytes.NewReader(data), int64(len(data)), reflect.TypeFor[small]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := inflate(r.readBlock(1, func(string) {}).z, r.zdec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A read-ahead of block 1 that has inflated it and decoded nothing yet, and never will.
+	p := &prefetching{bi: 1, done: make(chan struct{}), inflated: make(chan struct{}), raw: raw}
+	close(p.inflated)
+	r.mu.Lock()
+	r.pre = p
+	r.mu.Unlock()
+	// Were a step to wait for this read-ahead instead, it would wait for ever: end it then.
+	var once sync.Once
+	end := func() {
+		once.Do(func() {
+			r.mu.Lock()
+			r.pre = nil
+			r.mu.Unlock()
+			close(p.done)
+		})
+	}
+	defer time.AfterFunc(10*time.Second, end).Stop()
+	for _, i := range []int{119, 118} {
+		s, err := r.at(i)
+		if err != nil || !equalNormalized(vals[i], (*small)(s)) {
+			t.Fatalf("sample %d: %v", i, err)
+		}
+	}
+	if want, have := [2]int{120, 119}, [2]int{r.alone[0].i, r.alone[1].i}; want != have {
+		t.Errorf("samples decoded alone (index+1): want %v, have %v", want, have)
+	}
+	end()
 }

@@ -432,7 +432,7 @@ func BenchmarkDecodeLast(b *testing.B) {
 			m, n := meterCPU(b), 0
 			for b.Loop() {
 				for j, st := range streams {
-					if _, err := decodeLast(rp, st, counts[j]-1); err != nil {
+					if _, _, err := decodeLast(rp, st, counts[j]-1); err != nil {
 						b.Fatal(err)
 					}
 					n++

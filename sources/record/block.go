@@ -108,19 +108,30 @@ func (b *blockDecoder) next() (unsafe.Pointer, error) {
 	return out, nil
 }
 
-// decodeLast decodes sample k of a block's raw stream alone. In version 2 the samples before
-// it are decoded in place (blockDecoder.inPlace): it costs a fraction of decoding them kept
-// (BenchmarkDecodeLast). The sample returned owns all of its memory.
-func decodeLast(rp *readPlan, raw []byte, k int) (unsafe.Pointer, error) {
+// decodeLast decodes sample k of a block's raw stream alone, and sample k-1 with it (nil when
+// k is 0): a frame is derived from a sample and the one before. In version 2 the samples
+// before k are decoded in place (blockDecoder.inPlace), which costs a fraction of decoding
+// them kept (BenchmarkDecodeLast); sample k is then decoded as usual against k-1, which is
+// left as it is from there on.
+func decodeLast(rp *readPlan, raw []byte, k int) (prev, last unsafe.Pointer, err error) {
 	bd := newBlockDecoder(rp)
 	bd.inPlace = rp.ver >= version2
 	bd.reset(raw)
 	for range k {
-		if _, err := bd.nextWire(); err != nil {
-			return nil, err
+		if prev, err = bd.nextWire(); err != nil {
+			return nil, nil, err
 		}
 	}
-	return bd.next()
+	bd.inPlace = false
+	if last, err = bd.next(); err != nil {
+		return nil, nil, err
+	}
+	if prev != nil && rp.conv != nil {
+		out := reflect.New(rp.target).UnsafePointer()
+		rp.conv(out, prev)
+		prev = out
+	}
+	return prev, last, nil
 }
 
 // nextWire decodes the next sample as a value of the file's (wire) type.

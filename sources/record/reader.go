@@ -120,6 +120,7 @@ type fileReader struct {
 	seen   map[string]bool
 	cache  [cachedBlocks]*blockState // the most recently used blocks, [0] the newest
 	pre    *prefetching              // the block being decoded ahead, if any
+	alone  [2]aloneSample            // the samples the last decodeAlone gave
 	closed bool                      // no more read-aheads
 	preDec *zstd.Decoder             // the read-ahead's own decoder with the dictionary (zdec is at's)
 
@@ -475,6 +476,12 @@ func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn fun
 	}
 }
 
+// aloneSample is a sample decoded alone (fileReader.decodeAlone): i is its index plus one.
+type aloneSample struct {
+	i int
+	p unsafe.Pointer
+}
+
 // cachedBlocks is how many blocks a reader keeps (decoded as far as they were read): the
 // cursor's, the one it came from (stepping on across a block boundary and back decodes
 // nothing), and the one before the cursor's, read ahead.
@@ -579,8 +586,18 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, a := range r.alone {
+		if a.i == i+1 {
+			return a.p, nil
+		}
+	}
 	if p := r.pre; p != nil && p.bi == bi && r.aloneSooner(bi, k, int(p.decoded.Load())) {
-		if s, ok := r.decodeAlone(p, k); ok {
+		if prev, s, ok := r.decodeAlone(p, k); ok {
+			// The one before comes with it: the cursor's frame is derived from both.
+			r.alone = [2]aloneSample{{i + 1, s}, {}}
+			if prev != nil {
+				r.alone[1] = aloneSample{i, prev}
+			}
 			return s, nil
 		}
 	}
@@ -615,14 +632,15 @@ func (r *fileReader) aloneSooner(bi, k, done int) bool {
 	return 10*(r.blocks[bi].n-done) > cost*(k+1)+10*aloneInflate
 }
 
-// decodeAlone decodes sample k of the block that read-ahead p is decoding on its own: from
+// decodeAlone decodes sample k of the block that read-ahead p is decoding on its own (and
+// sample k-1 with it, decodeLast): from
 // the raw stream p inflated if it has yet, else from the block read and inflated again (at a
 // step across a block edge the read-ahead has only just begun: waiting for its inflating was
 // measured slower than inflating beside it); the samples before k are decoded in place.
 // The cache is left alone: the read-ahead brings the whole block. false if anything does not
 // check out: the caller then waits for the read-ahead, which says what is wrong. Called with
 // mu held (it uses zdec).
-func (r *fileReader) decodeAlone(p *prefetching, k int) (unsafe.Pointer, bool) {
+func (r *fileReader) decodeAlone(p *prefetching, k int) (prev, last unsafe.Pointer, ok bool) {
 	var raw []byte
 	select {
 	case <-p.inflated:
@@ -632,15 +650,15 @@ func (r *fileReader) decodeAlone(p *prefetching, k int) (unsafe.Pointer, bool) {
 	if raw == nil {
 		st := r.readBlock(p.bi, func(string) {})
 		if k >= len(st.times) {
-			return nil, false
+			return nil, nil, false
 		}
 		var err error
 		if raw, err = inflate(st.z, r.zdec); err != nil {
-			return nil, false
+			return nil, nil, false
 		}
 	}
-	s, err := decodeLast(r.rp, raw, k)
-	return s, err == nil
+	prev, last, err := decodeLast(r.rp, raw, k)
+	return prev, last, err == nil
 }
 
 // key decodes key sample i from its K frame alone; see Reader.Key.
