@@ -324,6 +324,10 @@ type decoder struct {
 	colIdx   []int32
 	colVal   []int64
 	times    timeState
+
+	// Decoding in place (blockDecoder.inPlace): spare holds, per keyed slice, an array its
+	// slice no longer uses, for the next sample whose elements move.
+	spare map[*plan]sliceHeader
 }
 
 var errBudget = errors.New("sample would take too much memory or time to decode")
@@ -338,6 +342,7 @@ func (d *decoder) resetBlock(ver, raw int) {
 	d.strs = d.strs[:0]
 	clear(d.keys)
 	clear(d.prevKeys)
+	clear(d.spare)
 	d.times = timeState{}
 	d.perBlock = ver >= version2
 	if d.perBlock {
@@ -696,16 +701,29 @@ func structOps(p *plan) (encFunc, decFunc, copyFunc) {
 		// One typed copy: faster than field by field, and it keeps the garbage collector's
 		// write barriers. Maps inside keep their key order for the next sample.
 		reflect.NewAt(t, dst).Elem().Set(reflect.NewAt(t, src).Elem())
-		for i := range p.fields {
-			if f := &p.fields[i]; f.p.kind == kMap {
-				m := *(*unsafe.Pointer)(unsafe.Add(src, f.off))
-				if k, ok := d.prevKeys[m]; ok {
-					d.keys[m] = k
-				}
+		keepMapKeys(d, p, src)
+	}
+	return enc, dec, cp
+}
+
+// keepMapKeys carries the key order of the maps among struct st's fields at v, a value of the
+// reference that this sample shares, over to this sample.
+func keepMapKeys(d *decoder, st *plan, v unsafe.Pointer) {
+	for i := range st.fields {
+		if f := &st.fields[i]; f.p.kind == kMap {
+			m := *(*unsafe.Pointer)(unsafe.Add(v, f.off))
+			if k, ok := d.prevKeys[m]; ok {
+				d.keys[m] = k
 			}
 		}
 	}
-	return enc, dec, cp
+}
+
+// unchangedStruct reports whether the next value is a struct of plan st that decGroup would
+// copy whole from its reference: a mask of zero for all of its (at most 64) fields.
+func (d *decoder) unchangedStruct(st *plan) bool {
+	n := len(st.fields)
+	return st.kind == kStruct && n > 0 && n <= 64 && d.pos < len(d.b) && d.b[d.pos] == 0
 }
 
 // Field groups a mask covers: all fields, or only the non-key ones (elements of a keyed
@@ -842,10 +860,34 @@ func pointerOps(p *plan) (encFunc, decFunc) {
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		switch d.byte() {
 		case 0:
+			if v == r { // in place (blockDecoder.inPlace): v held the reference
+				*(*unsafe.Pointer)(v) = nil
+			}
 			return
 		case 1:
 		default:
 			d.fail(errors.New("bad pointer flag"))
+			return
+		}
+		var rq unsafe.Pointer
+		if r != nil {
+			rq = *(*unsafe.Pointer)(r)
+		}
+		// A struct that did not change (its mask is one zero byte) is the reference's own:
+		// decoded values are immutable, so the sample shares it rather than a copy: the
+		// sections that did not move (host, CPU set, load, disks on a quiet second) cost no
+		// allocation and nothing for the garbage collector to scan again.
+		if rq != nil && d.unchangedStruct(el) {
+			d.pos++
+			*(*unsafe.Pointer)(v) = rq
+			keepMapKeys(d, el, rq)
+			return
+		}
+		if v == r && rq != nil {
+			// In place (blockDecoder.inPlace): the value pointed to is its own reference.
+			if d.charge(int(el.t.Size())) { // what alloc charges
+				el.dec(d, rq, rq)
+			}
 			return
 		}
 		q := d.alloc(el.t)
@@ -853,10 +895,6 @@ func pointerOps(p *plan) (encFunc, decFunc) {
 			return
 		}
 		*(*unsafe.Pointer)(v) = q
-		var rq unsafe.Pointer
-		if r != nil {
-			rq = *(*unsafe.Pointer)(r)
-		}
 		el.dec(d, q, rq)
 	}
 	return enc, dec

@@ -344,7 +344,9 @@ func (d *decoder) column(p *plan, n int, bitmapped bool, at func(i int) (v, r un
 			return
 		}
 		v, r := at(i)
-		p.zero(v)
+		if v != r { // in place (blockDecoder.inPlace) the value is its own reference
+			p.zero(v)
+		}
 		p.dec(d, v, r)
 	}
 }
@@ -545,6 +547,10 @@ func keyedColumnOps(p *plan) (encFunc, decFunc) {
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		// A slice no longer than its reference may be all copies (no bytes per element);
 		// a longer one has a match code per element.
+		if v == r {
+			decKeyedInPlace(d, p, v)
+			return
+		}
 		h, rh, n, rlen := decSliceHead(d, p.t, v, r, 1)
 		if h == nil {
 			return
@@ -567,37 +573,113 @@ func keyedColumnOps(p *plan) (encFunc, decFunc) {
 				return
 			}
 			copyMatched(d, p.t, v, r, match)
-			news, nmark := d.pushInts(0)
-			for i, m := range match {
-				if m < 0 {
-					d.ints = append(d.ints, i)
-				}
-			}
-			news = d.ints[nmark:len(d.ints):len(d.ints)]
-			for _, k := range el.keys {
-				f := &el.fields[k]
-				decFieldColumn(d, f, len(news), false, func(j int) (unsafe.Pointer, unsafe.Pointer) {
-					return unsafe.Add(at(h, news[j], size), f.off), nil
-				})
-			}
-			d.popInts(nmark)
+			decNewKeys(d, el, h, match)
 		default:
 			d.fail(errors.New("keyed slice: bad mode"))
 			return
 		}
-		for i := range el.fields {
-			if f := &el.fields[i]; !f.key && d.err == nil {
-				decFieldColumn(d, f, n, false, func(i int) (unsafe.Pointer, unsafe.Pointer) {
-					var rp unsafe.Pointer
-					if m := match[i]; m >= 0 {
-						rp = unsafe.Add(at(rh, m, size), f.off)
-					}
-					return unsafe.Add(at(h, i, size), f.off), rp
-				})
-			}
-		}
+		decKeyedValues(d, el, h, rh, match)
 	}
 	return enc, dec
+}
+
+// decNewKeys reads the key columns of the new elements of keyed slice h (match[i] < 0).
+func decNewKeys(d *decoder, el *plan, h *sliceHeader, match []int) {
+	size := el.t.Size()
+	news, nmark := d.pushInts(0)
+	for i, m := range match {
+		if m < 0 {
+			d.ints = append(d.ints, i)
+		}
+	}
+	news = d.ints[nmark:len(d.ints):len(d.ints)]
+	for _, k := range el.keys {
+		f := &el.fields[k]
+		decFieldColumn(d, f, len(news), false, func(j int) (unsafe.Pointer, unsafe.Pointer) {
+			return unsafe.Add(at(h, news[j], size), f.off), nil
+		})
+	}
+	d.popInts(nmark)
+}
+
+// decKeyedValues reads the non-key columns of keyed slice h, each element against its match
+// in rh.
+func decKeyedValues(d *decoder, el *plan, h, rh *sliceHeader, match []int) {
+	size := el.t.Size()
+	for i := range el.fields {
+		if f := &el.fields[i]; !f.key && d.err == nil {
+			decFieldColumn(d, f, len(match), false, func(i int) (unsafe.Pointer, unsafe.Pointer) {
+				var rp unsafe.Pointer
+				if m := match[i]; m >= 0 {
+					rp = unsafe.Add(at(rh, m, size), f.off)
+				}
+				return unsafe.Add(at(h, i, size), f.off), rp
+			})
+		}
+	}
+}
+
+// decKeyedInPlace is keyedColumnOps' decoding in place (blockDecoder.inPlace): the slice at v
+// is its own reference. With the same keys its elements change where they are; when elements
+// come and go they move to another array (the one a previous such sample left, if it is long
+// enough), and this one is left for the next.
+func decKeyedInPlace(d *decoder, p *plan, v unsafe.Pointer) {
+	el, size := p.elem, p.elem.t.Size()
+	old := *(*sliceHeader)(v)
+	rh := &old
+	n, isNil := d.count2(sliceLenCode(rh), old.len, 1)
+	if isNil {
+		*(*sliceHeader)(v) = sliceHeader{}
+		return
+	}
+	if n == 0 || d.err != nil {
+		d.makeSlice(p.t, v, n)
+		return
+	}
+	if !d.charge(n*int(size) + 24) { // what makeSlice charges: the budget is the same either way
+		return
+	}
+	match, mark := d.pushInts(n)
+	defer d.popInts(mark)
+	h := (*sliceHeader)(v)
+	switch d.byte() {
+	case 0:
+		if old.len != n {
+			d.fail(errors.New("keyed slice: same-keys mode without a matching reference"))
+			return
+		}
+		for i := range match {
+			match[i] = i
+		}
+	case 1:
+		decMatches(d, match, old.len)
+		if d.err != nil {
+			return
+		}
+		if sp := d.spare[p]; sp.cap >= n {
+			*h = sliceHeader{sp.data, n, sp.cap}
+			for i, m := range match {
+				if m < 0 {
+					el.zero(at(h, i, size)) // the spare holds an old sample's elements
+				}
+			}
+		} else {
+			// Room to grow: a table that gains a process then still fits the spare.
+			c := n + n/8 + 8
+			h.data = reflect.MakeSlice(p.t, c, c).UnsafePointer()
+			h.len, h.cap = n, c
+		}
+		if d.spare == nil {
+			d.spare = map[*plan]sliceHeader{}
+		}
+		d.spare[p] = old
+		copyMatched(d, p.t, v, unsafe.Pointer(rh), match)
+		decNewKeys(d, el, h, match)
+	default:
+		d.fail(errors.New("keyed slice: bad mode"))
+		return
+	}
+	decKeyedValues(d, el, h, rh, match)
 }
 
 // decSliceHead reads a version 2 slice's length against its reference r and makes the slice
@@ -796,12 +878,19 @@ func sliceColumnOps(p *plan) (encFunc, decFunc) {
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
 		// Past the reference, the bitmap is there: 8 elements a byte at most.
-		h, rh, n, rlen := decSliceHead(d, p.t, v, r, 0.125)
-		if h == nil {
-			return
-		}
-		if k := min(n, rlen); k > 0 {
-			copyRun(d, p.t, v, 0, r, 0, k)
+		var h, rh *sliceHeader
+		var n, rlen int
+		if v == r {
+			if h, rh, n, rlen = decSliceInPlace(d, p, v); h == nil {
+				return
+			}
+		} else {
+			if h, rh, n, rlen = decSliceHead(d, p.t, v, r, 0.125); h == nil {
+				return
+			}
+			if k := min(n, rlen); k > 0 {
+				copyRun(d, p.t, v, 0, r, 0, k)
+			}
 		}
 		decColumnOf(d, el, n, n > rlen, func(i int) (unsafe.Pointer, unsafe.Pointer) {
 			var rp unsafe.Pointer
@@ -812,6 +901,32 @@ func sliceColumnOps(p *plan) (encFunc, decFunc) {
 		})
 	}
 	return enc, dec
+}
+
+// decSliceInPlace is decSliceHead in place (blockDecoder.inPlace): the slice at v is its own
+// reference, rh a copy of its old header. At the same length its elements change where they
+// are; at another length they move to a new array, as far as both go.
+func decSliceInPlace(d *decoder, p *plan, v unsafe.Pointer) (h, rh *sliceHeader, n, rlen int) {
+	old := *(*sliceHeader)(v)
+	rh = &old
+	n, isNil := d.count2(sliceLenCode(rh), old.len, 0.125)
+	if isNil {
+		*(*sliceHeader)(v) = sliceHeader{}
+		return nil, rh, 0, old.len
+	}
+	if n == 0 || n != old.len || d.err != nil {
+		if h = d.makeSlice(p.t, v, n); h == nil || n == 0 || d.err != nil {
+			return nil, rh, n, old.len
+		}
+		if k := min(n, old.len); k > 0 {
+			copyRun(d, p.t, v, 0, unsafe.Pointer(rh), 0, k)
+		}
+		return h, rh, n, old.len
+	}
+	if !d.charge(n*int(p.elem.t.Size()) + 24) { // what makeSlice charges
+		return nil, rh, n, old.len
+	}
+	return (*sliceHeader)(v), rh, n, old.len
 }
 
 // encElems writes the column of n elements at data against the reference's first rlen.
@@ -874,7 +989,127 @@ func mapColumnOps(p *plan) (encFunc, decFunc) {
 		(el == kInt64 || el == kUint64) && p.elem.t.Size() == 8 && p.elem.t != timeType {
 		return encStrU64Map2, decStrU64Map2
 	}
-	return genericMapColumnOps(p)
+	enc, dec := genericMapColumnOps(p)
+	if k == kString && p.key.t.Kind() == reflect.String {
+		dec = strMapColumnDec(p)
+	}
+	return enc, dec
+}
+
+// strMapColumnDec reads what genericMapColumnOps writes for a map with string keys (a
+// sample's statuses) without its reflection per key: the key order is kept from sample to
+// sample as decStrU64Map2 keeps it, and only the values that changed are decoded apart.
+func strMapColumnDec(p *plan) decFunc {
+	vp, vt := p.elem, p.t.Elem()
+	return func(d *decoder, v, r unsafe.Pointer) {
+		rm, rptr := refMap(p.t, r)
+		rlen := 0
+		if rm.IsValid() {
+			rlen = rm.Len()
+		}
+		n, isNil := d.count2(reflectLenCode(rm), rlen, float64(max(p.key.minLen, 1)))
+		if isNil || !d.charge(n*int(p.t.Key().Size()+vt.Size()+16)+48) {
+			if v == r && isNil {
+				reflect.NewAt(p.t, v).Elem().SetZero()
+			}
+			return
+		}
+		mode := byte(0)
+		if n > 0 {
+			mode = d.byte()
+		}
+		// In place (blockDecoder.inPlace) a map of the same keys is its own reference.
+		inPlace := v == r && mode == 0 && rlen == n && n > 0
+		m := rm
+		if !inPlace {
+			m = reflect.MakeMapWithSize(p.t, n)
+			reflect.NewAt(p.t, v).Elem().Set(m)
+		}
+		if n == 0 {
+			return
+		}
+		var keys []string
+		switch mode {
+		case 0:
+			if rlen != n {
+				d.fail(errors.New("map: same-keys mode without a matching reference"))
+				return
+			}
+			keys = d.prevKeys[rptr]
+			if keys == nil {
+				keys = make([]string, 0, n)
+				for it := rm.MapRange(); it.Next(); {
+					keys = append(keys, it.Key().String())
+				}
+				slices.Sort(keys)
+			}
+		case 1:
+			keys = make([]string, 0, n)
+			var k string
+			for i := 0; i < n && d.err == nil; i++ {
+				p.key.dec(d, unsafe.Pointer(&k), nil)
+				if i > 0 && k <= keys[i-1] {
+					d.fail(errors.New("map: keys out of order"))
+					return
+				}
+				keys = append(keys, k)
+			}
+		default:
+			d.fail(errors.New("map: bad mode"))
+			return
+		}
+		if d.err != nil || !d.chargeSteps(n) {
+			return
+		}
+		// Each value starts as its reference's (or zero); the column changes some.
+		kv, vv := reflect.New(p.t.Key()).Elem(), reflect.New(vt).Elem()
+		for _, k := range keys {
+			if inPlace {
+				break
+			}
+			kv.SetString(k)
+			vv.SetZero()
+			if rm.IsValid() {
+				if x := rm.MapIndex(kv); x.IsValid() {
+					vv.Set(x)
+				}
+			}
+			m.SetMapIndex(kv, vv)
+		}
+		var changed []int
+		var vals []reflect.Value
+		d.column(vp, n, false, func(i int) (unsafe.Pointer, unsafe.Pointer) {
+			kv.SetString(keys[i])
+			val := reflect.New(vt)
+			var ref unsafe.Pointer
+			if rm.IsValid() {
+				if x := rm.MapIndex(kv); x.IsValid() {
+					val.Elem().Set(x)
+					rv := reflect.New(vt)
+					rv.Elem().Set(x)
+					ref = rv.UnsafePointer()
+				}
+			}
+			// The value is decoded into val after this returns; the map takes it then.
+			changed, vals = append(changed, i), append(vals, val)
+			return val.UnsafePointer(), ref
+		})
+		for j, i := range changed {
+			kv.SetString(keys[i])
+			m.SetMapIndex(kv, vals[j].Elem())
+		}
+		d.keys[m.UnsafePointer()] = keys
+	}
+}
+
+// refMap is the map at r (invalid if r is nil) and its pointer, as a value of its own: in
+// place (blockDecoder.inPlace) r is also where the decoded map goes.
+func refMap(t reflect.Type, r unsafe.Pointer) (reflect.Value, unsafe.Pointer) {
+	if r == nil {
+		return reflect.Value{}, nil
+	}
+	ptr := *(*unsafe.Pointer)(r)
+	return reflect.NewAt(t, unsafe.Pointer(&ptr)).Elem(), ptr
 }
 
 func encStrU64Map2(e *encoder, v, r unsafe.Pointer) bool {
@@ -912,6 +1147,9 @@ func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
 	rm := refStrU64Map(r)
 	n, isNil := d.count2(mapLenCode(rm), len(rm), 1)
 	if isNil || !d.charge(48*n+48) {
+		if v == r && isNil {
+			*(*map[string]uint64)(v) = nil
+		}
 		return
 	}
 	if n == 0 {
@@ -931,7 +1169,10 @@ func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
 			return
 		}
 		keys = rk
-		m = maps.Clone(rm) // the same keys: a copy of the table is faster than n inserts
+		m = rm // in place (blockDecoder.inPlace) the map is its own reference
+		if v != r {
+			m = maps.Clone(rm) // the same keys: a copy of the table is faster than n inserts
+		}
 	case 1:
 		m = make(map[string]uint64, n)
 		keys = make([]string, 0, n)
@@ -1001,16 +1242,16 @@ func genericMapColumnOps(p *plan) (encFunc, decFunc) {
 		return changed || !same || dl != 0
 	}
 	dec := func(d *decoder, v, r unsafe.Pointer) {
-		var rm reflect.Value
-		if r != nil {
-			rm = reflect.NewAt(p.t, r).Elem()
-		}
+		rm, _ := refMap(p.t, r)
 		rlen := 0
 		if rm.IsValid() {
 			rlen = rm.Len()
 		}
 		n, isNil := d.count2(reflectLenCode(rm), rlen, float64(max(kp.minLen, 1)))
 		if isNil || !d.charge(n*int(kt.Size()+vt.Size()+16)+48) {
+			if v == r && isNil { // in place (blockDecoder.inPlace): v held the reference
+				reflect.NewAt(p.t, v).Elem().SetZero()
+			}
 			return
 		}
 		m := reflect.MakeMapWithSize(p.t, n)

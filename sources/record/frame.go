@@ -84,6 +84,7 @@ type scanner struct {
 
 	win    []byte
 	winOff int64
+	lent   bool  // win is the caller's (all of r, read already): never read into
 	rerr   error // a read error ends the scan
 }
 
@@ -103,8 +104,8 @@ func (s *scanner) at(off int64, n int) []byte {
 	if rest := s.size - off; int64(want) > rest {
 		want = int(max(rest, 0))
 	}
-	if cap(s.win) < want {
-		s.win = make([]byte, want)
+	if cap(s.win) < want || s.lent {
+		s.win, s.lent = make([]byte, want), false
 	}
 	s.win = s.win[:want]
 	got, err := s.r.ReadAt(s.win, off)

@@ -30,6 +30,7 @@ type rnd struct {
 	ByID  map[uint16]rndSub
 	P     *rndSub
 	F     float64
+	Named map[string]rndSub // string keys, struct values: the statuses' kind of map
 }
 
 type rndEl struct {
@@ -192,6 +193,25 @@ func rndSeries(rng *rand.Rand, n int) []*rnd {
 				m[uint16(rng.IntN(20))] = rndSub{X: 1, L: []uint64{1}}
 			}
 			next.ByID = m
+		}
+		if pick(0.4) {
+			m := map[string]rndSub{}
+			for k, v := range cur.Named {
+				if pick(0.85) {
+					if pick(0.4) {
+						v.X += uint16(rng.IntN(3))
+						v.T = mkTime(base)
+					}
+					m[k] = v
+				}
+			}
+			if pick(0.3) {
+				m[strs[rng.IntN(len(strs))]] = rndSub{X: uint16(rng.IntN(9)), L: []uint64{2}}
+			}
+			if pick(0.05) {
+				m = nil
+			}
+			next.Named = m
 		}
 		if pick(0.2) {
 			next.P = mkSub(base)

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -119,6 +120,7 @@ type fileReader struct {
 	seen   map[string]bool
 	cache  [cachedBlocks]*blockState // the most recently used blocks, [0] the newest
 	pre    *prefetching              // the block being decoded ahead, if any
+	alone  [2]aloneSample            // the samples the last decodeAlone gave
 	closed bool                      // no more read-aheads
 	preDec *zstd.Decoder             // the read-ahead's own decoder with the dictionary (zdec is at's)
 
@@ -350,6 +352,10 @@ type blockState struct {
 	dec   *blockDecoder
 	out   []unsafe.Pointer
 	err   error
+
+	progress *atomic.Int32    // a read-ahead's: how many samples it has decoded so far
+	inflated func(raw []byte) // a read-ahead's: told the raw stream (nil if it did not inflate)
+	stop     *atomic.Bool     // a read-ahead's: set when the cursor went elsewhere
 }
 
 func (r *fileReader) blockEnd(bi int) int64 {
@@ -397,7 +403,8 @@ func (r *fileReader) readBlock(bi int, warn func(string)) *blockState {
 	}
 	s := newScanner(bytes.NewReader(buf[:n]), int64(n), warn)
 	s.base = b.off
-	st.z = make([]byte, 0, n) // the zstd bytes are most of the frames'
+	s.win, s.lent = buf[:n], true // the block's frames are read already: scanned in place
+	st.z = make([]byte, 0, n)     // the zstd bytes are most of the frames'
 	st.times = make([]int64, 0, b.n)
 	var prevTime int64
 	for len(st.times) < b.n {
@@ -426,6 +433,9 @@ func (r *fileReader) readBlock(bi int, warn func(string)) *blockState {
 // dec; like readBlock, it touches no reader state but through warn.
 func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn func(string)) {
 	num := r.blocks[st.bi].num
+	if st.stop != nil && st.stop.Load() {
+		return
+	}
 	if st.dec == nil {
 		st.dec = newBlockDecoder(r.rp)
 		raw, err := inflate(st.z, dec)
@@ -435,10 +445,20 @@ func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn fun
 			}
 			warn(fmt.Sprintf("block %d: decompression: %v", num, err))
 		}
+		if st.inflated != nil {
+			if err != nil {
+				st.inflated(nil)
+			} else {
+				st.inflated(raw)
+			}
+		}
 		st.z = nil
 		st.dec.reset(raw)
 	}
 	for len(st.out) <= k && st.err == nil {
+		if st.stop != nil && st.stop.Load() {
+			return
+		}
 		if len(st.out) >= len(st.times) {
 			st.err = ErrDamaged
 			break
@@ -450,7 +470,16 @@ func (r *fileReader) decodeTo(st *blockState, k int, dec *zstd.Decoder, warn fun
 			break
 		}
 		st.out = append(st.out, p)
+		if st.progress != nil {
+			st.progress.Store(int32(len(st.out)))
+		}
 	}
+}
+
+// aloneSample is a sample decoded alone (fileReader.decodeAlone): i is its index plus one.
+type aloneSample struct {
+	i int
+	p unsafe.Pointer
 }
 
 // cachedBlocks is how many blocks a reader keeps (decoded as far as they were read): the
@@ -460,8 +489,12 @@ const cachedBlocks = 3
 
 // prefetching is a block being decoded ahead, in the background.
 type prefetching struct {
-	bi   int
-	done chan struct{}
+	bi       int
+	done     chan struct{}
+	decoded  atomic.Int32  // samples decoded so far
+	inflated chan struct{} // closed once raw is set
+	raw      []byte        // the block's raw stream; nil if it did not inflate
+	stop     atomic.Bool   // the cursor went elsewhere: stop, keep nothing
 }
 
 // maybeReadAhead starts decoding block bi-1 in the background, unless it is kept already or
@@ -469,11 +502,12 @@ type prefetching struct {
 // block: stepping back across a block boundary otherwise decodes the whole block before at
 // once (3 ms at 100 processes), and a cursor that just jumped into block bi may step back
 // without a pause; a block ahead gives the read-ahead as many steps as the cursor is into
-// the block. A cursor moving forward keeps the block it came from, so reads none. Called
-// with mu held.
+// the block. A cursor moving forward keeps the block it came from, so reads none. A
+// read-ahead of a block the cursor has left (it jumped) is stopped for this one: a step back
+// right after a jump must not find the reader busy elsewhere. Called with mu held.
 func (r *fileReader) maybeReadAhead(bi int) {
 	prev := bi - 1
-	if prev < 0 || r.pre != nil || r.closed {
+	if prev < 0 || r.closed || r.pre != nil && r.pre.bi == prev {
 		return
 	}
 	for _, st := range r.cache {
@@ -481,23 +515,39 @@ func (r *fileReader) maybeReadAhead(bi int) {
 			return
 		}
 	}
-	p := &prefetching{bi: prev, done: make(chan struct{})}
+	old := r.pre
+	if old != nil {
+		old.stop.Store(true)
+	}
+	p := &prefetching{bi: prev, done: make(chan struct{}), inflated: make(chan struct{})}
 	r.pre = p
 	go func() {
 		defer close(p.done)
+		once := sync.OnceFunc(func() { close(p.inflated) })
+		defer once()
+		if old != nil {
+			<-old.done // it stops within a sample; its decoder (preDec) is then free
+		}
 		var warns []string
 		warn := func(s string) { warns = append(warns, s) }
 		st := r.readBlock(prev, warn)
+		st.progress, st.stop = &p.decoded, &p.stop
+		st.inflated = func(raw []byte) { p.raw = raw; once() }
 		if r.preDec == nil && r.dict != nil {
 			r.preDec, _ = newDictDecoder(r.dict) // it worked for zdec
 		}
 		r.decodeTo(st, r.blocks[prev].n-1, r.preDec, warn)
 		r.mu.Lock()
 		defer r.mu.Unlock()
+		if r.pre == p {
+			r.pre = nil
+		}
+		if p.stop.Load() {
+			return // what it read is read again, and said again, if the cursor comes back
+		}
 		for _, w := range warns {
 			r.warn(w)
 		}
-		r.pre = nil
 		for _, c := range r.cache {
 			if c != nil && c.bi == prev {
 				return
@@ -509,7 +559,8 @@ func (r *fileReader) maybeReadAhead(bi int) {
 	}()
 }
 
-// stopReadAhead waits for a read-ahead to end and starts no other.
+// stopReadAhead waits for the read-aheads to end and starts no other (each waits for the
+// one it replaced).
 func (r *fileReader) stopReadAhead() {
 	r.mu.Lock()
 	r.closed = true
@@ -535,6 +586,21 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, a := range r.alone {
+		if a.i == i+1 {
+			return a.p, nil
+		}
+	}
+	if p := r.pre; p != nil && p.bi == bi && r.aloneSooner(bi, k, int(p.decoded.Load())) {
+		if prev, s, ok := r.decodeAlone(p, k); ok {
+			// The one before comes with it: the cursor's frame is derived from both.
+			r.alone = [2]aloneSample{{i + 1, s}, {}}
+			if prev != nil {
+				r.alone[1] = aloneSample{i, prev}
+			}
+			return s, nil
+		}
+	}
 	st := r.state(bi)
 	r.decodeTo(st, k, r.zdec, r.warn)
 	r.maybeReadAhead(bi)
@@ -542,6 +608,57 @@ func (r *fileReader) at(i int) (unsafe.Pointer, error) {
 		return st.out[k], nil
 	}
 	return nil, fmt.Errorf("%w: sample %d (block %d)", ErrDamaged, i, r.blocks[bi].num)
+}
+
+// Decoding a sample alone, its block's samples before it decoded in place (decodeLast), costs
+// about aloneCost/10 of decoding them kept, and inflating the block again about aloneInflate
+// samples' worth of that (BenchmarkDecodeLast against BenchmarkDecodeStream, and inflate's
+// share of BenchmarkDecodeSample's profile, at ~100 processes).
+const (
+	aloneCost    = 5
+	aloneInflate = 10
+)
+
+// aloneSooner says whether sample k of block bi, which a read-ahead is decoding and has
+// decoded done samples of, comes sooner decoded alone than from the read-ahead, which must
+// finish the whole block first. At a step back across a block edge the read-ahead has only
+// just begun: the step then decodes the one sample it needs in about half the time, and the
+// read-ahead goes on beside it for the steps after.
+func (r *fileReader) aloneSooner(bi, k, done int) bool {
+	cost := aloneCost
+	if r.rp.ver < version2 {
+		cost = 10 // version 1 decodes nothing in place: alone is no cheaper
+	}
+	return 10*(r.blocks[bi].n-done) > cost*(k+1)+10*aloneInflate
+}
+
+// decodeAlone decodes sample k of the block that read-ahead p is decoding on its own (and
+// sample k-1 with it, decodeLast): from
+// the raw stream p inflated if it has yet, else from the block read and inflated again (at a
+// step across a block edge the read-ahead has only just begun: waiting for its inflating was
+// measured slower than inflating beside it); the samples before k are decoded in place.
+// The cache is left alone: the read-ahead brings the whole block. false if anything does not
+// check out: the caller then waits for the read-ahead, which says what is wrong. Called with
+// mu held (it uses zdec).
+func (r *fileReader) decodeAlone(p *prefetching, k int) (prev, last unsafe.Pointer, ok bool) {
+	var raw []byte
+	select {
+	case <-p.inflated:
+		raw = p.raw
+	default:
+	}
+	if raw == nil {
+		st := r.readBlock(p.bi, func(string) {})
+		if k >= len(st.times) {
+			return nil, nil, false
+		}
+		var err error
+		if raw, err = inflate(st.z, r.zdec); err != nil {
+			return nil, nil, false
+		}
+	}
+	prev, last, err := decodeLast(r.rp, raw, k)
+	return prev, last, err == nil
 }
 
 // key decodes key sample i from its K frame alone; see Reader.Key.
