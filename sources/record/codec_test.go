@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -335,6 +336,27 @@ func TestLargeSampleWithinBudget(t *testing.T) {
 	for i, want := range []*big{a, b, b} {
 		if !reflect.DeepEqual(want, have[i]) {
 			t.Errorf("sample %d differs", i)
+		}
+	}
+}
+
+// A map column's keys must come sorted; the first out of order fails the decoder.
+func TestDecMapKeysOrder(t *testing.T) {
+	for _, tt := range []struct {
+		in   []string
+		want []string
+		ok   bool
+	}{
+		{[]string{"a", "b", "c"}, []string{"a", "b", "c"}, true},
+		{[]string{"a", "c", "b"}, []string{"a", "c"}, false},
+		{[]string{"a", "a"}, []string{"a"}, false}, // a key twice
+		{nil, []string{}, true},
+	} {
+		d := &decoder{}
+		i := 0
+		have := decMapKeys(d, len(tt.in), func() string { i++; return tt.in[i-1] }, func(a, b string) bool { return a < b })
+		if !slices.Equal(have, tt.want) || (d.err == nil) != tt.ok {
+			t.Errorf("%q: want %q ok %v, have %q err %v", tt.in, tt.want, tt.ok, have, d.err)
 		}
 	}
 }

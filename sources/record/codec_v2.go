@@ -1044,16 +1044,10 @@ func strMapColumnDec(p *plan) decFunc {
 				slices.Sort(keys)
 			}
 		case 1:
-			keys = make([]string, 0, n)
-			var k string
-			for i := 0; i < n && d.err == nil; i++ {
+			keys = decMapKeys(d, n, func() (k string) {
 				p.key.dec(d, unsafe.Pointer(&k), nil)
-				if i > 0 && k <= keys[i-1] {
-					d.fail(errors.New("map: keys out of order"))
-					return
-				}
-				keys = append(keys, k)
-			}
+				return k
+			}, func(a, b string) bool { return a < b })
 		default:
 			d.fail(errors.New("map: bad mode"))
 			return
@@ -1175,15 +1169,7 @@ func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
 		}
 	case 1:
 		m = make(map[string]uint64, n)
-		keys = make([]string, 0, n)
-		for i := 0; i < n && d.err == nil; i++ {
-			k := d.str("")
-			if i > 0 && k <= keys[i-1] {
-				d.fail(errors.New("map: keys out of order"))
-				return
-			}
-			keys = append(keys, k)
-		}
+		keys = decMapKeys(d, n, func() string { return d.str("") }, func(a, b string) bool { return a < b })
 	default:
 		d.fail(errors.New("map: bad mode"))
 		return
@@ -1269,17 +1255,11 @@ func genericMapColumnOps(p *plan) (encFunc, decFunc) {
 			keys = rm.MapKeys()
 			slices.SortFunc(keys, cmpKeys)
 		case 1:
-			keys = make([]reflect.Value, 0, n)
-			for i := 0; i < n && d.err == nil; i++ {
+			keys = decMapKeys(d, n, func() reflect.Value {
 				kv := reflect.New(kt)
 				kp.dec(d, kv.UnsafePointer(), nil)
-				k := kv.Elem()
-				if i > 0 && cmpKeys(keys[i-1], k) >= 0 {
-					d.fail(errors.New("map: keys out of order"))
-					return
-				}
-				keys = append(keys, k)
-			}
+				return kv.Elem()
+			}, func(a, b reflect.Value) bool { return cmpKeys(a, b) < 0 })
 		default:
 			d.fail(errors.New("map: bad mode"))
 			return
@@ -1318,4 +1298,20 @@ func mapValues(m, rm reflect.Value, keys []reflect.Value, vt reflect.Type) (vals
 		}
 	}
 	return vals, refs
+}
+
+// decMapKeys reads the n keys of a map column written whole (mode 1), each with key: they must
+// come in increasing order (less), as the encoder sorts them, or d fails and the keys read so
+// far are returned; the caller checks d.err.
+func decMapKeys[K any](d *decoder, n int, key func() K, less func(a, b K) bool) []K {
+	keys := make([]K, 0, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		k := key()
+		if i > 0 && !less(keys[i-1], k) {
+			d.fail(errors.New("map: keys out of order"))
+			break
+		}
+		keys = append(keys, k)
+	}
+	return keys
 }
