@@ -669,22 +669,8 @@ func TestThreadSchedMonotonic(t *testing.T) {
 // over the live /proc: a child process is found and its descriptors kept; an idle pass reads
 // only its schedstat; once it exits it drops out and its descriptors are closed.
 func TestProcCollectorKeptLive(t *testing.T) {
-	var fs syscall.Statfs_t
-	if syscall.Statfs("/proc", &fs) != nil || fs.Type != procfsMagic {
-		t.Skip("no procfs at /proc")
-	}
-	cmd := exec.Command("sleep", "60")
-	if err := cmd.Start(); err != nil {
-		t.Skipf("cannot start sleep: %v", err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
+	cmd, c := liveChild(t, "sleep", "60")
 	pid := cmd.Process.Pid
-	c := newProcCollector(DefaultFS())
-	c.smaps.TopK = 0
-	defer c.Close()
 	find := func() *sources.Proc {
 		var s sources.Snapshot
 		if err := c.Collect(&s); err != nil {
@@ -959,22 +945,8 @@ func FuzzParseCreds(f *testing.F) {
 // A process that runs every pass has its status and io read every pass, through descriptors
 // kept once it ran in keepSlowAfter passes; what they read stays current.
 func TestProcCollectorKeepsBusyStatus(t *testing.T) {
-	var fs syscall.Statfs_t
-	if syscall.Statfs("/proc", &fs) != nil || fs.Type != procfsMagic {
-		t.Skip("no procfs at /proc")
-	}
-	cmd := exec.Command("sh", "-c", "while :; do :; done")
-	if err := cmd.Start(); err != nil {
-		t.Skipf("cannot start sh: %v", err)
-	}
-	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}()
+	cmd, c := liveChild(t, "sh", "-c", "while :; do :; done")
 	pid := cmd.Process.Pid
-	c := newProcCollector(DefaultFS())
-	c.smaps.TopK = 0
-	defer c.Close()
 	var p sources.Proc
 	for range 50 {
 		var s sources.Snapshot
@@ -1001,4 +973,26 @@ func TestProcCollectorKeepsBusyStatus(t *testing.T) {
 	if have := keptFds(c); have != c.kept {
 		t.Errorf("kept count %d, descriptors held %d", c.kept, have)
 	}
+}
+
+// liveChild starts the command args as a child to watch over the live /proc with a process
+// collector (smaps off), both ended when the test is; it skips the test without procfs.
+func liveChild(t *testing.T, args ...string) (*exec.Cmd, *procCollector) {
+	t.Helper()
+	var fs syscall.Statfs_t
+	if syscall.Statfs("/proc", &fs) != nil || fs.Type != procfsMagic {
+		t.Skip("no procfs at /proc")
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot start %s: %v", args[0], err)
+	}
+	c := newProcCollector(DefaultFS())
+	c.smaps.TopK = 0
+	t.Cleanup(func() {
+		c.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return cmd, c
 }
