@@ -27,9 +27,8 @@ func (fs FS) SysPath(parts ...string) string {
 }
 
 // readFile reads a whole proc or sys file into buf (grown as needed) and returns the filled
-// slice. procfs files report size 0 or 4096, so no stat. It reads until read() returns 0: a
-// multi-record seq file (vmstat, interrupts) hands out at most a page per read() however large
-// the buffer, so a short read is not the end.
+// slice. procfs files report size 0 or 4096, so no stat; it reads until a read returns 0
+// (readAll, not whole: the file may be multi-record).
 // Bare system calls: os.Open would also register the descriptor with the runtime's poller
 // (an fcntl and an epoll_ctl per file), useless for files that never block.
 func readFile(path string, buf []byte) ([]byte, error) {
@@ -38,22 +37,35 @@ func readFile(path string, buf []byte) ([]byte, error) {
 		return buf[:0], &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
+	if buf, err = readAll(fd, buf, false); err != nil {
+		return buf, &fs.PathError{Op: "read", Path: path, Err: err}
+	}
+	return buf, nil
+}
+
+// readAll reads file fd from offset 0 into buf (grown as needed; at least 64 KiB, so that one
+// read takes most kernel files whole). A multi-record seq file (vmstat, interrupts) hands out
+// at most a page per read however large the buffer, so it is read until a read returns
+// nothing. whole says the file is generated in one piece (single_open: stat, status,
+// schedstat, meminfo, the pressure files; cmdline copies as much as asked), so a read that
+// leaves room in the buffer got all of it: one pread for the file.
+func readAll(fd int, buf []byte, whole bool) ([]byte, error) {
 	if cap(buf) < 64<<10 {
 		buf = make([]byte, 0, 64<<10)
 	}
 	buf = buf[:0]
 	for {
-		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		n, err := syscall.Pread(fd, buf[len(buf):cap(buf)], int64(len(buf)))
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return buf, &fs.PathError{Op: "read", Path: path, Err: err}
-		}
-		if n <= 0 {
-			return buf, nil
+			return buf[:0], err
 		}
 		buf = buf[:len(buf)+n]
+		if n == 0 || (whole && len(buf) < cap(buf)) {
+			return buf, nil
+		}
 		if len(buf) == cap(buf) {
 			nb := make([]byte, len(buf), 2*cap(buf))
 			copy(nb, buf)

@@ -15,11 +15,8 @@ const sysfsMagic = 0x62656572
 // sixth of a sampling pass's system calls at ~70 processes (docs/perf.md). On any other file
 // system (test fixtures, which a test may replace by name) it is opened by name on every read,
 // as readFile does.
-//
-// whole says the kernel generates the file in one piece (single_open: stat, meminfo, loadavg,
-// the pressure files, a sysfs attribute), so a read that leaves room in the buffer got all of
-// it; a multi-record file (vmstat, interrupts, diskstats, net/dev) hands out at most a page
-// per read and is read until a read returns nothing.
+// whole is readAll's: the kernel generates the file in one piece (stat, meminfo, loadavg, the
+// pressure files, a sysfs attribute), unlike vmstat, interrupts, diskstats and net/dev.
 type kernelFile struct {
 	path  string
 	whole bool
@@ -66,28 +63,11 @@ func (f *kernelFile) read(buf []byte) ([]byte, error) {
 
 // pread reads the kept descriptor from offset 0.
 func (f *kernelFile) pread(buf []byte) ([]byte, error) {
-	if cap(buf) < 64<<10 {
-		buf = make([]byte, 0, 64<<10)
+	buf, err := readAll(f.fd, buf, f.whole)
+	if err != nil {
+		return buf, &fs.PathError{Op: "read", Path: f.path, Err: err}
 	}
-	buf = buf[:0]
-	for {
-		n, err := syscall.Pread(f.fd, buf[len(buf):cap(buf)], int64(len(buf)))
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return buf[:0], &fs.PathError{Op: "read", Path: f.path, Err: err}
-		}
-		buf = buf[:len(buf)+n]
-		if n == 0 || (f.whole && len(buf) < cap(buf)) {
-			return buf, nil
-		}
-		if len(buf) == cap(buf) {
-			nb := make([]byte, len(buf), 2*cap(buf))
-			copy(nb, buf)
-			buf = nb
-		}
-	}
+	return buf, nil
 }
 
 // Close drops the kept descriptor, if any; the next read opens the file again.

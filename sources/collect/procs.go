@@ -852,7 +852,7 @@ func (c *procCollector) observe(dfd, pid int, e *procEntry, p *sources.Proc) {
 func (c *procCollector) readKept(fd *int, dirfd, pid int, name []byte) error {
 	var err error
 	if *fd >= 0 {
-		if c.buf, err = preadAll(*fd, c.buf); err != nil {
+		if c.buf, err = readAll(*fd, c.buf, true); err != nil {
 			c.closeKept(fd)
 		}
 		return err
@@ -862,7 +862,7 @@ func (c *procCollector) readKept(fd *int, dirfd, pid int, name []byte) error {
 		c.buf = c.buf[:0]
 		return err
 	}
-	c.buf, err = preadAll(f, c.buf)
+	c.buf, err = readAll(f, c.buf, true)
 	if err != nil || !c.keepFd(fd, f) {
 		syscall.Close(f)
 	}
@@ -1065,33 +1065,7 @@ func (c *procCollector) readAtName(dirfd, pid int, name []byte, buf []byte) ([]b
 		return buf[:0], err
 	}
 	defer syscall.Close(fd)
-	return preadAll(fd, buf)
-}
-
-// preadAll reads the whole file fd from offset 0 into buf. procfs generates a small seq file
-// whole on the first read, and cmdline copies as much as asked, so a read that leaves room in
-// the buffer is taken as complete: one pread() per file.
-func preadAll(fd int, buf []byte) ([]byte, error) {
-	if cap(buf) < 64<<10 {
-		buf = make([]byte, 0, 64<<10)
-	}
-	buf = buf[:0]
-	for {
-		n, err := syscall.Pread(fd, buf[len(buf):cap(buf)], int64(len(buf)))
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return buf[:0], err
-		}
-		buf = buf[:len(buf)+n]
-		if n == 0 || len(buf) < cap(buf) {
-			return buf, nil
-		}
-		nb := make([]byte, len(buf), 2*cap(buf))
-		copy(nb, buf)
-		buf = nb
-	}
+	return readAll(fd, buf, true)
 }
 
 // openat opens name (NUL-terminated) relative to dirfd without building a Go string, which
