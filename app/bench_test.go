@@ -17,16 +17,7 @@ func BenchmarkViewCPU200x50(b *testing.B) {
 	m := New(Options{Theme: asciiTheme(), History: hist, Interval: time.Second})
 	m = update(m, sizeMsg(200, 50))
 	// Fill the chart's whole window, as after a few minutes of running.
-	next := t0
-	push := func(i int) *engine.Sample {
-		src := ss[1+i%(len(ss)-1)]
-		f := *src.Frame
-		f.Time = next
-		next = next.Add(time.Second)
-		s := &engine.Sample{Snap: src.Snap, Frame: &f}
-		hist.Append(s)
-		return s
-	}
+	push := pusher(ss, hist)
 	for i := range 2 * 200 {
 		m = update(m, SampleMsg{Sample: push(i)})
 	}
@@ -42,6 +33,21 @@ func BenchmarkViewCPU200x50(b *testing.B) {
 	// waiting for a core.
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
 	_ = sink
+}
+
+// pusher returns a function that appends the i-th sample of an endless series to hist and
+// returns it: the fixture's frames after the first, over and over, a second apart from t0.
+func pusher(ss []*engine.Sample, hist *engine.History) func(i int) *engine.Sample {
+	next := t0
+	return func(i int) *engine.Sample {
+		src := ss[1+i%(len(ss)-1)]
+		f := *src.Frame
+		f.Time = next
+		next = next.Add(time.Second)
+		s := &engine.Sample{Snap: src.Snap, Frame: &f}
+		hist.Append(s)
+		return s
+	}
 }
 
 // cpuTime is this process's user+system CPU time in ns.
@@ -63,15 +69,9 @@ func BenchmarkResize500x200(b *testing.B) {
 		hist := engine.NewHistory(3600)
 		m := New(Options{Theme: asciiTheme(), History: hist, Interval: time.Second, Panel: panel})
 		m = update(m, sizeMsg(500, 200))
-		next := t0
+		push := pusher(ss, hist)
 		for i := range 2*500 + 1 {
-			src := ss[1+i%(len(ss)-1)]
-			f := *src.Frame
-			f.Time = next
-			next = next.Add(time.Second)
-			s := &engine.Sample{Snap: src.Snap, Frame: &f}
-			hist.Append(s)
-			m = update(m, SampleMsg{Sample: s})
+			m = update(m, SampleMsg{Sample: push(i)})
 		}
 		b.Run(m.panels[panel].Title(), func(b *testing.B) {
 			b.ReportAllocs()
