@@ -512,13 +512,9 @@ func keyedColumnOps(p *plan) (encFunc, decFunc) {
 			e.buf = append(e.buf, 1)
 			changed = true
 			encMatches(e, el, h, rh, size, match)
-			news, nmark := e.pushInts(0)
-			for i, m := range match {
-				if m < 0 {
-					e.ints = append(e.ints, i)
-				}
-			}
-			news = e.ints[nmark:len(e.ints):len(e.ints)]
+			_, nmark := e.pushInts(0)
+			e.ints = appendNew(e.ints, match)
+			news := e.ints[nmark:len(e.ints):len(e.ints)]
 			for _, k := range el.keys {
 				f := &el.fields[k]
 				encFieldColumn(e, f, len(news), func(j int) (unsafe.Pointer, unsafe.Pointer) {
@@ -583,16 +579,23 @@ func keyedColumnOps(p *plan) (encFunc, decFunc) {
 	return enc, dec
 }
 
+// appendNew appends to dst the indexes of a keyed slice's new elements: those that match no
+// element of the reference (match[i] < 0), whose keys are written in columns of their own.
+func appendNew(dst, match []int) []int {
+	for i, m := range match {
+		if m < 0 {
+			dst = append(dst, i)
+		}
+	}
+	return dst
+}
+
 // decNewKeys reads the key columns of the new elements of keyed slice h (match[i] < 0).
 func decNewKeys(d *decoder, el *plan, h *sliceHeader, match []int) {
 	size := el.t.Size()
-	news, nmark := d.pushInts(0)
-	for i, m := range match {
-		if m < 0 {
-			d.ints = append(d.ints, i)
-		}
-	}
-	news = d.ints[nmark:len(d.ints):len(d.ints)]
+	_, nmark := d.pushInts(0)
+	d.ints = appendNew(d.ints, match)
+	news := d.ints[nmark:len(d.ints):len(d.ints)]
 	for _, k := range el.keys {
 		f := &el.fields[k]
 		decFieldColumn(d, f, len(news), false, func(j int) (unsafe.Pointer, unsafe.Pointer) {
