@@ -43,15 +43,17 @@ func readFile(path string, buf []byte) ([]byte, error) {
 	return buf, nil
 }
 
-// readAll reads file fd from offset 0 into buf (grown as needed; at least 64 KiB, so that one
-// read takes most kernel files whole). A multi-record seq file (vmstat, interrupts) hands out
+// readAll reads file fd from offset 0 into buf (grown as needed; at least 8 KiB, which takes
+// most kernel files whole in one read: a larger file costs a second read the first time, as
+// the caller keeps the grown buffer). Each collector keeps a buffer for as long as ktop runs,
+// so a larger floor only costs memory (64 KiB made 0.9 MiB of the heap). A multi-record seq file (vmstat, interrupts) hands out
 // at most a page per read however large the buffer, so it is read until a read returns
 // nothing. whole says the file is generated in one piece (single_open: stat, status,
 // schedstat, meminfo, the pressure files; cmdline copies as much as asked), so a read that
 // leaves room in the buffer got all of it: one pread for the file.
 func readAll(fd int, buf []byte, whole bool) ([]byte, error) {
-	if cap(buf) < 64<<10 {
-		buf = make([]byte, 0, 64<<10)
+	if cap(buf) < 8<<10 {
+		buf = make([]byte, 0, 8<<10)
 	}
 	buf = buf[:0]
 	for {
