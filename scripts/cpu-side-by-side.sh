@@ -40,15 +40,25 @@ for def in "$@"; do
     pids+=($!)
   fi
 done
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU seconds of a process: its live threads' run time from /proc/PID/task/*/schedstat
+# (nanoseconds) where the kernel keeps it, else utime+stime, which count whole ticks (one
+# tick in 30 s is 0.03 % of a core, a sixth of what top costs).
+cpu() {
+  local ns
+  [ -d "/proc/$1" ] || return 1
+  if ns=$(cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ t += $1 } END { if (NR) printf "%d", t; else exit 1 }'); then
+    awk -v ns="$ns" 'BEGIN { printf "%.6f\n", ns / 1e9 }'
+  else
+    awk -v t="$(getconf CLK_TCK)" '{ printf "%.6f\n", ($14 + $15) / t }' "/proc/$1/stat"
+  fi
+}
 sleep "$warm"
 start=()
 for p in "${pids[@]}"; do start+=("$(cpu "$p")"); done
 sleep "$secs"
-tck=$(getconf CLK_TCK)
 printf '%-12s %8s\n' command '%core'
 for i in "${!pids[@]}"; do
   end=$(cpu "${pids[$i]}") || { echo "${names[$i]} exited early" >&2; continue; }
-  awk -v n="${names[$i]}" -v a="${start[$i]}" -v b="$end" -v t="$tck" -v s="$secs" \
-    'BEGIN { printf "%-12s %8.3f\n", n, (b - a) / t / s * 100 }'
+  awk -v n="${names[$i]}" -v a="${start[$i]}" -v b="$end" -v s="$secs" \
+    'BEGIN { printf "%-12s %8.3f\n", n, (b - a) / s * 100 }'
 done
