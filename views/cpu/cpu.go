@@ -190,7 +190,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.frame = msg.Current()
 		m.keys.View.SetEnabled(m.NumCPU() > 0)
 		m.clampOffset()
-		m.render()
+		if !msg.Hidden { // drawn when a window comes while shown, or at SetSize
+			m.render()
+		}
 	case tea.KeyMsg:
 		page := max(m.visibleLines(), 1)
 		switch {

@@ -130,7 +130,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case views.FrameMsg:
 		m.frame = msg.Current()
-		m.layout()
+		// Hidden, the figures are not drawn (Tile draws its own lines) and the charts keep
+		// only the window: laying out waits for the window the app routes as it is shown.
+		if !msg.Hidden {
+			m.layout()
+		}
 		m.used, _ = m.used.Update(msg)
 		m.psi, _ = m.psi.Update(msg)
 		if !msg.Hidden { // the app routes the window again when it is shown
