@@ -481,7 +481,7 @@ func (m Model) statusLine() string {
 	hints := ""
 	switch {
 	case room > 0 && m.note != "":
-		hints = views.Fit(m.th.Warn.Render(m.note), room)
+		hints = views.Fit(m.th.Ink.Warn.Paint(m.note), room)
 	case room > 0:
 		hints = h.ShortHelpView(m.shortHelp())
 	}
@@ -523,12 +523,12 @@ func (m Model) panelBar() string {
 	for i, p := range m.panels {
 		k := panelKey(i)
 		if i == m.active {
-			full[i] = m.th.Live.Render(" " + k + " " + p.Title() + " ")
+			full[i] = m.th.Ink.Live.Paint(" " + k + " " + p.Title() + " ")
 			short[i] = full[i]
 			continue
 		}
-		full[i] = m.th.Label.Render(" "+k) + " " + m.th.Value.Render(p.Title())
-		short[i] = m.th.Label.Render(" " + k)
+		full[i] = m.th.Ink.Label.Paint(" "+k) + " " + m.th.Ink.Value.Paint(p.Title())
+		short[i] = m.th.Ink.Label.Paint(" " + k)
 	}
 	line := strings.Join(full, " ")
 	if ansi.StringWidth(line) > m.width {

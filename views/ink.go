@@ -45,6 +45,30 @@ func (k Ink) Render(s string) string {
 	return k.pre + s + k.suf
 }
 
+// Paint is st.Render(s) byte for byte, whatever s is: lipgloss draws an empty text as the bare
+// escape sequences, turns tabs into spaces and styles each line apart, so those texts go to it.
+// Panels use Paint where Render's one-line shortcut would change what they draw.
+func (k Ink) Paint(s string) string {
+	if k.slow || s == "" || strings.ContainsAny(s, "\n\t") {
+		return k.st.Render(s)
+	}
+	if k.pre == "" {
+		return s
+	}
+	return k.pre + s + k.suf
+}
+
+// PaintTo writes k.Paint(s) to b.
+func (k Ink) PaintTo(b *strings.Builder, s string) {
+	if k.slow || s == "" || strings.ContainsAny(s, "\n\t") {
+		b.WriteString(k.st.Render(s))
+		return
+	}
+	b.WriteString(k.pre)
+	b.WriteString(s)
+	b.WriteString(k.suf)
+}
+
 // Write adds st.Render(s) of a one-line s to b.
 func (k Ink) Write(b *strings.Builder, s string) {
 	if k.slow {

@@ -46,6 +46,34 @@ func TestInkMatchesRender(t *testing.T) {
 	}
 }
 
+// TestInkPaintMatchesRender: Paint draws exactly what lipgloss would for any text, the empty
+// one, tabs and several lines included, in every profile, fast styles and slow ones alike.
+func TestInkPaintMatchesRender(t *testing.T) {
+	t.Parallel()
+	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(p)
+		for _, st := range []lipgloss.Style{
+			r.NewStyle(),
+			r.NewStyle().Foreground(lipgloss.CompleteColor{TrueColor: "#5fafd7", ANSI256: "74", ANSI: "6"}),
+			r.NewStyle().Foreground(lipgloss.Color("3")).Bold(true).Reverse(true),
+			r.NewStyle().Background(lipgloss.Color("236")).Foreground(lipgloss.Color("15")),
+			r.NewStyle().Foreground(lipgloss.Color("2")).PaddingLeft(1),
+			r.NewStyle().Underline(true),
+			r.NewStyle().Bold(true).Width(6),
+		} {
+			k := NewInk(st)
+			for _, s := range []string{"x", "a b", "█░·", "—", "", "a\tb", "two\nlines", "end\n", " "} {
+				var b strings.Builder
+				k.PaintTo(&b, s)
+				if want, have := st.Render(s), k.Paint(s); want != have || b.String() != want {
+					t.Errorf("%v %v: Paint(%q) = %q, PaintTo %q; lipgloss %q", p, st, s, have, b.String(), want)
+				}
+			}
+		}
+	}
+}
+
 func TestInkPlain(t *testing.T) {
 	t.Parallel()
 	r := lipgloss.NewRenderer(io.Discard)

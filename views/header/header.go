@@ -60,7 +60,7 @@ func (m Model) FullHelp() [][]key.Binding { return nil }
 // seg is one "label value" item of a header line.
 type seg struct{ s string }
 
-func (m *Model) label(s string) string { return m.th.Label.Render(s) }
+func (m *Model) label(s string) string { return m.th.Ink.Label.Paint(s) }
 
 // item renders "label value" with the value in style v.
 func (m *Model) item(label string, v string, vs func(...string) string) seg {
@@ -136,7 +136,7 @@ func (m *Model) segments() (l1, l2 []seg) {
 		l1 = append(l1, p)
 	}
 	if n := unavailable(f); n > 0 {
-		l1 = append(l1, seg{th.Warn.Render(fmt.Sprintf("%d n/a", n)) + m.label(" (D)")})
+		l1 = append(l1, seg{th.Ink.Warn.Paint(fmt.Sprintf("%d n/a", n)) + m.label(" (D)")})
 	}
 	if hostBad {
 		l1 = append(l1, m.item("host", hostReason, val))

@@ -192,17 +192,17 @@ func (m *Model) renderTitle(k titleKey) string {
 	var s string
 	switch {
 	case k.md == gutter && k.focused:
-		s = focusMark + th.Live.Render(d+" "+t)
+		s = focusMark + th.Ink.Live.Paint(d+" "+t)
 	case k.md == gutter:
-		s = " " + th.Label.Render(d) + " " + th.Title.Render(t)
+		s = " " + th.Ink.Label.Paint(d) + " " + th.Ink.Title.Paint(t)
 	case k.focused:
-		s = focusMark + th.Live.Render(" "+d+" "+t+" ")
+		s = focusMark + th.Ink.Live.Paint(" "+d+" "+t+" ")
 	default:
-		s = " " + th.Label.Render(" "+d) + " " + th.Title.Render(t+" ")
+		s = " " + th.Ink.Label.Paint(" "+d) + " " + th.Ink.Title.Paint(t+" ")
 	}
 	if k.md == titleLine {
 		if rest := w - ansi.StringWidth(s) - 1; rest > 0 {
-			s += " " + th.Dim.Render(strings.Repeat("─", rest))
+			s += " " + th.Ink.Dim.Paint(strings.Repeat("─", rest))
 		}
 	}
 	return views.Fit(s, w)
@@ -220,7 +220,7 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		return views.Block(nil, w, h)
 	}
 	if len(m.panels) == 0 {
-		return views.Block([]string{m.th.Dim.Render("no panels to summarise")}, w, h)
+		return views.Block([]string{m.th.Ink.Dim.Paint("no panels to summarise")}, w, h)
 	}
 	cols := p.cols
 	widths := make([]int, cols)
@@ -315,10 +315,10 @@ func (m *Model) hiddenLine(hidden []int, w int) string {
 	names := make([]string, len(hidden))
 	keys := make([]string, len(hidden))
 	for i, t := range hidden {
-		keys[i] = m.th.Label.Render(tileKey(t))
+		keys[i] = m.th.Ink.Label.Paint(tileKey(t))
 		names[i] = keys[i] + " " + m.panels[t].Title()
 	}
-	head := m.th.Dim.Render("not shown: ")
+	head := m.th.Ink.Dim.Paint("not shown: ")
 	if s := head + strings.Join(names, ", "); ansi.StringWidth(s) <= w {
 		return s
 	}
