@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -558,7 +557,7 @@ func joinSegs(segs []statusSeg, room int) string {
 		return b.String()
 	}
 	out := join()
-	for i := len(segs) - 1; i >= 0 && ansi.StringWidth(out) > room; i-- {
+	for i := len(segs) - 1; i >= 0 && views.Width(out) > room; i-- {
 		if !segs[i].keep {
 			segs = append(segs[:i:i], segs[i+1:]...)
 			out = join()

@@ -461,7 +461,7 @@ func (m Model) tooSmallView() string {
 		out = append(out, "")
 	}
 	for _, l := range lines {
-		pad := max((m.width-ansi.StringWidth(l))/2, 0)
+		pad := max((m.width-views.Width(l))/2, 0)
 		out = append(out, strings.Repeat(" ", pad)+l)
 	}
 	return views.Block(out, m.width, m.height)
@@ -475,7 +475,7 @@ func (m Model) statusLine() string {
 		return views.Fit(m.promptStatus(), m.width)
 	}
 	left := m.cursorStatus()
-	room := m.width - ansi.StringWidth(left) - 2
+	room := m.width - views.Width(left) - 2
 	h := m.help
 	h.Width = max(room, 0)
 	hints := ""
@@ -485,7 +485,7 @@ func (m Model) statusLine() string {
 	case room > 0:
 		hints = h.ShortHelpView(m.shortHelp())
 	}
-	gap := max(m.width-ansi.StringWidth(left)-ansi.StringWidth(hints), 1)
+	gap := max(m.width-views.Width(left)-views.Width(hints), 1)
 	return views.Fit(left+strings.Repeat(" ", gap)+hints, m.width)
 }
 
@@ -531,7 +531,7 @@ func (m Model) panelBar() string {
 		short[i] = m.th.Ink.Label.Paint(" " + k)
 	}
 	line := strings.Join(full, " ")
-	if ansi.StringWidth(line) > m.width {
+	if views.Width(line) > m.width {
 		line = strings.Join(short, "")
 	}
 	return views.Fit(line, m.width)

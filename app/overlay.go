@@ -46,7 +46,7 @@ func (p *pager) view(th *theme.Theme, w, h int) string {
 	vis := slices.Clone(p.lines[p.off:end])
 	if len(p.lines) > h && len(vis) > 0 {
 		ind := th.Ink.Dim.Paint(fmt.Sprintf("↕ lines %d-%d of %d", p.off+1, end, len(p.lines)))
-		vis[0] = views.Fit(vis[0], max(w-ansi.StringWidth(ind)-1, 0)) + " " + ind
+		vis[0] = views.Fit(vis[0], max(w-views.Width(ind)-1, 0)) + " " + ind
 	}
 	return views.Block(vis, w, h)
 }
@@ -94,7 +94,7 @@ func (m *Model) helpColumns(groups [][]key.Binding) []string {
 		col := strings.Split(v, "\n")
 		cw := 0
 		for _, l := range col {
-			cw = max(cw, ansi.StringWidth(l))
+			cw = max(cw, views.Width(l))
 		}
 		if rowW > 0 && rowW+sep+cw > m.width {
 			flush()
@@ -143,7 +143,7 @@ func (m *Model) defsLines() []string {
 	}
 	nw := 0
 	for _, d := range defs {
-		nw = max(nw, ansi.StringWidth(d.Name))
+		nw = max(nw, views.Width(d.Name))
 	}
 	nw = min(nw, 14)
 	pad := strings.Repeat(" ", nw+2)
@@ -188,7 +188,7 @@ func (m *Model) sourceLines() []string {
 // hang wraps plain text s to the screen's width after head, continuation lines indented under
 // s, and styles each line on its own so that no colour runs past a line's end.
 func (m *Model) hang(head, s string, style lipgloss.Style) []string {
-	hw := ansi.StringWidth(head)
+	hw := views.Width(head)
 	ls := strings.Split(ansi.Wrap(s, max(m.width-hw, 10), " "), "\n")
 	for i := range ls {
 		pre := head

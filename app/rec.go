@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/engine"
 	"github.com/ktop-dev/ktop/views"
 )
@@ -112,7 +111,7 @@ func (m *Model) recordStopped() string {
 		" — " + file + " kept, " + strconv.Itoa(st.Samples) + " samples recorded, readable",
 		" — " + file + " kept",
 	} {
-		if out := head + th.Ink.Label.Paint(tail); ansi.StringWidth(out) <= room {
+		if out := head + th.Ink.Label.Paint(tail); views.Width(out) <= room {
 			return out
 		}
 	}

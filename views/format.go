@@ -109,10 +109,10 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := Width(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
-		sw = ansi.StringWidth(s)
+		sw = Width(s)
 	}
 	if sw < w {
 		s += strings.Repeat(" ", w-sw)
@@ -149,7 +149,7 @@ func Flow(items []string, w int) []string {
 	var b strings.Builder
 	used := 0
 	for _, it := range items {
-		iw := ansi.StringWidth(it)
+		iw := Width(it)
 		if used > 0 && used+2+iw > w {
 			lines = append(lines, b.String())
 			b.Reset()
@@ -161,7 +161,7 @@ func Flow(items []string, w int) []string {
 		}
 		if iw > w-used {
 			it = ansi.Truncate(it, max(w-used, 0), "…")
-			iw = ansi.StringWidth(it)
+			iw = Width(it)
 		}
 		b.WriteString(it)
 		used += iw

@@ -57,7 +57,7 @@ func Fit(cols []Column, w int) []int {
 	return pick
 }
 
-func width(c Column) int { return max(c.Width, ansi.StringWidth(c.Head)) }
+func width(c Column) int { return max(c.Width, views.Width(c.Head)) }
 
 // Header renders the heads of the picked columns in style.
 func Header(cols []Column, pick []int, style views.Ink) string {
@@ -82,10 +82,10 @@ func Line(cols []Column, pick []int, cells []Cell) string {
 			c = cells[i]
 		}
 		text := c.Text
-		tw := ansi.StringWidth(text)
+		tw := views.Width(text)
 		if tw > w {
 			text = ansi.Truncate(text, w, "…")
-			tw = ansi.StringWidth(text)
+			tw = views.Width(text)
 		}
 		pad := blanks(w - tw)
 		if cols[i].Left {
@@ -162,14 +162,14 @@ type Pair struct {
 func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []string {
 	var lines []string
 	var b strings.Builder
-	lw := ansi.StringWidth(label)
+	lw := views.Width(label)
 	th.Ink.Title.PaintTo(&b, label)
 	b.WriteString(blanks(max(labelW-lw, 0)))
 	used := max(labelW, lw)
 	indent := blanks(used)
 	first := true
 	for _, p := range pairs {
-		iw := ansi.StringWidth(p.Name) + 1 + ansi.StringWidth(p.Cell.Text)
+		iw := views.Width(p.Name) + 1 + views.Width(p.Cell.Text)
 		gap := 2
 		if first {
 			gap = 1

@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -278,7 +277,7 @@ func (m *Model) render() {
 		if rows > vis {
 			last := min(m.offset+vis, rows)
 			ind := m.th.Ink.Dim.Paint(fmt.Sprintf("↕ lines %d-%d of %d", m.offset+1, last, rows))
-			legend = views.Fit(legend, max(m.width-ansi.StringWidth(ind)-1, 0)) + " " + ind
+			legend = views.Fit(legend, max(m.width-views.Width(ind)-1, 0)) + " " + ind
 		}
 		lines = append(lines, legend)
 	}

@@ -90,7 +90,7 @@ func (m *Model) flow(segs []seg) string {
 		if i > 0 {
 			gap = 2
 		}
-		w := ansi.StringWidth(s.s)
+		w := views.Width(s.s)
 		if used+gap+w <= m.width {
 			b.WriteString(strings.Repeat(" ", gap))
 			b.WriteString(s.s)

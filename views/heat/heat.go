@@ -100,7 +100,7 @@ func Cell(th *theme.Theme, v derive.Val, s, w int) string {
 }
 
 func padLeft(s string, w int) string {
-	if n := ansi.StringWidth(s); n < w {
+	if n := views.Width(s); n < w {
 		return strings.Repeat(" ", w-n) + s
 	}
 	return ansi.Truncate(s, w, "")

@@ -11,7 +11,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -251,7 +250,7 @@ func (m *Model) render() {
 	}
 	if len(ind) > 0 {
 		s := strings.Join(ind, " ")
-		lines[0] = views.Fit(lines[0], max(m.width-ansi.StringWidth(s)-1, 0)) + " " + th.Ink.Dim.Paint(s)
+		lines[0] = views.Fit(lines[0], max(m.width-views.Width(s)-1, 0)) + " " + th.Ink.Dim.Paint(s)
 	}
 	lines = append(lines, g.Render(th, m.width, m.col, m.off, m.off+vis)...)
 	top := views.Block(lines, m.width, 1+m.gridH)

@@ -5,7 +5,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/theme"
 )
@@ -143,7 +142,7 @@ func tileKey(i int) string { return digit(i + 1) }
 func (m *Model) titleWidth() int {
 	w := 0
 	for i, p := range m.panels {
-		w = max(w, ansi.StringWidth(focusMark+tileKey(i)+" "+p.Title()))
+		w = max(w, views.Width(focusMark+tileKey(i)+" "+p.Title()))
 	}
 	return w
 }
@@ -201,7 +200,7 @@ func (m *Model) renderTitle(k titleKey) string {
 		s = " " + th.Ink.Label.Paint(" "+d) + " " + th.Ink.Title.Paint(t+" ")
 	}
 	if k.md == titleLine {
-		if rest := w - ansi.StringWidth(s) - 1; rest > 0 {
+		if rest := w - views.Width(s) - 1; rest > 0 {
 			s += " " + th.Ink.Dim.Paint(strings.Repeat("─", rest))
 		}
 	}
@@ -319,7 +318,7 @@ func (m *Model) hiddenLine(hidden []int, w int) string {
 		names[i] = keys[i] + " " + m.panels[t].Title()
 	}
 	head := m.th.Ink.Dim.Paint("not shown: ")
-	if s := head + strings.Join(names, ", "); ansi.StringWidth(s) <= w {
+	if s := head + strings.Join(names, ", "); views.Width(s) <= w {
 		return s
 	}
 	return head + strings.Join(keys, " ")

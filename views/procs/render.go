@@ -156,7 +156,7 @@ func (m *Model) summary() string {
 		n(ps.Threads) + th.Ink.Label.Paint(" threads") +
 		th.Ink.Label.Paint("  forks ") + th.Ink.Value.Paint(forks+"/s") +
 		th.Ink.Label.Paint("  scan ") + th.Ink.Value.Paint(fmt.Sprintf("%.1f ms", ps.ScanMs)) + "  " + smaps
-	if ansi.StringWidth(long) <= m.width {
+	if views.Width(long) <= m.width {
 		return long
 	}
 	return th.Ink.Title.Paint("Tasks") + " " + n(ps.Total) + th.Ink.Label.Paint(": ") +
@@ -219,7 +219,7 @@ func (m *Model) flags() string {
 	long, short := m.hiddenNote()
 	switch {
 	case long == "":
-	case ansi.StringWidth(line+sep+long) <= m.width:
+	case views.Width(line+sep+long) <= m.width:
 		line += sep + th.Ink.Label.Paint(long)
 	default:
 		line += sep + th.Ink.Label.Paint(short)
@@ -368,7 +368,7 @@ func (m *Model) command(r *row, w int, cursor bool) string {
 
 // align pads or cuts s to w cells, left- or right-aligned.
 func align(s string, w int, left bool) string {
-	sw := ansi.StringWidth(s)
+	sw := views.Width(s)
 	switch {
 	case sw > w:
 		return ansi.Truncate(s, w, "…")

@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -276,7 +275,7 @@ func (m *Model) table(f *derive.Frame, cpus []derive.SchedCPU, rows, vis int) []
 	}
 	if rows > vis && vis > 0 {
 		ind := fmt.Sprintf("lines %d-%d of %d", m.off+1, m.off+vis, rows)
-		src = views.Fit(src, max(m.width-ansi.StringWidth(head)-ansi.StringWidth(ind)-1, 0)) + " " + th.Ink.Dim.Paint(ind)
+		src = views.Fit(src, max(m.width-views.Width(head)-views.Width(ind)-1, 0)) + " " + th.Ink.Dim.Paint(ind)
 	}
 	out := []string{head + src}
 	last := "busy%"

@@ -10,7 +10,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -262,7 +261,7 @@ func (m *Model) render() {
 	m.setKeys(len(f.Softirqs.Rows) > 1, over)
 	if over && l.Cols > 0 {
 		ind := fmt.Sprintf("CPUs %d-%d of %d ←→", g.CPUs[m.off], g.CPUs[m.off+l.Cols-1], n)
-		lines[0] = views.Fit(title, max(m.width-ansi.StringWidth(ind)-1, 0)) + " " + th.Ink.Dim.Paint(ind)
+		lines[0] = views.Fit(title, max(m.width-views.Width(ind)-1, 0)) + " " + th.Ink.Dim.Paint(ind)
 	}
 	lines = append(lines, g.Render(th, m.width, m.off, 0, len(g.Rows))...)
 	if ch := m.height - len(lines); ch >= chartMin {

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/theme"
@@ -305,7 +304,7 @@ func (m *Model) legend() string {
 	for k := range n {
 		e := m.events[n-1-k]
 		item := e.Class + " " + e.Time.In(loc).Format("15:04:05")
-		w := ansi.StringWidth(EventGlyph + " " + item)
+		w := views.Width(EventGlyph + " " + item)
 		if k > 0 {
 			w += 2
 		}
@@ -372,12 +371,12 @@ func (m *Model) title() string {
 	// the mean; the current value stays.
 	parts := []string{head, sub, stat(nowName, now), stat("mean", mean), stat("max", top)}
 	for _, drop := range []int{1, 4, 3} {
-		if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+		if views.Width(strings.Join(parts, "")) <= m.width {
 			break
 		}
 		if drop == 1 && m.spec.Subtitle != "" {
 			parts[1] = th.Ink.Label.Paint(" last " + FormatSpan(span))
-			if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+			if views.Width(strings.Join(parts, "")) <= m.width {
 				break
 			}
 		}
