@@ -205,17 +205,17 @@ func (m *Model) psi(f *derive.Frame) seg {
 		res  *derive.PSIResource
 	}{{"cpu", f.PSI.CPU}, {"mem", f.PSI.Memory}, {"io", f.PSI.IO}} {
 		v := views.Missing
-		st := m.th.Value
+		st := m.th.Ink.Value
 		if r.res != nil && r.res.Some != nil {
 			a := r.res.Some.Avg10
 			v = fmt.Sprintf("%.1f", a)
 			if a >= 10 {
 				v = fmt.Sprintf("%.0f", a)
 			}
-			st = m.th.Threshold(a, psiWarn, psiBad)
+			st = m.th.ThresholdInk(a, psiWarn, psiBad)
 			seen = true
 		}
-		b.WriteString(" " + m.label(r.name) + " " + st.Render(v))
+		b.WriteString(" " + m.label(r.name) + " " + st.Paint(v))
 	}
 	if !seen {
 		return seg{}

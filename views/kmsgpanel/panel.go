@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -259,16 +258,16 @@ func (m *Model) titleLine(n int) string {
 
 // levelStyle colours a record as the checklist reads dmesg: emerg to err red, warning
 // yellow, notice and info plain, debug dim.
-func (m *Model) levelStyle(level int) lipgloss.Style {
+func (m *Model) levelStyle(level int) views.Ink {
 	switch {
 	case level <= 3:
-		return m.th.Bad
+		return m.th.Ink.Bad
 	case level == warnLevel:
-		return m.th.Warn
+		return m.th.Ink.Warn
 	case level >= 7:
-		return m.th.Dim
+		return m.th.Ink.Dim
 	}
-	return m.th.Value
+	return m.th.Ink.Value
 }
 
 // line is one record as dmesg -x -T would print it, narrower: [seconds since boot], the wall
@@ -291,13 +290,13 @@ func (m *Model) line(e entry, wall bool, w int) string {
 		if r.Level >= 0 && r.Level < len(levelNames) {
 			name = levelNames[r.Level]
 		}
-		b.WriteString(" " + st.Render(fmt.Sprintf("%-6s", name)))
+		b.WriteString(" " + st.Paint(fmt.Sprintf("%-6s", name)))
 	}
 	b.WriteByte(' ')
 	if r.Event != "" {
 		b.WriteString(th.Ink.Bad.Paint(tschart.EventGlyph+" "+r.Event) + " ")
 	}
-	b.WriteString(st.Render(r.Text))
+	b.WriteString(st.Paint(r.Text))
 	return b.String()
 }
 

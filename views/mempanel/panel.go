@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -280,10 +279,10 @@ func (m *Model) bar(w int, total uint64, parts []uint64, mark uint64, withMark b
 		markAt = min(int(math.Round(float64(mark)*float64(w)/float64(total))), w-1)
 	}
 	var b strings.Builder
-	run := func(style lipgloss.Style, s string) { b.WriteString(style.Render(s)) }
+	run := func(style views.Ink, s string) { style.PaintTo(&b, s) }
 	for i := 0; i < w; {
 		if i == markAt {
-			run(th.Title, availMark)
+			run(th.Ink.Title, availMark)
 			i++
 			continue
 		}
@@ -292,9 +291,9 @@ func (m *Model) bar(w int, total uint64, parts []uint64, mark uint64, withMark b
 			j++
 		}
 		if p := cells[i]; p >= 0 {
-			run(th.Mem[min(p, theme.NMem-1)], strings.Repeat(string(th.MemGlyph[min(p, theme.NMem-1)]), j-i))
+			run(th.Ink.Mem[min(p, theme.NMem-1)], strings.Repeat(string(th.MemGlyph[min(p, theme.NMem-1)]), j-i))
 		} else {
-			run(th.Track, strings.Repeat(string(th.TrackRune), j-i))
+			run(th.Ink.Track, strings.Repeat(string(th.TrackRune), j-i))
 		}
 		i = j
 	}

@@ -174,11 +174,11 @@ func (m *Model) flags() string {
 	th := m.th
 	var parts []string
 	if m.status != "" {
-		st := th.Value
+		st := th.Ink.Value
 		if m.statusBad {
-			st = th.Bad
+			st = th.Ink.Bad
 		}
-		parts = append(parts, st.Render(m.status))
+		parts = append(parts, st.Paint(m.status))
 	}
 	arrow := "▼"
 	if m.v.ascending() {
@@ -281,14 +281,14 @@ func (m *Model) header(shown []colID, cmdW int) string {
 			w = cmdW
 		}
 		t := align(col.title, w, col.left)
-		st := m.th.Title
+		st := m.th.Ink.Title
 		if c == m.v.sort {
-			st = m.th.Selected
+			st = m.th.Ink.Selected
 		}
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(st.Render(t))
+		st.PaintTo(&b, t)
 	}
 	return b.String()
 }

@@ -121,16 +121,16 @@ func (m *Model) current() *derive.Frame { return views.FrameMsg{Frames: m.frames
 // their own widths.
 func (m *Model) summary(f *derive.Frame) []string {
 	th := m.th
-	item := func(label, v string, st func(...string) string) string {
+	item := func(label, v string, st func(string) string) string {
 		return th.Ink.Label.Paint(label) + " " + st(v)
 	}
-	val, warn := th.Value.Render, th.Warn.Render
+	val, warn := th.Ink.Value.Paint, th.Ink.Warn.Paint
 	if f == nil {
 		f = &derive.Frame{}
 	}
 	var items []string
 	if r, bad := views.NotOK(f, sources.SrcStat); bad {
-		items = append(items, item("runq", r, th.Bad.Render))
+		items = append(items, item("runq", r, th.Ink.Bad.Paint))
 	} else {
 		st := val
 		if saturated(f) {
@@ -145,7 +145,7 @@ func (m *Model) summary(f *derive.Frame) []string {
 	}
 	switch r, bad := views.NotOK(f, sources.SrcLoadavg); {
 	case bad:
-		items = append(items, item("load", r, th.Bad.Render))
+		items = append(items, item("load", r, th.Ink.Bad.Paint))
 	case f.Load == nil:
 		items = append(items, item("load", views.Missing, val))
 	default:
@@ -158,7 +158,7 @@ func (m *Model) summary(f *derive.Frame) []string {
 	}
 	switch r, bad := views.NotOK(f, sources.SrcPSI); {
 	case bad:
-		items = append(items, item("PSI cpu", r, th.Dim.Render))
+		items = append(items, item("PSI cpu", r, th.Ink.Dim.Paint))
 	case f.PSI == nil || f.PSI.CPU == nil || f.PSI.CPU.Some == nil:
 		items = append(items, item("PSI cpu", views.Missing, val))
 	default:
@@ -312,9 +312,9 @@ func (m *Model) table(f *derive.Frame, cpus []derive.SchedCPU, rows, vis int) []
 // entry is one CPU of the table, cellW wide.
 func (m *Model) entry(c derive.SchedCPU, fallback bool) string {
 	th := m.th
-	aw := th.Value
+	aw := th.Ink.Value
 	if c.AvgWait.OK && c.AvgWait.V >= 1 {
-		aw = th.Warn // on average a task was always waiting for this CPU
+		aw = th.Ink.Warn // on average a task was always waiting for this CPU
 	}
 	last := views.Num(c.BusyPct, 1)
 	if fallback {
@@ -322,7 +322,7 @@ func (m *Model) entry(c derive.SchedCPU, fallback bool) string {
 	}
 	return th.Ink.Label.Paint(fmt.Sprintf("%4d", c.ID)) + " " +
 		th.Ink.Value.Paint(fmt.Sprintf("%6s ms", waitMs(c.WaitMs))) + " " +
-		aw.Render(fmt.Sprintf("%8s", views.Num(c.AvgWait, 2))) + " " +
+		aw.Paint(fmt.Sprintf("%8s", views.Num(c.AvgWait, 2))) + " " +
 		th.Ink.Value.Paint(fmt.Sprintf("%8s", views.ShortVal(c.SlicesS))) + " " +
 		th.Ink.Value.Paint(fmt.Sprintf("%*s", lastW, last))
 }

@@ -289,8 +289,36 @@ func (t *Theme) inks() Inks {
 // attention stand out. When warn > bad, lower is worse (available memory, vmeff). "Beyond" is
 // strict, so Threshold(retrans, 0, x) warns on any retransmit and never on none. NaN is plain.
 func (t *Theme) Threshold(v, warn, bad float64) lipgloss.Style {
+	switch t.level(v, warn, bad) {
+	case levelBad:
+		return t.Bad
+	case levelWarn:
+		return t.Warn
+	}
+	return t.Value
+}
+
+// ThresholdInk is Threshold's style as its Ink.
+func (t *Theme) ThresholdInk(v, warn, bad float64) views.Ink {
+	switch t.level(v, warn, bad) {
+	case levelBad:
+		return t.Ink.Bad
+	case levelWarn:
+		return t.Ink.Warn
+	}
+	return t.Ink.Value
+}
+
+// Levels of a figure against its limits (Threshold).
+const (
+	levelValue = iota
+	levelWarn
+	levelBad
+)
+
+func (t *Theme) level(v, warn, bad float64) int {
 	if math.IsNaN(v) {
-		return t.Value
+		return levelValue
 	}
 	beyond := func(lim float64) bool { return v > lim }
 	if warn > bad {
@@ -298,9 +326,9 @@ func (t *Theme) Threshold(v, warn, bad float64) lipgloss.Style {
 	}
 	switch {
 	case beyond(bad):
-		return t.Bad
+		return levelBad
 	case beyond(warn):
-		return t.Warn
+		return levelWarn
 	}
-	return t.Value
+	return levelValue
 }
