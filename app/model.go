@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +86,15 @@ type Model struct {
 
 	// status, bar and overlayBody are rendered in Update, so View only joins cached strings.
 	status, bar, overlayBody string
+	// hints is the status line's last key hints, redrawn only when the keys or the room
+	// change (most samples change neither). Shared by the model's copies.
+	hints *hintCache
+}
+
+// hintCache is the key hints drawn for a list of bindings in some room.
+type hintCache struct {
+	key  []byte // the room and each binding's state and help (hintKey)
+	view string
 }
 
 // New builds the root model; nothing is drawn until the first tea.WindowSizeMsg.
@@ -106,6 +116,7 @@ func New(o Options) Model {
 		hist: o.History, updates: o.Updates, interval: o.Interval, actions: o.Actions,
 		header: header.New(o.Theme),
 		panels: newPanels(o.Theme, o.Interval),
+		hints:  &hintCache{},
 	}
 	m.sized = make([]size, len(m.panels))
 	m.note = o.Note
@@ -483,10 +494,42 @@ func (m Model) statusLine() string {
 	case room > 0 && m.note != "":
 		hints = views.Fit(m.th.Ink.Warn.Paint(m.note), room)
 	case room > 0:
-		hints = h.ShortHelpView(m.shortHelp())
+		hints = m.shortHelpView(h)
 	}
 	gap := max(m.width-views.Width(left)-views.Width(hints), 1)
 	return views.Fit(left+strings.Repeat(" ", gap)+hints, m.width)
+}
+
+// shortHelpView is h.ShortHelpView(m.shortHelp()), drawn again only when the bindings (their
+// keys, descriptions and whether they are enabled) or the room differ from the last time.
+func (m Model) shortHelpView(h help.Model) string {
+	bs := m.shortHelp()
+	if m.hints == nil {
+		return h.ShortHelpView(bs)
+	}
+	key := hintKey(make([]byte, 0, len(m.hints.key)), h.Width, bs)
+	if string(key) == string(m.hints.key) && m.hints.view != "" {
+		return m.hints.view
+	}
+	m.hints.key, m.hints.view = key, h.ShortHelpView(bs)
+	return m.hints.view
+}
+
+// hintKey appends what short help's drawing depends on: the width and, per binding, whether
+// it is enabled and its help.
+func hintKey(b []byte, width int, bs []key.Binding) []byte {
+	b = strconv.AppendInt(b, int64(width), 10)
+	for _, k := range bs {
+		hl := k.Help()
+		b = append(b, 0, '0')
+		if k.Enabled() {
+			b[len(b)-1] = '1'
+		}
+		b = append(b, hl.Key...)
+		b = append(b, 0)
+		b = append(b, hl.Desc...)
+	}
+	return b
 }
 
 // shortHelp is the globals, then the focused view's keys (or the overlay's scrolling);
