@@ -525,11 +525,11 @@ func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 		busy = fmt.Sprintf("%.1f%%", 100-c.Idle.V)
 	}
 	st := views.Num(c.Steal, 1)
-	stStyle := th.Value
+	stStyle := th.Ink.Value
 	if c.Steal.OK && c.Steal.V >= stealWarn {
-		stStyle = th.Warn // steal above a few % means the hypervisor is taking CPU away
+		stStyle = th.Ink.Warn // steal above a few % means the hypervisor is taking CPU away
 	}
-	fmt.Fprintf(&b, " %s %s %s", th.Ink.Value.Paint(fmt.Sprintf("%6s", busy)), th.Ink.Label.Paint("st"), stStyle.Render(fmt.Sprintf("%5s", st)))
+	fmt.Fprintf(&b, " %s %s %s", th.Ink.Value.Paint(fmt.Sprintf("%6s", busy)), th.Ink.Label.Paint("st"), stStyle.Paint(fmt.Sprintf("%5s", st)))
 	if guest {
 		g := views.Missing
 		if c.Guest.OK || c.Gnice.OK {
