@@ -207,23 +207,7 @@ const availMark = "|"
 func (m *Model) memLines(mem *derive.Mem, w int) []string {
 	th := m.th
 	total := mem.TotalKB
-	// The bar is free's total split as htop does, in parts that add up: memory neither free
-	// nor cache, buff/cache, free. free ≥ 4.0.1's used (total − available) is not one of them:
-	// the part of buff/cache that cannot be reclaimed counts as used, so the available mark
-	// falls inside buff/cache.
-	plain := uint64(0)
-	if total > mem.FreeKB+mem.BuffCacheKB {
-		plain = total - mem.FreeKB - mem.BuffCacheKB
-	}
-	cache := min(mem.BuffCacheKB, total-min(plain, total))
-	pct := 0.0
-	if total > 0 {
-		pct = 100 * float64(mem.UsedKB) / float64(total)
-	}
-	tail := fmt.Sprintf(" %s of %s (%.0f%%)", views.KB(mem.UsedKB), views.KB(total), pct)
-	bw := max(w-labelW-1-len(tail), 0)
-	lines := []string{th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Mem")) + " " +
-		m.bar(bw, total, []uint64{plain, cache}, total-mem.AvailableKB, true) + th.Ink.Value.Paint(tail)}
+	lines := []string{m.memBar(mem, w)}
 	availStyle := th.Ink.Value
 	if total > 0 {
 		switch ap := 100 * float64(mem.AvailableKB) / float64(total); {
@@ -249,6 +233,29 @@ func (m *Model) memLines(mem *derive.Mem, w int) []string {
 	sbw := max(w-labelW-1-len(stail), 0)
 	return append(lines, th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Swap"))+" "+
 		m.bar(sbw, mem.SwapTotalKB, []uint64{mem.SwapUsedKB}, 0, false)+th.Ink.Value.Paint(stail))
+}
+
+// memBar is the Mem line: the bar and used of total.
+func (m *Model) memBar(mem *derive.Mem, w int) string {
+	th := m.th
+	total := mem.TotalKB
+	// The bar is free's total split as htop does, in parts that add up: memory neither free
+	// nor cache, buff/cache, free. free ≥ 4.0.1's used (total − available) is not one of them:
+	// the part of buff/cache that cannot be reclaimed counts as used, so the available mark
+	// falls inside buff/cache.
+	plain := uint64(0)
+	if total > mem.FreeKB+mem.BuffCacheKB {
+		plain = total - mem.FreeKB - mem.BuffCacheKB
+	}
+	cache := min(mem.BuffCacheKB, total-min(plain, total))
+	pct := 0.0
+	if total > 0 {
+		pct = 100 * float64(mem.UsedKB) / float64(total)
+	}
+	tail := fmt.Sprintf(" %s of %s (%.0f%%)", views.KB(mem.UsedKB), views.KB(total), pct)
+	bw := max(w-labelW-1-len(tail), 0)
+	return th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Mem")) + " " +
+		m.bar(bw, total, []uint64{plain, cache}, total-mem.AvailableKB, true) + th.Ink.Value.Paint(tail)
 }
 
 // bar draws parts of total (in the theme's memory styles) over free track, w cells wide,
@@ -405,7 +412,7 @@ func (m *Model) Tile(w, h int) string {
 		lines = append(lines, th.Ink.Title.Paint("Mem")+" "+th.Ink.Bad.Paint(r))
 	} else if f != nil && f.Mem != nil {
 		mem := f.Mem
-		lines = append(lines, m.memLines(mem, w)[0])
+		lines = append(lines, m.memBar(mem, w))
 		swap := "swap none"
 		if mem.SwapTotalKB > 0 {
 			swap = fmt.Sprintf("swap %s of %s", views.KB(mem.SwapUsedKB), views.KB(mem.SwapTotalKB))

@@ -264,37 +264,47 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 			col[y+j] = line
 		}
 	}
-	out := make([]string, h)
+	// The lines go straight into one string: each is put together in line (reused), which
+	// is cut only when the layout is wider than the screen.
+	n := 0
+	for c := range grid {
+		for _, cell := range grid[c] {
+			n += len(cell)
+		}
+	}
 	var b strings.Builder
+	b.Grow(n + h*(w+1))
+	line := make([]byte, 0, 4*w)
 	for y := range h {
-		b.Reset()
-		b.Grow(4 * w)
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		if p.more && y == h-1 {
+			b.WriteString(views.Fit(m.hiddenLine(p.hidden, w), w))
+			break
+		}
+		line = line[:0]
 		x := 0
 		for c := range cols {
 			if pad := xs[c] - x; pad > 0 {
-				b.WriteString(spaces(pad))
+				line = append(line, spaces(pad)...)
 			}
 			if cell := grid[c][y]; cell != "" {
-				b.WriteString(cell)
+				line = append(line, cell...)
 			} else {
-				b.WriteString(spaces(widths[c]))
+				line = append(line, spaces(widths[c])...)
 			}
 			x = max(x, xs[c]) + widths[c]
 		}
 		switch {
-		case x < w:
+		case x <= w:
+			b.Write(line)
 			b.WriteString(spaces(w - x))
-			out[y] = b.String()
-		case x == w:
-			out[y] = b.String()
 		default: // a layout wider than the screen: cut it as views.Block would
-			out[y] = views.Fit(b.String(), w)
+			b.WriteString(views.Fit(string(line), w))
 		}
 	}
-	if p.more && h > 0 {
-		out[h-1] = views.Fit(m.hiddenLine(p.hidden, w), w)
-	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
 
 // spaces is n blanks.
