@@ -83,6 +83,20 @@ func (k Ink) Write(b *strings.Builder, s string) {
 	b.WriteString(k.suf)
 }
 
+// WriteBytes is Write for text held in bytes, without making a string of them first.
+func (k Ink) WriteBytes(b *strings.Builder, p []byte) {
+	if k.slow {
+		b.WriteString(k.st.Render(string(p)))
+		return
+	}
+	if len(p) == 0 {
+		return
+	}
+	b.WriteString(k.pre)
+	b.Write(p)
+	b.WriteString(k.suf)
+}
+
 // Plain reports whether the ink draws blanks the same as no style at all: no background, no
 // reverse video and nothing else that a blank would show. Runs of such inks can absorb blanks.
 func (k Ink) Plain() bool {

@@ -36,10 +36,11 @@ func TestInkMatchesRender(t *testing.T) {
 				t.Errorf("%v %s: fast %v, want %v", p, tc.name, have, want)
 			}
 			for _, s := range []string{"x", "  ⣀⡠ ", "a b", "09:58:31", "│"} {
-				var b strings.Builder
+				var b, bb strings.Builder
 				k.Write(&b, s)
-				if want, have := tc.st.Render(s), k.Render(s); want != have || b.String() != want {
-					t.Errorf("%v %s: Render(%q) = %q, Write %q; lipgloss %q", p, tc.name, s, have, b.String(), want)
+				k.WriteBytes(&bb, []byte(s))
+				if want, have := tc.st.Render(s), k.Render(s); want != have || b.String() != want || bb.String() != want {
+					t.Errorf("%v %s: Render(%q) = %q, Write %q, WriteBytes %q; lipgloss %q", p, tc.name, s, have, b.String(), bb.String(), want)
 				}
 			}
 		}
