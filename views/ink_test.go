@@ -93,3 +93,19 @@ func TestInkPlain(t *testing.T) {
 		}
 	}
 }
+
+// TestZeroInk: the zero Ink (a table cell given no style) draws as the zero style does.
+func TestZeroInk(t *testing.T) {
+	t.Parallel()
+	var k Ink
+	for _, s := range []string{"", "x", "a\tb", "two\nlines"} {
+		var b strings.Builder
+		k.PaintTo(&b, s)
+		if want, have := (lipgloss.Style{}).Render(s), k.Paint(s); want != have || b.String() != want {
+			t.Errorf("zero Ink: Paint(%q) = %q, PaintTo %q; lipgloss %q", s, have, b.String(), want)
+		}
+	}
+	if !k.Plain() {
+		t.Error("zero Ink is not plain")
+	}
+}
