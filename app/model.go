@@ -447,15 +447,20 @@ func (m Model) View() string {
 	if m.tooSmall() {
 		return m.tooSmallView()
 	}
+	head, panel := m.header.View(), ""
+	if m.overlay == noOverlay {
+		panel = m.panels[m.active].View()
+	}
 	var b strings.Builder
-	b.WriteString(m.header.View())
+	b.Grow(len(head) + len(m.overlayBody) + len(m.bar) + len(panel) + len(m.status) + 3)
+	b.WriteString(head)
 	b.WriteByte('\n')
 	if m.overlay != noOverlay {
 		b.WriteString(m.overlayBody)
 	} else {
 		b.WriteString(m.bar)
 		b.WriteByte('\n')
-		b.WriteString(m.panels[m.active].View())
+		b.WriteString(panel)
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.status)
