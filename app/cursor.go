@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -517,25 +516,25 @@ func (m *Model) cursorStatus() string {
 		if m.frame != nil {
 			ts = m.frame.Time.Format("15:04:05")
 		}
-		label := th.Live.Render(" " + m.cur.mode.String() + " ")
+		label := th.Ink.Live.Paint(" " + m.cur.mode.String() + " ")
 		if m.cur.mode != live {
-			label = th.Paused.Render(" " + m.cur.mode.String() + " ")
+			label = th.Ink.Paused.Paint(" " + m.cur.mode.String() + " ")
 		}
-		segs = append(segs, statusSeg{label, true}, statusSeg{th.Value.Render(ts), true})
+		segs = append(segs, statusSeg{label, true}, statusSeg{th.Ink.Value.Paint(ts), true})
 		if rec := m.recordStatus(); rec != "" {
 			segs = append(segs, statusSeg{rec, true})
 		}
 		if m.cur.mode == live {
-			segs = append(segs, statusSeg{th.Label.Render("every ") + th.Value.Render(m.interval.String()), false})
+			segs = append(segs, statusSeg{th.Ink.Label.Paint("every ") + th.Ink.Value.Paint(m.interval.String()), false})
 		} else if n := m.newest(); n != nil && m.frame != nil {
-			segs = append(segs, statusSeg{th.Warn.Render("−"+fmtDur(n.Time.Sub(m.frame.Time))) + th.Label.Render(" behind live"), true})
+			segs = append(segs, statusSeg{th.Ink.Warn.Paint("−"+fmtDur(n.Time.Sub(m.frame.Time))) + th.Ink.Label.Paint(" behind live"), true})
 		}
 		if m.hist != nil {
-			segs = append(segs, statusSeg{th.Label.Render("history ") + th.Value.Render(fmtDur(m.hist.Reach())), false})
+			segs = append(segs, statusSeg{th.Ink.Label.Paint("history ") + th.Ink.Value.Paint(fmtDur(m.hist.Reach())), false})
 		}
 	}
 	if m.zoom != fitZoom {
-		segs = append(segs, statusSeg{th.Label.Render("zoom ") + th.Value.Render(zoomName(m.zoom)) + m.keyedNote(), true})
+		segs = append(segs, statusSeg{th.Ink.Label.Paint("zoom ") + th.Ink.Value.Paint(zoomName(m.zoom)) + m.keyedNote(), true})
 	}
 	return joinSegs(segs, m.width-hintRoom)
 }
@@ -558,7 +557,7 @@ func joinSegs(segs []statusSeg, room int) string {
 		return b.String()
 	}
 	out := join()
-	for i := len(segs) - 1; i >= 0 && ansi.StringWidth(out) > room; i-- {
+	for i := len(segs) - 1; i >= 0 && views.Width(out) > room; i-- {
 		if !segs[i].keep {
 			segs = append(segs[:i:i], segs[i+1:]...)
 			out = join()
@@ -576,13 +575,13 @@ func (m *Model) promptStatus() string {
 		if room := m.width - 44; room > 1 && len(text) > room {
 			text = append([]rune("…"), text[len(text)-room+1:]...)
 		}
-		return th.Paused.Render(" RECORD ") + " " + th.Label.Render("to file: ") +
-			th.Value.Render(string(text)) + th.Selected.Render(" ") + "  " +
-			th.HelpKey.Render("enter") + " " + th.HelpDesc.Render("start") + "  " +
-			th.HelpKey.Render("esc") + " " + th.HelpDesc.Render("cancel")
+		return th.Ink.Paused.Paint(" RECORD ") + " " + th.Ink.Label.Paint("to file: ") +
+			th.Ink.Value.Paint(string(text)) + th.Ink.Selected.Paint(" ") + "  " +
+			th.Ink.HelpKey.Paint("enter") + " " + th.Ink.HelpDesc.Paint("start") + "  " +
+			th.Ink.HelpKey.Paint("esc") + " " + th.Ink.HelpDesc.Paint("cancel")
 	}
-	return th.Paused.Render(" GO TO ") + " " + th.Label.Render("time (HH:MM[:SS] or -5m): ") +
-		th.Value.Render(m.prompt.text) + th.Selected.Render(" ") + "  " +
-		th.HelpKey.Render("enter") + " " + th.HelpDesc.Render("go") + "  " +
-		th.HelpKey.Render("esc") + " " + th.HelpDesc.Render("cancel")
+	return th.Ink.Paused.Paint(" GO TO ") + " " + th.Ink.Label.Paint("time (HH:MM[:SS] or -5m): ") +
+		th.Ink.Value.Paint(m.prompt.text) + th.Ink.Selected.Paint(" ") + "  " +
+		th.Ink.HelpKey.Paint("enter") + " " + th.Ink.HelpDesc.Paint("go") + "  " +
+		th.Ink.HelpKey.Paint("esc") + " " + th.Ink.HelpDesc.Paint("cancel")
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +86,15 @@ type Model struct {
 
 	// status, bar and overlayBody are rendered in Update, so View only joins cached strings.
 	status, bar, overlayBody string
+	// hints is the status line's last key hints, redrawn only when the keys or the room
+	// change (most samples change neither). Shared by the model's copies.
+	hints *hintCache
+}
+
+// hintCache is the key hints drawn for a list of bindings in some room.
+type hintCache struct {
+	key  []byte // the room and each binding's state and help (hintKey)
+	view string
 }
 
 // New builds the root model; nothing is drawn until the first tea.WindowSizeMsg.
@@ -106,6 +116,7 @@ func New(o Options) Model {
 		hist: o.History, updates: o.Updates, interval: o.Interval, actions: o.Actions,
 		header: header.New(o.Theme),
 		panels: newPanels(o.Theme, o.Interval),
+		hints:  &hintCache{},
 	}
 	m.sized = make([]size, len(m.panels))
 	m.note = o.Note
@@ -436,15 +447,20 @@ func (m Model) View() string {
 	if m.tooSmall() {
 		return m.tooSmallView()
 	}
+	head, panel := m.header.View(), ""
+	if m.overlay == noOverlay {
+		panel = m.panels[m.active].View()
+	}
 	var b strings.Builder
-	b.WriteString(m.header.View())
+	b.Grow(len(head) + len(m.overlayBody) + len(m.bar) + len(panel) + len(m.status) + 3)
+	b.WriteString(head)
 	b.WriteByte('\n')
 	if m.overlay != noOverlay {
 		b.WriteString(m.overlayBody)
 	} else {
 		b.WriteString(m.bar)
 		b.WriteByte('\n')
-		b.WriteString(m.panels[m.active].View())
+		b.WriteString(panel)
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.status)
@@ -461,7 +477,7 @@ func (m Model) tooSmallView() string {
 		out = append(out, "")
 	}
 	for _, l := range lines {
-		pad := max((m.width-ansi.StringWidth(l))/2, 0)
+		pad := max((m.width-views.Width(l))/2, 0)
 		out = append(out, strings.Repeat(" ", pad)+l)
 	}
 	return views.Block(out, m.width, m.height)
@@ -475,18 +491,50 @@ func (m Model) statusLine() string {
 		return views.Fit(m.promptStatus(), m.width)
 	}
 	left := m.cursorStatus()
-	room := m.width - ansi.StringWidth(left) - 2
+	room := m.width - views.Width(left) - 2
 	h := m.help
 	h.Width = max(room, 0)
 	hints := ""
 	switch {
 	case room > 0 && m.note != "":
-		hints = views.Fit(m.th.Warn.Render(m.note), room)
+		hints = views.Fit(m.th.Ink.Warn.Paint(m.note), room)
 	case room > 0:
-		hints = h.ShortHelpView(m.shortHelp())
+		hints = m.shortHelpView(h)
 	}
-	gap := max(m.width-ansi.StringWidth(left)-ansi.StringWidth(hints), 1)
+	gap := max(m.width-views.Width(left)-views.Width(hints), 1)
 	return views.Fit(left+strings.Repeat(" ", gap)+hints, m.width)
+}
+
+// shortHelpView is h.ShortHelpView(m.shortHelp()), drawn again only when the bindings (their
+// keys, descriptions and whether they are enabled) or the room differ from the last time.
+func (m Model) shortHelpView(h help.Model) string {
+	bs := m.shortHelp()
+	if m.hints == nil {
+		return h.ShortHelpView(bs)
+	}
+	key := hintKey(make([]byte, 0, len(m.hints.key)), h.Width, bs)
+	if string(key) == string(m.hints.key) && m.hints.view != "" {
+		return m.hints.view
+	}
+	m.hints.key, m.hints.view = key, h.ShortHelpView(bs)
+	return m.hints.view
+}
+
+// hintKey appends what short help's drawing depends on: the width and, per binding, whether
+// it is enabled and its help.
+func hintKey(b []byte, width int, bs []key.Binding) []byte {
+	b = strconv.AppendInt(b, int64(width), 10)
+	for _, k := range bs {
+		hl := k.Help()
+		b = append(b, 0, '0')
+		if k.Enabled() {
+			b[len(b)-1] = '1'
+		}
+		b = append(b, hl.Key...)
+		b = append(b, 0)
+		b = append(b, hl.Desc...)
+	}
+	return b
 }
 
 // shortHelp is the globals, then the focused view's keys (or the overlay's scrolling);
@@ -523,15 +571,15 @@ func (m Model) panelBar() string {
 	for i, p := range m.panels {
 		k := panelKey(i)
 		if i == m.active {
-			full[i] = m.th.Live.Render(" " + k + " " + p.Title() + " ")
+			full[i] = m.th.Ink.Live.Paint(" " + k + " " + p.Title() + " ")
 			short[i] = full[i]
 			continue
 		}
-		full[i] = m.th.Label.Render(" "+k) + " " + m.th.Value.Render(p.Title())
-		short[i] = m.th.Label.Render(" " + k)
+		full[i] = m.th.Ink.Label.Paint(" "+k) + " " + m.th.Ink.Value.Paint(p.Title())
+		short[i] = m.th.Ink.Label.Paint(" " + k)
 	}
 	line := strings.Join(full, " ")
-	if ansi.StringWidth(line) > m.width {
+	if views.Width(line) > m.width {
 		line = strings.Join(short, "")
 	}
 	return views.Fit(line, m.width)

@@ -45,8 +45,8 @@ func (p *pager) view(th *theme.Theme, w, h int) string {
 	end := min(p.off+h, len(p.lines))
 	vis := slices.Clone(p.lines[p.off:end])
 	if len(p.lines) > h && len(vis) > 0 {
-		ind := th.Dim.Render(fmt.Sprintf("↕ lines %d-%d of %d", p.off+1, end, len(p.lines)))
-		vis[0] = views.Fit(vis[0], max(w-ansi.StringWidth(ind)-1, 0)) + " " + ind
+		ind := th.Ink.Dim.Paint(fmt.Sprintf("↕ lines %d-%d of %d", p.off+1, end, len(p.lines)))
+		vis[0] = views.Fit(vis[0], max(w-views.Width(ind)-1, 0)) + " " + ind
 	}
 	return views.Block(vis, w, h)
 }
@@ -56,10 +56,10 @@ func (p *pager) view(th *theme.Theme, w, h int) string {
 func (m *Model) helpLines() []string {
 	th := m.th
 	groups := append(m.keys.FullHelp(), m.panels[m.active].FullHelp()...)
-	lines := []string{th.Title.Render("ktop keys") + th.Label.Render("  ("+m.panels[m.active].Title()+" panel)"), ""}
+	lines := []string{th.Ink.Title.Paint("ktop keys") + th.Ink.Label.Paint("  ("+m.panels[m.active].Title()+" panel)"), ""}
 	lines = append(lines, m.helpColumns(groups)...)
 	lines = append(lines, "",
-		th.Title.Render("Reading the screen"),
+		th.Ink.Title.Paint("Reading the screen"),
 		"Overview (1): each panel's summary tile; arrows move the focus, e opens it.",
 		"LIVE/PAUSED: space pauses every panel at one sample (sampling goes on); paused,",
 		"←→ step, shift+←→ a minute, home the oldest, end back to live; g goes to a time.",
@@ -94,7 +94,7 @@ func (m *Model) helpColumns(groups [][]key.Binding) []string {
 		col := strings.Split(v, "\n")
 		cw := 0
 		for _, l := range col {
-			cw = max(cw, ansi.StringWidth(l))
+			cw = max(cw, views.Width(l))
 		}
 		if rowW > 0 && rowW+sep+cw > m.width {
 			flush()
@@ -136,19 +136,19 @@ func (m *Model) defsPanel() views.Panel {
 func (m *Model) defsLines() []string {
 	th := m.th
 	p := m.defsPanel()
-	lines := []string{th.Title.Render("What the numbers mean: " + p.Title()), ""}
+	lines := []string{th.Ink.Title.Paint("What the numbers mean: " + p.Title()), ""}
 	defs := p.Defs()
 	if len(defs) == 0 {
-		lines = append(lines, th.Label.Render(p.Title()+" shows no numbers of its own."))
+		lines = append(lines, th.Ink.Label.Paint(p.Title()+" shows no numbers of its own."))
 	}
 	nw := 0
 	for _, d := range defs {
-		nw = max(nw, ansi.StringWidth(d.Name))
+		nw = max(nw, views.Width(d.Name))
 	}
 	nw = min(nw, 14)
 	pad := strings.Repeat(" ", nw+2)
 	for _, d := range defs {
-		lines = append(lines, m.hang(views.Fit(th.Title.Render(d.Name), nw)+"  ", d.Meaning, th.Value)...)
+		lines = append(lines, m.hang(views.Fit(th.Ink.Title.Paint(d.Name), nw)+"  ", d.Meaning, th.Value)...)
 		if d.Formula != "" {
 			lines = append(lines, m.hang(pad, "= "+d.Formula, th.Value)...)
 		}
@@ -156,7 +156,7 @@ func (m *Model) defsLines() []string {
 			lines = append(lines, m.hang(pad, "from "+d.Source, th.Label)...)
 		}
 	}
-	lines = append(lines, "", th.Title.Render("Sources"))
+	lines = append(lines, "", th.Ink.Title.Paint("Sources"))
 	lines = append(lines, m.sourceLines()...)
 	return lines
 }
@@ -166,7 +166,7 @@ func (m *Model) defsLines() []string {
 func (m *Model) sourceLines() []string {
 	f := m.frame
 	if f == nil || len(f.Status) == 0 {
-		return []string{m.th.Label.Render("no sample yet")}
+		return []string{m.th.Ink.Label.Paint("no sample yet")}
 	}
 	var out []string
 	ok := 0
@@ -174,21 +174,21 @@ func (m *Model) sourceLines() []string {
 		st := f.Status[name]
 		switch {
 		case st.State != sources.OK:
-			out = append(out, m.hang(m.th.Warn.Render(fmt.Sprintf("%-11s", st.State)+" "), name+": "+st.Reason, m.th.Value)...)
+			out = append(out, m.hang(m.th.Ink.Warn.Paint(fmt.Sprintf("%-11s", st.State)+" "), name+": "+st.Reason, m.th.Value)...)
 		case st.Reason != "":
-			out = append(out, m.hang(m.th.Label.Render(fmt.Sprintf("%-11s", "note")+" "), name+": "+st.Reason, m.th.Value)...)
+			out = append(out, m.hang(m.th.Ink.Label.Paint(fmt.Sprintf("%-11s", "note")+" "), name+": "+st.Reason, m.th.Value)...)
 			ok++
 		default:
 			ok++
 		}
 	}
-	return append(out, m.th.Label.Render(fmt.Sprintf("%d of %d sources read fine", ok, len(f.Status))))
+	return append(out, m.th.Ink.Label.Paint(fmt.Sprintf("%d of %d sources read fine", ok, len(f.Status))))
 }
 
 // hang wraps plain text s to the screen's width after head, continuation lines indented under
 // s, and styles each line on its own so that no colour runs past a line's end.
 func (m *Model) hang(head, s string, style lipgloss.Style) []string {
-	hw := ansi.StringWidth(head)
+	hw := views.Width(head)
 	ls := strings.Split(ansi.Wrap(s, max(m.width-hw, 10), " "), "\n")
 	for i := range ls {
 		pre := head

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/engine"
 	"github.com/ktop-dev/ktop/views"
 )
@@ -92,9 +91,9 @@ func (m *Model) recordStatus() string {
 	case st.Err != nil:
 		return m.recordStopped()
 	}
-	out := th.Bad.Render("REC") + " " + th.Value.Render(shorten(filepath.Base(st.Name), max(m.width/4, 16)))
+	out := th.Ink.Bad.Paint("REC") + " " + th.Ink.Value.Paint(shorten(filepath.Base(st.Name), max(m.width/4, 16)))
 	if st.Bytes > 0 {
-		out += " " + th.Label.Render(views.KB(uint64(st.Bytes)/1024))
+		out += " " + th.Ink.Label.Paint(views.KB(uint64(st.Bytes)/1024))
 	}
 	return out
 }
@@ -105,14 +104,14 @@ func (m *Model) recordStatus() string {
 // sample and a reader skips a torn last frame, so every sample counted is readable.
 func (m *Model) recordStopped() string {
 	st, th := m.recSt, m.th
-	head := th.Bad.Render("REC") + " " + th.Warn.Render("stopped: "+shortErr(st.Err))
+	head := th.Ink.Bad.Paint("REC") + " " + th.Ink.Warn.Paint("stopped: "+shortErr(st.Err))
 	file := filepath.Base(st.Name)
 	room := m.width - hintRoom - 17 // the mode's label and the clock come first
 	for _, tail := range []string{
 		" — " + file + " kept, " + strconv.Itoa(st.Samples) + " samples recorded, readable",
 		" — " + file + " kept",
 	} {
-		if out := head + th.Label.Render(tail); ansi.StringWidth(out) <= room {
+		if out := head + th.Ink.Label.Paint(tail); views.Width(out) <= room {
 			return out
 		}
 	}

@@ -245,16 +245,16 @@ func (m *Model) replayStatus() []statusSeg {
 		state = "▶"
 	}
 	segs := []statusSeg{
-		{th.Paused.Render(" REPLAY "), true},
-		{th.Value.Render(shorten(filepath.Base(p.Name), max(m.width/4, 16))), true},
-		{th.Value.Render(ts), true},
-		{th.Label.Render(state+" ") + th.Value.Render("×"+strconv.Itoa(speeds[p.speed])), true},
+		{th.Ink.Paused.Paint(" REPLAY "), true},
+		{th.Ink.Value.Paint(shorten(filepath.Base(p.Name), max(m.width/4, 16))), true},
+		{th.Ink.Value.Paint(ts), true},
+		{th.Ink.Label.Paint(state+" ") + th.Ink.Value.Paint("×"+strconv.Itoa(speeds[p.speed])), true},
 	}
 	if p.load.slow {
-		segs = append(segs, statusSeg{th.Warn.Render("loading…"), true})
+		segs = append(segs, statusSeg{th.Ink.Warn.Paint("loading…"), true})
 	}
 	if !at.IsZero() && !p.start.IsZero() {
-		segs = append(segs, statusSeg{th.Value.Render(fmtDur(at.Sub(p.start))) + th.Label.Render(" of "+fmtDur(m.hist.Reach())), false})
+		segs = append(segs, statusSeg{th.Ink.Value.Paint(fmtDur(at.Sub(p.start))) + th.Ink.Label.Paint(" of "+fmtDur(m.hist.Reach())), false})
 	}
 	return segs
 }

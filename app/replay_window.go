@@ -144,5 +144,5 @@ func (m *Model) keyedNote() string {
 	if m.rp == nil || m.rp.load.keyed <= 0 || m.rp.load.asked {
 		return ""
 	}
-	return m.th.Label.Render(", a point every ") + m.th.Value.Render(fmtDur(m.rp.load.keyed))
+	return m.th.Ink.Label.Paint(", a point every ") + m.th.Ink.Value.Paint(fmtDur(m.rp.load.keyed))
 }

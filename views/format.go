@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -109,10 +110,10 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	sw := Width(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
-		sw = ansi.StringWidth(s)
+		sw = Width(s)
 	}
 	if sw < w {
 		s += strings.Repeat(" ", w-sw)
@@ -126,20 +127,51 @@ func Block(lines []string, w, h int) string {
 	if h <= 0 {
 		return ""
 	}
+	// Each line is measured once, and the block written into one buffer of its exact size:
+	// lines cut to fit are made first, the padding is written from a shared run of blanks.
+	lines = lines[:min(len(lines), h)]
+	widths := make([]int, len(lines))
+	size := h - 1 + (h-len(lines))*max(w, 0)
+	cut := false // lines is then a copy: the caller's is never written to
+	for i, l := range lines {
+		lw := Width(l)
+		if lw > w {
+			if !cut {
+				lines, cut = slices.Clone(lines), true
+			}
+			l = Fit(l, w)
+			lines[i], lw = l, w
+		}
+		widths[i] = lw
+		size += len(l) + max(w-lw, 0)
+	}
 	var b strings.Builder
-	blank := Fit("", w)
+	b.Grow(size)
 	for i := range h {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
+		lw := 0
 		if i < len(lines) {
-			b.WriteString(Fit(lines[i], w))
-		} else {
-			b.WriteString(blank)
+			b.WriteString(lines[i])
+			lw = widths[i]
 		}
+		writeBlanks(&b, w-lw)
 	}
 	return b.String()
 }
+
+// writeBlanks writes n spaces (none for n ≤ 0).
+func writeBlanks(b *strings.Builder, n int) {
+	for n > 0 {
+		k := min(n, len(blankRun))
+		b.WriteString(blankRun[:k])
+		n -= k
+	}
+}
+
+// blankRun serves padding without a new string for the widths of a screen.
+var blankRun = strings.Repeat(" ", 256)
 
 // Flow packs items (which may hold ANSI styling) into lines of at most w cells, two spaces
 // apart, in order: an item that does not fit on the current line starts the next, and one
@@ -149,7 +181,7 @@ func Flow(items []string, w int) []string {
 	var b strings.Builder
 	used := 0
 	for _, it := range items {
-		iw := ansi.StringWidth(it)
+		iw := Width(it)
 		if used > 0 && used+2+iw > w {
 			lines = append(lines, b.String())
 			b.Reset()
@@ -161,7 +193,7 @@ func Flow(items []string, w int) []string {
 		}
 		if iw > w-used {
 			it = ansi.Truncate(it, max(w-used, 0), "…")
-			iw = ansi.StringWidth(it)
+			iw = Width(it)
 		}
 		b.WriteString(it)
 		used += iw

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,6 +124,21 @@ func TestFitAndBlock(t *testing.T) {
 	}
 	if Block([]string{"x"}, 3, 0) != "" {
 		t.Error("Block of height 0 is not empty")
+	}
+	// Lines cut to the width are cut in a copy: the caller keeps its lines (panels keep
+	// theirs and lay them out again at another width).
+	in := []string{"\x1b[1mlonger than four\x1b[0m", "ok", "wider"}
+	keep := slices.Clone(in)
+	if want, have := "lon…\nok  \nwid…\n    ", ansi.Strip(Block(in, 4, 4)); want != have {
+		t.Errorf("Block = %q, want %q", have, want)
+	}
+	if !slices.Equal(in, keep) {
+		t.Errorf("Block changed its lines: %q, were %q", in, keep)
+	}
+	for _, w := range []int{0, -1} {
+		if want, have := "\n", Block([]string{"abc", ""}, w, 2); want != have {
+			t.Errorf("Block at width %d = %q, want %q", w, have, want)
+		}
 	}
 }
 

@@ -11,13 +11,16 @@ import (
 // anew on every call, which at 200×50 cost more than the drawing itself.
 type Ink struct {
 	pre, suf string
-	st       lipgloss.Style
-	slow     bool // the style does more than wrap the text (padding, width, spaces styled apart)
+	// st is the style, by pointer: an Ink is passed and copied by value on every run drawn,
+	// and a lipgloss.Style is some 600 bytes.
+	st   *lipgloss.Style
+	slow bool // the style does more than wrap the text (padding, width, spaces styled apart)
 }
 
 // NewInk measures st once. A style that does more than wrap its text in escape sequences is
 // kept as it is, and Render then calls lipgloss.
-func NewInk(st lipgloss.Style) Ink {
+func NewInk(style lipgloss.Style) Ink {
+	st := &style
 	const probe = "x"
 	out := st.Render(probe)
 	i := strings.Index(out, probe)
@@ -34,10 +37,18 @@ func NewInk(st lipgloss.Style) Ink {
 	return k
 }
 
+// render is lipgloss's Render of the style; the zero Ink is the zero style.
+func (k Ink) render(s string) string {
+	if k.st == nil {
+		return lipgloss.Style{}.Render(s)
+	}
+	return k.st.Render(s)
+}
+
 // Render is st.Render(s) for a one-line s.
 func (k Ink) Render(s string) string {
 	if k.slow {
-		return k.st.Render(s)
+		return k.render(s)
 	}
 	if s == "" || k.pre == "" {
 		return s
@@ -45,10 +56,34 @@ func (k Ink) Render(s string) string {
 	return k.pre + s + k.suf
 }
 
+// Paint is st.Render(s) byte for byte, whatever s is: lipgloss draws an empty text as the bare
+// escape sequences, turns tabs into spaces and styles each line apart, so those texts go to it.
+// Panels use Paint where Render's one-line shortcut would change what they draw.
+func (k Ink) Paint(s string) string {
+	if k.slow || s == "" || strings.ContainsAny(s, "\n\t") {
+		return k.render(s)
+	}
+	if k.pre == "" {
+		return s
+	}
+	return k.pre + s + k.suf
+}
+
+// PaintTo writes k.Paint(s) to b.
+func (k Ink) PaintTo(b *strings.Builder, s string) {
+	if k.slow || s == "" || strings.ContainsAny(s, "\n\t") {
+		b.WriteString(k.render(s))
+		return
+	}
+	b.WriteString(k.pre)
+	b.WriteString(s)
+	b.WriteString(k.suf)
+}
+
 // Write adds st.Render(s) of a one-line s to b.
 func (k Ink) Write(b *strings.Builder, s string) {
 	if k.slow {
-		b.WriteString(k.st.Render(s))
+		b.WriteString(k.render(s))
 		return
 	}
 	if s == "" {
@@ -59,13 +94,30 @@ func (k Ink) Write(b *strings.Builder, s string) {
 	b.WriteString(k.suf)
 }
 
+// WriteBytes is Write for text held in bytes, without making a string of them first.
+func (k Ink) WriteBytes(b *strings.Builder, p []byte) {
+	if k.slow {
+		b.WriteString(k.render(string(p)))
+		return
+	}
+	if len(p) == 0 {
+		return
+	}
+	b.WriteString(k.pre)
+	b.Write(p)
+	b.WriteString(k.suf)
+}
+
 // Plain reports whether the ink draws blanks the same as no style at all: no background, no
 // reverse video and nothing else that a blank would show. Runs of such inks can absorb blanks.
 func (k Ink) Plain() bool {
 	if k.slow {
 		return false
 	}
-	st := k.st
+	var st lipgloss.Style
+	if k.st != nil {
+		st = *k.st
+	}
 	_, noBG := st.GetBackground().(lipgloss.NoColor)
 	return noBG && !st.GetReverse() && !st.GetUnderline() && !st.GetStrikethrough()
 }

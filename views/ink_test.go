@@ -36,10 +36,39 @@ func TestInkMatchesRender(t *testing.T) {
 				t.Errorf("%v %s: fast %v, want %v", p, tc.name, have, want)
 			}
 			for _, s := range []string{"x", "  ⣀⡠ ", "a b", "09:58:31", "│"} {
-				var b strings.Builder
+				var b, bb strings.Builder
 				k.Write(&b, s)
-				if want, have := tc.st.Render(s), k.Render(s); want != have || b.String() != want {
-					t.Errorf("%v %s: Render(%q) = %q, Write %q; lipgloss %q", p, tc.name, s, have, b.String(), want)
+				k.WriteBytes(&bb, []byte(s))
+				if want, have := tc.st.Render(s), k.Render(s); want != have || b.String() != want || bb.String() != want {
+					t.Errorf("%v %s: Render(%q) = %q, Write %q, WriteBytes %q; lipgloss %q", p, tc.name, s, have, b.String(), bb.String(), want)
+				}
+			}
+		}
+	}
+}
+
+// TestInkPaintMatchesRender: Paint draws exactly what lipgloss would for any text, the empty
+// one, tabs and several lines included, in every profile, fast styles and slow ones alike.
+func TestInkPaintMatchesRender(t *testing.T) {
+	t.Parallel()
+	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
+		r := lipgloss.NewRenderer(io.Discard)
+		r.SetColorProfile(p)
+		for _, st := range []lipgloss.Style{
+			r.NewStyle(),
+			r.NewStyle().Foreground(lipgloss.CompleteColor{TrueColor: "#5fafd7", ANSI256: "74", ANSI: "6"}),
+			r.NewStyle().Foreground(lipgloss.Color("3")).Bold(true).Reverse(true),
+			r.NewStyle().Background(lipgloss.Color("236")).Foreground(lipgloss.Color("15")),
+			r.NewStyle().Foreground(lipgloss.Color("2")).PaddingLeft(1),
+			r.NewStyle().Underline(true),
+			r.NewStyle().Bold(true).Width(6),
+		} {
+			k := NewInk(st)
+			for _, s := range []string{"x", "a b", "█░·", "—", "", "a\tb", "two\nlines", "end\n", " "} {
+				var b strings.Builder
+				k.PaintTo(&b, s)
+				if want, have := st.Render(s), k.Paint(s); want != have || b.String() != want {
+					t.Errorf("%v %v: Paint(%q) = %q, PaintTo %q; lipgloss %q", p, st, s, have, b.String(), want)
 				}
 			}
 		}
@@ -62,5 +91,21 @@ func TestInkPlain(t *testing.T) {
 		if have := NewInk(tc.st).Plain(); have != tc.want {
 			t.Errorf("Plain(%v) = %v, want %v", tc.st, have, tc.want)
 		}
+	}
+}
+
+// TestZeroInk: the zero Ink (a table cell given no style) draws as the zero style does.
+func TestZeroInk(t *testing.T) {
+	t.Parallel()
+	var k Ink
+	for _, s := range []string{"", "x", "a\tb", "two\nlines"} {
+		var b strings.Builder
+		k.PaintTo(&b, s)
+		if want, have := (lipgloss.Style{}).Render(s), k.Paint(s); want != have || b.String() != want {
+			t.Errorf("zero Ink: Paint(%q) = %q, PaintTo %q; lipgloss %q", s, have, b.String(), want)
+		}
+	}
+	if !k.Plain() {
+		t.Error("zero Ink is not plain")
 	}
 }

@@ -3,7 +3,6 @@ package columns
 import (
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -20,10 +19,11 @@ type Column struct {
 	Prio int
 }
 
-// Cell is one value as shown: its text and its style.
+// Cell is one value as shown: its text and its style (one of the theme's, as an Ink: tables
+// style every cell of every sample).
 type Cell struct {
 	Text  string
-	Style lipgloss.Style
+	Style views.Ink
 }
 
 // Fit returns the indexes, in table order, of the columns that fit in w cells with a blank
@@ -57,10 +57,10 @@ func Fit(cols []Column, w int) []int {
 	return pick
 }
 
-func width(c Column) int { return max(c.Width, ansi.StringWidth(c.Head)) }
+func width(c Column) int { return max(c.Width, views.Width(c.Head)) }
 
 // Header renders the heads of the picked columns in style.
-func Header(cols []Column, pick []int, style lipgloss.Style) string {
+func Header(cols []Column, pick []int, style views.Ink) string {
 	cells := make([]Cell, len(cols))
 	for _, i := range pick {
 		cells[i] = Cell{Text: cols[i].Head, Style: style}
@@ -82,14 +82,18 @@ func Line(cols []Column, pick []int, cells []Cell) string {
 			c = cells[i]
 		}
 		text := c.Text
-		if ansi.StringWidth(text) > w {
+		tw := views.Width(text)
+		if tw > w {
 			text = ansi.Truncate(text, w, "…")
+			tw = views.Width(text)
 		}
-		pad := strings.Repeat(" ", w-ansi.StringWidth(text))
+		pad := blanks(w - tw)
 		if cols[i].Left {
-			b.WriteString(c.Style.Render(text) + pad)
+			c.Style.PaintTo(&b, text)
+			b.WriteString(pad)
 		} else {
-			b.WriteString(pad + c.Style.Render(text))
+			b.WriteString(pad)
+			c.Style.PaintTo(&b, text)
 		}
 	}
 	return b.String()
@@ -98,16 +102,16 @@ func Line(cols []Column, pick []int, cells []Cell) string {
 // Level is the style a value reads with: Bad at or above bad, Warn at or above warn, else
 // Value. A threshold of 0 is not used (pass -1 to warn on anything above 0, since any
 // retransmit or drop is worth a look). Missing values are plain.
-func Level(th *theme.Theme, v derive.Val, warn, bad float64) lipgloss.Style {
+func Level(th *theme.Theme, v derive.Val, warn, bad float64) views.Ink {
 	switch {
 	case !v.OK:
-		return th.Value
+		return th.Ink.Value
 	case bad != 0 && v.V >= bad:
-		return th.Bad
+		return th.Ink.Bad
 	case warn > 0 && v.V >= warn, warn < 0 && v.V > 0:
-		return th.Warn
+		return th.Ink.Warn
 	}
-	return th.Value
+	return th.Ink.Value
 }
 
 // Rate is a compact rate cell (views.Short), styled by Level.
@@ -158,13 +162,14 @@ type Pair struct {
 func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []string {
 	var lines []string
 	var b strings.Builder
-	b.WriteString(th.Title.Render(label) + strings.Repeat(" ", max(labelW-ansi.StringWidth(label), 0)))
-	used := max(labelW, ansi.StringWidth(label))
-	indent := strings.Repeat(" ", used)
+	lw := views.Width(label)
+	th.Ink.Title.PaintTo(&b, label)
+	b.WriteString(blanks(max(labelW-lw, 0)))
+	used := max(labelW, lw)
+	indent := blanks(used)
 	first := true
 	for _, p := range pairs {
-		item := th.Label.Render(p.Name) + " " + p.Cell.Style.Render(p.Cell.Text)
-		iw := ansi.StringWidth(p.Name) + 1 + ansi.StringWidth(p.Cell.Text)
+		iw := views.Width(p.Name) + 1 + views.Width(p.Cell.Text)
 		gap := 2
 		if first {
 			gap = 1
@@ -175,9 +180,25 @@ func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []str
 			b.WriteString(indent)
 			used, gap = len(indent), 1
 		}
-		b.WriteString(strings.Repeat(" ", gap) + item)
+		b.WriteString(blanks(gap))
+		th.Ink.Label.PaintTo(&b, p.Name)
+		b.WriteByte(' ')
+		p.Cell.Style.PaintTo(&b, p.Cell.Text)
 		used += gap + iw
 		first = false
 	}
 	return append(lines, b.String())
 }
+
+// blanks is n spaces (none for n ≤ 0), from a shared run for the widths of a screen.
+func blanks(n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n <= len(spaces):
+		return spaces[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+var spaces = strings.Repeat(" ", 256)

@@ -9,6 +9,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/ktop-dev/ktop/sources/derive"
+	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/theme"
 )
 
@@ -53,7 +54,7 @@ func TestLine(t *testing.T) {
 	th := asciiTheme()
 	cols := []Column{{Head: "Dev", Width: 5, Left: true}, {Head: "r/s", Width: 5}, {Head: "%util", Width: 3}}
 	pick := []int{0, 1, 2}
-	if want, have := "Dev     r/s %util", Header(cols, pick, th.Label); want != have {
+	if want, have := "Dev     r/s %util", Header(cols, pick, th.Ink.Label); want != have {
 		t.Errorf("header %q, want %q", have, want)
 	}
 	cells := []Cell{{Text: "nvme0n1p12"}, {Text: "1.2k"}, {Text: "100.0"}}
@@ -67,18 +68,21 @@ func TestLine(t *testing.T) {
 
 func TestLevel(t *testing.T) {
 	t.Parallel()
-	th := asciiTheme()
-	name := func(s lipgloss.Style) string {
-		switch {
-		case s.GetForeground() == th.Bad.GetForeground():
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	th := theme.New(r)
+	// The levels are told apart by what they draw, in colour.
+	name := func(s views.Ink) string {
+		switch s.Paint("x") {
+		case th.Bad.Render("x"):
 			return "bad"
-		case s.GetForeground() == th.Warn.GetForeground():
+		case th.Warn.Render("x"):
 			return "warn"
+		case th.Value.Render("x"):
+			return "plain"
 		}
-		return "plain"
+		return "other"
 	}
-	// With the ASCII profile the styles still carry their colours (only rendering drops
-	// them), so they can be told apart.
 	tests := []struct {
 		v         derive.Val
 		warn, bad float64

@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -190,7 +189,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		m.frame = msg.Current()
 		m.keys.View.SetEnabled(m.NumCPU() > 0)
 		m.clampOffset()
-		m.render()
+		if !msg.Hidden { // drawn when a window comes while shown, or at SetSize
+			m.render()
+		}
 	case tea.KeyMsg:
 		page := max(m.visibleLines(), 1)
 		switch {
@@ -275,8 +276,8 @@ func (m *Model) render() {
 		legend := m.legend(k)
 		if rows > vis {
 			last := min(m.offset+vis, rows)
-			ind := m.th.Dim.Render(fmt.Sprintf("↕ lines %d-%d of %d", m.offset+1, last, rows))
-			legend = views.Fit(legend, max(m.width-ansi.StringWidth(ind)-1, 0)) + " " + ind
+			ind := m.th.Ink.Dim.Paint(fmt.Sprintf("↕ lines %d-%d of %d", m.offset+1, last, rows))
+			legend = views.Fit(legend, max(m.width-views.Width(ind)-1, 0)) + " " + ind
 		}
 		lines = append(lines, legend)
 	}
@@ -284,7 +285,7 @@ func (m *Model) render() {
 	if f == nil || len(f.CPU) == 0 {
 		all := m.row(derive.CPU{Name: "all"}, m.width, 3, true)
 		if r, bad := views.NotOK(f, sources.SrcStat); bad {
-			all = m.th.Title.Render("all") + " " + m.th.Bad.Render(r)
+			all = m.th.Ink.Title.Paint("all") + " " + m.th.Ink.Bad.Paint(r)
 		}
 		m.view = views.Block(append(lines, all), m.width, m.height)
 		return
@@ -332,17 +333,17 @@ func (m *Model) render() {
 func (m *Model) legend(k kind) string {
 	th := m.th
 	var b strings.Builder
-	b.WriteString(th.Title.Render("CPU"))
+	b.WriteString(th.Ink.Title.Paint("CPU"))
 	switch k {
 	case kindHeat, kindHistory:
 		if k == kindHeat {
-			b.WriteString(th.Label.Render(" busy now, one cell per CPU: "))
+			b.WriteString(th.Ink.Label.Paint(" busy now, one cell per CPU: "))
 		} else {
-			b.WriteString(th.Label.Render(" busy per sample, newest right: "))
+			b.WriteString(th.Ink.Label.Paint(" busy per sample, newest right: "))
 		}
 		b.WriteString(heat.PctLegend(th))
-		b.WriteString(th.Warn.Render("  !"))
-		b.WriteString(th.Label.Render(fmt.Sprintf("steal≥%d%%", stealWarn)))
+		b.WriteString(th.Ink.Warn.Paint("  !"))
+		b.WriteString(th.Ink.Label.Paint(fmt.Sprintf("steal≥%d%%", stealWarn)))
 		return b.String()
 	}
 	for i := range theme.NSeg {
@@ -351,10 +352,10 @@ func (m *Model) legend(k kind) string {
 		if !th.Color {
 			g += "="
 		}
-		b.WriteString(th.Seg[i].Render(g))
-		b.WriteString(th.Label.Render(theme.SegNames[i]))
+		b.WriteString(th.Ink.Seg[i].Paint(g))
+		b.WriteString(th.Ink.Label.Paint(theme.SegNames[i]))
 	}
-	b.WriteString(th.Label.Render("  busy=100-idle"))
+	b.WriteString(th.Ink.Label.Paint("  busy=100-idle"))
 	return b.String()
 }
 
@@ -384,16 +385,16 @@ func (m *Model) cellRun(b *strings.Builder, look, n int) {
 	case look == lookBlank:
 		b.WriteString(strings.Repeat(" ", n))
 	case look == lookSteal:
-		b.WriteString(m.th.Warn.Render(strings.Repeat("!", n)))
+		b.WriteString(m.th.Ink.Warn.Paint(strings.Repeat("!", n)))
 	default:
-		b.WriteString(m.th.Heat[look].Render(strings.Repeat(string(m.th.HeatGlyph[look]), n)))
+		b.WriteString(m.th.Ink.Heat[look].Paint(strings.Repeat(string(m.th.HeatGlyph[look]), n)))
 	}
 }
 
 // heatLine is one line of the heat grid: the first CPU's name, then a cell per CPU in groups.
 func (m *Model) heatLine(cpus []derive.CPU, nw int) string {
 	var b strings.Builder
-	b.WriteString(m.th.Label.Render(fmt.Sprintf("%*s", nw, cpus[0].Name)))
+	b.WriteString(m.th.Ink.Label.Paint(fmt.Sprintf("%*s", nw, cpus[0].Name)))
 	b.WriteByte(' ')
 	grouped := heatPerLine(m.width, nw)%heatGroup == 0 && m.width-nw-1 >= heatGroup
 	look, n := lookBlank, 0
@@ -420,9 +421,9 @@ func (m *Model) strip(c derive.CPU, w, nw int) string {
 	var b strings.Builder
 	name := fmt.Sprintf("%*s", nw, c.Name)
 	if c.ID < 0 {
-		b.WriteString(th.Title.Render(name))
+		b.WriteString(th.Ink.Title.Paint(name))
 	} else {
-		b.WriteString(th.Label.Render(name))
+		b.WriteString(th.Ink.Label.Paint(name))
 	}
 	b.WriteByte(' ')
 	sw := w - nw - 1 - histNums
@@ -443,7 +444,7 @@ func (m *Model) strip(c derive.CPU, w, nw int) string {
 	if c.Idle.OK {
 		busy = fmt.Sprintf("%.1f%%", 100-c.Idle.V)
 	}
-	b.WriteString(th.Value.Render(fmt.Sprintf(" %6s", busy)))
+	b.WriteString(th.Ink.Value.Paint(fmt.Sprintf(" %6s", busy)))
 	return b.String()
 }
 
@@ -496,9 +497,9 @@ func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 	var b strings.Builder
 	name := fmt.Sprintf("%*s", nw, c.Name)
 	if c.ID < 0 {
-		b.WriteString(th.Title.Render(name))
+		b.WriteString(th.Ink.Title.Paint(name))
 	} else {
-		b.WriteString(th.Label.Render(name))
+		b.WriteString(th.Ink.Label.Paint(name))
 	}
 	b.WriteByte(' ')
 	bw := w - nw - 1 - numsWidth
@@ -512,29 +513,29 @@ func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 			n := cells(v, bw)
 			for i, k := range n {
 				if k > 0 {
-					b.WriteString(th.Seg[i].Render(strings.Repeat(string(th.SegGlyph[i]), k)))
+					b.WriteString(th.Ink.Seg[i].Paint(strings.Repeat(string(th.SegGlyph[i]), k)))
 					used += k
 				}
 			}
 		}
-		b.WriteString(th.Track.Render(strings.Repeat(string(th.TrackRune), bw-used)))
+		b.WriteString(th.Ink.Track.Paint(strings.Repeat(string(th.TrackRune), bw-used)))
 	}
 	busy := views.Missing + " "
 	if c.Idle.OK {
 		busy = fmt.Sprintf("%.1f%%", 100-c.Idle.V)
 	}
 	st := views.Num(c.Steal, 1)
-	stStyle := th.Value
+	stStyle := th.Ink.Value
 	if c.Steal.OK && c.Steal.V >= stealWarn {
-		stStyle = th.Warn // steal above a few % means the hypervisor is taking CPU away
+		stStyle = th.Ink.Warn // steal above a few % means the hypervisor is taking CPU away
 	}
-	fmt.Fprintf(&b, " %s %s %s", th.Value.Render(fmt.Sprintf("%6s", busy)), th.Label.Render("st"), stStyle.Render(fmt.Sprintf("%5s", st)))
+	fmt.Fprintf(&b, " %s %s %s", th.Ink.Value.Paint(fmt.Sprintf("%6s", busy)), th.Ink.Label.Paint("st"), stStyle.Paint(fmt.Sprintf("%5s", st)))
 	if guest {
 		g := views.Missing
 		if c.Guest.OK || c.Gnice.OK {
 			g = fmt.Sprintf("%.1f", c.Guest.Or(0)+c.Gnice.Or(0))
 		}
-		fmt.Fprintf(&b, " %s %s", th.Label.Render("gu"), th.Value.Render(fmt.Sprintf("%5s", g)))
+		fmt.Fprintf(&b, " %s %s", th.Ink.Label.Paint("gu"), th.Ink.Value.Paint(fmt.Sprintf("%5s", g)))
 	}
 	return b.String()
 }

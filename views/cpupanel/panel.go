@@ -63,7 +63,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case views.FrameMsg:
 		m.rows, _ = m.rows.Update(msg)
-		m.tile, _ = m.tile.Update(msg)
+		// The tile is drawn by Tile, at the size the Overview asks for: drawing it here too
+		// would be thrown away.
+		tm := msg
+		tm.Hidden = true
+		m.tile, _ = m.tile.Update(tm)
 		m.chart, _ = m.chart.Update(msg)
 		if m.rows.NumCPU() != m.laidOutCPUs && m.width > 0 {
 			m.SetSize(m.width, m.height) // first frame or hotplug: the rows need other room

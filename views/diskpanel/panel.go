@@ -346,11 +346,11 @@ func (m *Model) name(d *derive.Disk) columns.Cell {
 		ind = "  "
 	}
 	if d.Dev == m.sel {
-		return columns.Cell{Text: "▸" + ind + d.Dev, Style: m.th.Sel}
+		return columns.Cell{Text: "▸" + ind + d.Dev, Style: m.th.Ink.Sel}
 	}
-	st := m.th.Value
+	st := m.th.Ink.Value
 	if !d.Whole {
-		st = m.th.Label
+		st = m.th.Ink.Label
 	}
 	return columns.Cell{Text: " " + ind + d.Dev, Style: st}
 }
@@ -379,10 +379,10 @@ func (m *Model) render() {
 		cols := m.columns(rows, nameWidth(rows))
 		hs := heads(cols)
 		pick := columns.Fit(hs, m.width)
-		lines = append(lines, columns.Header(hs, pick, m.th.Label))
+		lines = append(lines, columns.Header(hs, pick, m.th.Ink.Label))
 		vis := m.visibleRows()
 		if len(rows) == 0 && m.frame != nil && len(m.frame.Disk) > 0 {
-			lines = append(lines, m.th.Dim.Render(fmt.Sprintf("no I/O on any of %d devices in the interval (z shows them)", len(m.frame.Disk))))
+			lines = append(lines, m.th.Ink.Dim.Paint(fmt.Sprintf("no I/O on any of %d devices in the interval (z shows them)", len(m.frame.Disk))))
 		}
 		for i := m.offset; i < len(rows) && i < m.offset+vis; i++ {
 			d := rows[i]
@@ -401,12 +401,12 @@ func (m *Model) render() {
 // titleLine names the panel and says what is hidden and why; an unreadable source says so.
 func (m *Model) titleLine(rows []*derive.Disk) string {
 	th := m.th
-	t := th.Title.Render("Disk") + th.Label.Render(" iostat -x")
+	t := th.Ink.Title.Paint("Disk") + th.Ink.Label.Paint(" iostat -x")
 	if r, bad := views.NotOK(m.frame, sources.SrcDiskstats); bad {
-		return t + "  " + th.Bad.Render(r)
+		return t + "  " + th.Ink.Bad.Paint(r)
 	}
 	if m.frame == nil {
-		return t + "  " + th.Dim.Render("waiting for the first sample")
+		return t + "  " + th.Ink.Dim.Paint("waiting for the first sample")
 	}
 	total := len(m.frame.Disk)
 	var notes []string
@@ -419,15 +419,15 @@ func (m *Model) titleLine(rows []*derive.Disk) string {
 	if !m.frame.Interval.OK {
 		notes = append(notes, "first sample: rates need two")
 	}
-	s := t + "  " + th.Value.Render(fmt.Sprintf("%d of %d devices", len(rows), total))
+	s := t + "  " + th.Ink.Value.Paint(fmt.Sprintf("%d of %d devices", len(rows), total))
 	if len(notes) > 0 {
-		s += th.Label.Render(", " + strings.Join(notes, ", "))
+		s += th.Ink.Label.Paint(", " + strings.Join(notes, ", "))
 	}
 	if vis := m.visibleRows(); len(rows) > vis && vis > 0 {
-		s += th.Dim.Render(fmt.Sprintf("  ↕ %d-%d of %d", m.offset+1, min(m.offset+vis, len(rows)), len(rows)))
+		s += th.Ink.Dim.Paint(fmt.Sprintf("  ↕ %d-%d of %d", m.offset+1, min(m.offset+vis, len(rows)), len(rows)))
 	}
 	if st, ok := m.frame.Status[sources.SrcDiskstats]; ok && st.Reason != "" {
-		s += "  " + th.Dim.Render(st.Reason)
+		s += "  " + th.Ink.Dim.Paint(st.Reason)
 	}
 	return s
 }
@@ -437,7 +437,7 @@ func (m *Model) titleLine(rows []*derive.Disk) string {
 func (m *Model) Tile(w, h int) string {
 	th := m.th
 	if r, bad := views.NotOK(m.frame, sources.SrcDiskstats); bad {
-		return views.Block([]string{th.Title.Render("Disk") + " " + th.Bad.Render(r)}, w, h)
+		return views.Block([]string{th.Ink.Title.Paint("Disk") + " " + th.Ink.Bad.Paint(r)}, w, h)
 	}
 	disks := m.tileDisks()
 	cols := []column{
@@ -458,17 +458,17 @@ func (m *Model) Tile(w, h int) string {
 	}
 	hs := heads(cols)
 	pick := columns.Fit(hs, w)
-	lines := []string{columns.Header(hs, pick, th.Label)}
+	lines := []string{columns.Header(hs, pick, th.Ink.Label)}
 	if len(disks) == 0 {
 		msg := "waiting for the first sample"
 		if m.frame != nil {
 			msg = "no disk I/O in the interval"
 		}
-		lines = append(lines, th.Dim.Render(msg))
+		lines = append(lines, th.Ink.Dim.Paint(msg))
 	}
 	for _, d := range disks {
 		cells := make([]columns.Cell, len(cols))
-		cells[0] = columns.Cell{Text: d.Dev, Style: th.Value}
+		cells[0] = columns.Cell{Text: d.Dev, Style: th.Ink.Value}
 		for j, c := range cols[1:] {
 			cells[j+1] = c.cell(d)
 		}

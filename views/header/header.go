@@ -60,10 +60,10 @@ func (m Model) FullHelp() [][]key.Binding { return nil }
 // seg is one "label value" item of a header line.
 type seg struct{ s string }
 
-func (m *Model) label(s string) string { return m.th.Label.Render(s) }
+func (m *Model) label(s string) string { return m.th.Ink.Label.Paint(s) }
 
 // item renders "label value" with the value in style v.
-func (m *Model) item(label string, v string, vs func(...string) string) seg {
+func (m *Model) item(label string, v string, vs func(string) string) seg {
 	if label == "" {
 		return seg{vs(v)}
 	}
@@ -90,7 +90,7 @@ func (m *Model) flow(segs []seg) string {
 		if i > 0 {
 			gap = 2
 		}
-		w := ansi.StringWidth(s.s)
+		w := views.Width(s.s)
 		if used+gap+w <= m.width {
 			b.WriteString(strings.Repeat(" ", gap))
 			b.WriteString(s.s)
@@ -110,7 +110,7 @@ func (m *Model) flow(segs []seg) string {
 // cost. A source whose Status is not ok shows its reason in place of its values.
 func (m *Model) segments() (l1, l2 []seg) {
 	f, th := m.frame, m.th
-	val, title := th.Value.Render, th.Title.Render
+	val, title := th.Ink.Value.Paint, th.Ink.Title.Paint
 	if f == nil {
 		f = &derive.Frame{}
 	}
@@ -136,7 +136,7 @@ func (m *Model) segments() (l1, l2 []seg) {
 		l1 = append(l1, p)
 	}
 	if n := unavailable(f); n > 0 {
-		l1 = append(l1, seg{th.Warn.Render(fmt.Sprintf("%d n/a", n)) + m.label(" (D)")})
+		l1 = append(l1, seg{th.Ink.Warn.Paint(fmt.Sprintf("%d n/a", n)) + m.label(" (D)")})
 	}
 	if hostBad {
 		l1 = append(l1, m.item("host", hostReason, val))
@@ -152,11 +152,11 @@ func (m *Model) segments() (l1, l2 []seg) {
 		}
 		rs := val
 		if f.Runq.OK && f.NCPU > 0 && f.Runq.V > float64(f.NCPU) {
-			rs = th.Warn.Render
+			rs = th.Ink.Warn.Paint
 		}
 		bs := val
 		if f.Blocked.OK && f.Blocked.V > 0 {
-			bs = th.Warn.Render
+			bs = th.Ink.Warn.Paint
 		}
 		l2 = append(l2, seg{m.label("runq") + " " + rs(views.Num(f.Runq, 0)) + val("/"+ncpu+"cpu") +
 			" " + m.label("blk") + " " + bs(views.Num(f.Blocked, 0))})
@@ -205,17 +205,17 @@ func (m *Model) psi(f *derive.Frame) seg {
 		res  *derive.PSIResource
 	}{{"cpu", f.PSI.CPU}, {"mem", f.PSI.Memory}, {"io", f.PSI.IO}} {
 		v := views.Missing
-		st := m.th.Value
+		st := m.th.Ink.Value
 		if r.res != nil && r.res.Some != nil {
 			a := r.res.Some.Avg10
 			v = fmt.Sprintf("%.1f", a)
 			if a >= 10 {
 				v = fmt.Sprintf("%.0f", a)
 			}
-			st = m.th.Threshold(a, psiWarn, psiBad)
+			st = m.th.ThresholdInk(a, psiWarn, psiBad)
 			seen = true
 		}
-		b.WriteString(" " + m.label(r.name) + " " + st.Render(v))
+		b.WriteString(" " + m.label(r.name) + " " + st.Paint(v))
 	}
 	if !seen {
 		return seg{}
@@ -238,10 +238,10 @@ func unavailable(f *derive.Frame) int {
 // not ok, and "—" otherwise.
 func (m *Model) sourced(f *derive.Frame, src, label string, ok bool, value func() string) seg {
 	if ok {
-		return m.item(label, value(), m.th.Value.Render)
+		return m.item(label, value(), m.th.Ink.Value.Paint)
 	}
 	if r, bad := views.NotOK(f, src); bad {
-		return m.item(label, r, m.th.Value.Render)
+		return m.item(label, r, m.th.Ink.Value.Paint)
 	}
-	return m.item(label, views.Missing, m.th.Value.Render)
+	return m.item(label, views.Missing, m.th.Ink.Value.Paint)
 }

@@ -75,18 +75,18 @@ func (g *Grid) Render(th *theme.Theme, w, off, from, to int) []string {
 	}
 	from, to = max(from, 0), min(to, len(g.Rows))
 	lines := make([]string, 0, 1+max(to-from, 0))
-	lines = append(lines, views.Fit(th.Label.Render(views.Fit(" "+g.Head, l.LabelW)+" "+padLeft("/s", totalW)+" "+g.cpuIDs(off, end, l.CellW, content)), w))
+	lines = append(lines, views.Fit(th.Ink.Label.Paint(views.Fit(" "+g.Head, l.LabelW)+" "+padLeft("/s", totalW)+" "+g.cpuIDs(off, end, l.CellW, content)), w))
 	for i := from; i < to; i++ {
 		r := &g.Rows[i]
 		var b strings.Builder
 		label := views.Fit(r.Label, l.LabelW-1)
 		if r.Mark {
-			b.WriteString(th.Title.Render(">" + label))
+			b.WriteString(th.Ink.Title.Paint(">" + label))
 		} else {
-			b.WriteString(" " + th.Label.Render(label))
+			b.WriteString(" " + th.Ink.Label.Paint(label))
 		}
 		b.WriteByte(' ')
-		b.WriteString(th.Value.Render(padLeft(views.ShortVal(r.Total), totalW)))
+		b.WriteString(th.Ink.Value.Paint(padLeft(views.ShortVal(r.Total), totalW)))
 		b.WriteByte(' ')
 		switch {
 		case r.Cells == nil:
@@ -127,9 +127,9 @@ func (r *Row) strip(b *strings.Builder, th *theme.Theme, off, end int) {
 		switch {
 		case n == 0:
 		case run < 0:
-			b.WriteString(th.Dim.Render(strings.Repeat(views.Missing, n)))
+			b.WriteString(th.Ink.Dim.Paint(strings.Repeat(views.Missing, n)))
 		default:
-			b.WriteString(th.Heat[run].Render(strings.Repeat(string(th.HeatGlyph[run]), n)))
+			b.WriteString(th.Ink.Heat[run].Paint(strings.Repeat(string(th.HeatGlyph[run]), n)))
 		}
 	}
 	for j := off; j < end; j++ {

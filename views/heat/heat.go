@@ -45,7 +45,7 @@ func LogLegend(th *theme.Theme) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(Swatch(th, i))
-		b.WriteString(th.Label.Render(logBounds[i]))
+		b.WriteString(th.Ink.Label.Paint(logBounds[i]))
 	}
 	return b.String()
 }
@@ -58,15 +58,15 @@ func PctLegend(th *theme.Theme) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(Swatch(th, PctShade(p)))
-		b.WriteString(th.Label.Render(strconv.FormatFloat(p, 'f', 0, 64)))
+		b.WriteString(th.Ink.Label.Paint(strconv.FormatFloat(p, 'f', 0, 64)))
 	}
-	b.WriteString(th.Label.Render("%"))
+	b.WriteString(th.Ink.Label.Paint("%"))
 	return b.String()
 }
 
 // Swatch is one cell of shade s.
 func Swatch(th *theme.Theme, s int) string {
-	return th.Heat[s].Render(string(th.HeatGlyph[s]))
+	return th.Ink.Heat[s].Paint(string(th.HeatGlyph[s]))
 }
 
 // numWidth is the narrowest cell that holds a number: views.Short is at most four cells
@@ -86,21 +86,21 @@ func Cell(th *theme.Theme, v derive.Val, s, w int) string {
 		return ""
 	}
 	if !v.OK {
-		return th.Dim.Render(views.Fit(views.Missing, w))
+		return th.Ink.Dim.Paint(views.Fit(views.Missing, w))
 	}
 	g := string(th.HeatGlyph[s])
 	if w < numWidth(th) {
-		return th.Heat[s].Render(strings.Repeat(g, w))
+		return th.Ink.Heat[s].Paint(strings.Repeat(g, w))
 	}
 	txt := views.Short(v.V)
 	if th.Color {
-		return th.Heat[s].Render(padLeft(txt, w))
+		return th.Ink.Heat[s].Paint(padLeft(txt, w))
 	}
 	return g + padLeft(txt, w-1)
 }
 
 func padLeft(s string, w int) string {
-	if n := ansi.StringWidth(s); n < w {
+	if n := views.Width(s); n < w {
 		return strings.Repeat(" ", w-n) + s
 	}
 	return ansi.Truncate(s, w, "")

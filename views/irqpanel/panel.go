@@ -11,7 +11,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -204,23 +203,23 @@ func (m *Model) render() {
 		m.view = views.Block(nil, m.width, m.height)
 		return
 	}
-	title := th.Title.Render("Interrupts") + th.Label.Render("/s, log scale ") + heat.LogLegend(th)
+	title := th.Ink.Title.Paint("Interrupts") + th.Ink.Label.Paint("/s, log scale ") + heat.LogLegend(th)
 	lines := []string{title}
 	f := m.current()
 	m.keys.setEnabled(false, false)
 	reason, bad := views.NotOK(f, sources.SrcInterrupts)
 	switch {
 	case bad:
-		m.view = views.Block(append(lines, th.Bad.Render(reason)), m.width, m.height)
+		m.view = views.Block(append(lines, th.Ink.Bad.Paint(reason)), m.width, m.height)
 		return
 	case f == nil || f.Interrupts == nil:
-		m.view = views.Block(append(lines, th.Dim.Render("waiting for the first sample")), m.width, m.height)
+		m.view = views.Block(append(lines, th.Ink.Dim.Paint("waiting for the first sample")), m.width, m.height)
 		return
 	}
 	g := grid(f)
 	if tlb, ok := tlbTotal(f); !ok || tlb == 0 {
 		// Not a fault: paravirtual guests flush by hypercall and arm64 broadcasts TLBI.
-		lines[0] = title + th.Dim.Render("  TLB 0 is normal (PV, arm64)")
+		lines[0] = title + th.Ink.Dim.Paint("  TLB 0 is normal (PV, arm64)")
 	}
 
 	// The chart gets a quarter of the room, or all that the rows leave; the grid at least
@@ -251,7 +250,7 @@ func (m *Model) render() {
 	}
 	if len(ind) > 0 {
 		s := strings.Join(ind, " ")
-		lines[0] = views.Fit(lines[0], max(m.width-ansi.StringWidth(s)-1, 0)) + " " + th.Dim.Render(s)
+		lines[0] = views.Fit(lines[0], max(m.width-views.Width(s)-1, 0)) + " " + th.Ink.Dim.Paint(s)
 	}
 	lines = append(lines, g.Render(th, m.width, m.col, m.off, m.off+vis)...)
 	top := views.Block(lines, m.width, 1+m.gridH)
@@ -270,9 +269,9 @@ func (m *Model) render() {
 func (m *Model) Tile(w, h int) string {
 	th := m.th
 	f := m.current()
-	head := th.Title.Render("irq/s")
+	head := th.Ink.Title.Paint("irq/s")
 	if reason, bad := views.NotOK(f, sources.SrcInterrupts); bad {
-		return views.Block([]string{head + " " + th.Bad.Render(reason)}, w, h)
+		return views.Block([]string{head + " " + th.Ink.Bad.Paint(reason)}, w, h)
 	}
 	if f == nil || f.Interrupts == nil {
 		return views.Block([]string{head + " " + views.Missing}, w, h)
@@ -285,13 +284,13 @@ func (m *Model) Tile(w, h int) string {
 		name, _, _ := strings.Cut(r.Label, " ")
 		switch {
 		case name == "TLB" || name == "CAL" || name == "RES" || name == "LOC":
-			items = append(items, th.Label.Render(name)+" "+th.Value.Render(views.ShortVal(r.Total)))
+			items = append(items, th.Ink.Label.Paint(name)+" "+th.Ink.Value.Paint(views.ShortVal(r.Total)))
 		case dev == nil && isNumber(name):
 			dev = r // rows are sorted busiest first
 		}
 	}
 	if dev != nil {
-		items = append(items, th.Label.Render("top dev")+" "+th.Value.Render(dev.Label+" "+views.ShortVal(dev.Total)))
+		items = append(items, th.Ink.Label.Paint("top dev")+" "+th.Ink.Value.Paint(dev.Label+" "+views.ShortVal(dev.Total)))
 	}
 	return views.Block(views.Flow(items, w), w, h)
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -216,7 +215,7 @@ func (m *Model) render() {
 	}
 	lines := []string{m.titleLine(len(list))}
 	if r, bad := views.NotOK(m.frame, sources.SrcKmsg); bad && len(list) == 0 {
-		lines = append(lines, m.th.Bad.Render(r))
+		lines = append(lines, m.th.Ink.Bad.Paint(r))
 	}
 	wall := false
 	for _, e := range list {
@@ -231,44 +230,44 @@ func (m *Model) render() {
 
 func (m *Model) titleLine(n int) string {
 	th := m.th
-	s := th.Title.Render("Kernel log") + th.Label.Render(" dmesg")
+	s := th.Ink.Title.Paint("Kernel log") + th.Ink.Label.Paint(" dmesg")
 	if m.frame == nil {
-		return s + "  " + th.Dim.Render("waiting for the first sample")
+		return s + "  " + th.Ink.Dim.Paint("waiting for the first sample")
 	}
 	if r, bad := views.NotOK(m.frame, sources.SrcKmsg); bad {
-		s += "  " + th.Bad.Render(r)
+		s += "  " + th.Ink.Bad.Paint(r)
 	}
-	s += "  " + th.Value.Render(fmt.Sprintf("%d records", n))
+	s += "  " + th.Ink.Value.Paint(fmt.Sprintf("%d records", n))
 	if m.warnOnly {
-		s += th.Label.Render(" (warnings and worse)")
+		s += th.Ink.Label.Paint(" (warnings and worse)")
 	}
 	if m.frame.Kmsg != nil {
 		style := th.Value
 		if m.frame.Kmsg.Lost > 0 {
 			style = th.Warn
 		}
-		s += th.Label.Render("  lost ") + style.Render(fmt.Sprint(m.frame.Kmsg.Lost))
+		s += th.Ink.Label.Paint("  lost ") + style.Render(fmt.Sprint(m.frame.Kmsg.Lost))
 	}
 	if m.follow {
-		s += th.Dim.Render("  following")
+		s += th.Ink.Dim.Paint("  following")
 	} else {
-		s += th.Warn.Render("  scrolled") + th.Dim.Render(" (end follows)")
+		s += th.Ink.Warn.Paint("  scrolled") + th.Ink.Dim.Paint(" (end follows)")
 	}
 	return s
 }
 
 // levelStyle colours a record as the checklist reads dmesg: emerg to err red, warning
 // yellow, notice and info plain, debug dim.
-func (m *Model) levelStyle(level int) lipgloss.Style {
+func (m *Model) levelStyle(level int) views.Ink {
 	switch {
 	case level <= 3:
-		return m.th.Bad
+		return m.th.Ink.Bad
 	case level == warnLevel:
-		return m.th.Warn
+		return m.th.Ink.Warn
 	case level >= 7:
-		return m.th.Dim
+		return m.th.Ink.Dim
 	}
-	return m.th.Value
+	return m.th.Ink.Value
 }
 
 // line is one record as dmesg -x -T would print it, narrower: [seconds since boot], the wall
@@ -278,26 +277,26 @@ func (m *Model) line(e entry, wall bool, w int) string {
 	r := e.rec
 	st := m.levelStyle(r.Level)
 	var b strings.Builder
-	b.WriteString(th.Label.Render(fmt.Sprintf("[%5d.%06d]", r.TsUsec/1e6, r.TsUsec%1e6)))
+	b.WriteString(th.Ink.Label.Paint(fmt.Sprintf("[%5d.%06d]", r.TsUsec/1e6, r.TsUsec%1e6)))
 	if wall && w >= 60 {
 		t := "       " + views.Missing
 		if e.wallOK {
 			t = e.wall.In(m.frame.Time.Location()).Format("15:04:05")
 		}
-		b.WriteString(" " + th.Label.Render(t))
+		b.WriteString(" " + th.Ink.Label.Paint(t))
 	}
 	if w >= 50 {
 		name := "?"
 		if r.Level >= 0 && r.Level < len(levelNames) {
 			name = levelNames[r.Level]
 		}
-		b.WriteString(" " + st.Render(fmt.Sprintf("%-6s", name)))
+		b.WriteString(" " + st.Paint(fmt.Sprintf("%-6s", name)))
 	}
 	b.WriteByte(' ')
 	if r.Event != "" {
-		b.WriteString(th.Bad.Render(tschart.EventGlyph+" "+r.Event) + " ")
+		b.WriteString(th.Ink.Bad.Paint(tschart.EventGlyph+" "+r.Event) + " ")
 	}
-	b.WriteString(st.Render(r.Text))
+	b.WriteString(st.Paint(r.Text))
 	return b.String()
 }
 
@@ -305,12 +304,12 @@ func (m *Model) line(e entry, wall bool, w int) string {
 func (m *Model) Tile(w, h int) string {
 	th := m.th
 	if r, bad := views.NotOK(m.frame, sources.SrcKmsg); bad {
-		return views.Block([]string{th.Title.Render("Kernel log") + " " + th.Bad.Render(r)}, w, h)
+		return views.Block([]string{th.Ink.Title.Paint("Kernel log") + " " + th.Ink.Bad.Paint(r)}, w, h)
 	}
 	notable := m.notable()
-	lines := []string{th.Title.Render("Kernel log") + th.Label.Render(fmt.Sprintf("  %d warnings or worse in the last %d records", len(notable), m.shownCount()))}
+	lines := []string{th.Ink.Title.Paint("Kernel log") + th.Ink.Label.Paint(fmt.Sprintf("  %d warnings or worse in the last %d records", len(notable), m.shownCount()))}
 	if m.frame == nil {
-		lines[0] = th.Title.Render("Kernel log") + " " + th.Dim.Render("waiting for the first sample")
+		lines[0] = th.Ink.Title.Paint("Kernel log") + " " + th.Ink.Dim.Paint("waiting for the first sample")
 	}
 	wall := false
 	for _, e := range notable {

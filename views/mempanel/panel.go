@@ -8,7 +8,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -130,7 +129,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case views.FrameMsg:
 		m.frame = msg.Current()
-		m.layout()
+		// Hidden, the figures are not drawn (Tile draws its own lines) and the charts keep
+		// only the window: laying out waits for the window the app routes as it is shown.
+		if !msg.Hidden {
+			m.layout()
+		}
 		m.used, _ = m.used.Update(msg)
 		m.psi, _ = m.psi.Update(msg)
 		if !msg.Hidden { // the app routes the window again when it is shown
@@ -169,13 +172,13 @@ func (m *Model) render() {
 func (m *Model) figures(w int) []string {
 	th := m.th
 	f := m.frame
-	lines := []string{th.Title.Render("Memory") + th.Label.Render(" free -k, sar -B -W, PSI") + "  " + m.legend()}
+	lines := []string{th.Ink.Title.Paint("Memory") + th.Ink.Label.Paint(" free -k, sar -B -W, PSI") + "  " + m.legend()}
 	if r, bad := views.NotOK(f, sources.SrcMeminfo); bad {
-		lines = append(lines, th.Title.Render("Mem")+"      "+th.Bad.Render(r))
+		lines = append(lines, th.Ink.Title.Paint("Mem")+"      "+th.Ink.Bad.Paint(r))
 	} else if f != nil && f.Mem != nil {
 		lines = append(lines, m.memLines(f.Mem, w)...)
 	} else {
-		lines = append(lines, th.Title.Render("Mem")+"      "+th.Dim.Render("waiting for the first sample"))
+		lines = append(lines, th.Ink.Title.Paint("Mem")+"      "+th.Ink.Dim.Paint("waiting for the first sample"))
 	}
 	lines = append(lines, m.pagingLines(w)...)
 	// The pressure table folds to a line per resource when that lets the charts fit.
@@ -190,11 +193,11 @@ func (m *Model) figures(w int) []string {
 func (m *Model) legend() string {
 	th := m.th
 	g := func(i int, name string) string {
-		return th.Mem[i].Render(string(th.MemGlyph[i])) + th.Label.Render(" "+name)
+		return th.Ink.Mem[i].Paint(string(th.MemGlyph[i])) + th.Ink.Label.Paint(" "+name)
 	}
 	return g(theme.MemUsed, "used") + " " + g(theme.MemCache, "buff/cache") + " " +
-		th.Track.Render(string(th.TrackRune)) + th.Label.Render(" free") + " " +
-		th.Title.Render(availMark) + th.Label.Render(" available from here")
+		th.Ink.Track.Paint(string(th.TrackRune)) + th.Ink.Label.Paint(" free") + " " +
+		th.Ink.Title.Paint(availMark) + th.Ink.Label.Paint(" available from here")
 }
 
 // availMark shows on the bar where available memory starts: free(1)'s used is what lies left
@@ -202,6 +205,38 @@ func (m *Model) legend() string {
 const availMark = "|"
 
 func (m *Model) memLines(mem *derive.Mem, w int) []string {
+	th := m.th
+	total := mem.TotalKB
+	lines := []string{m.memBar(mem, w)}
+	availStyle := th.Ink.Value
+	if total > 0 {
+		switch ap := 100 * float64(mem.AvailableKB) / float64(total); {
+		case ap < availBad:
+			availStyle = th.Ink.Bad
+		case ap < availWarn:
+			availStyle = th.Ink.Warn
+		}
+	}
+	kb := func(v uint64) columns.Cell { return columns.Cell{Text: views.KB(v), Style: th.Ink.Value} }
+	lines = append(lines, columns.Pairs(th, "", labelW, []columns.Pair{
+		{Name: "total", Cell: kb(total)}, {Name: "used", Cell: kb(mem.UsedKB)},
+		{Name: "buff/cache", Cell: kb(mem.BuffCacheKB)}, {Name: "free", Cell: kb(mem.FreeKB)},
+		{Name: "available", Cell: columns.Cell{Text: views.KB(mem.AvailableKB), Style: availStyle}},
+		{Name: "shared", Cell: kb(mem.SharedKB)}, {Name: "dirty", Cell: kb(mem.DirtyKB)},
+		{Name: "writeback", Cell: kb(mem.WritebackKB)},
+	}, w)...)
+	if mem.SwapTotalKB == 0 {
+		return append(lines, th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Swap"))+" "+th.Ink.Dim.Paint("none configured"))
+	}
+	spct := 100 * float64(mem.SwapUsedKB) / float64(mem.SwapTotalKB)
+	stail := fmt.Sprintf(" %s of %s (%.0f%%)", views.KB(mem.SwapUsedKB), views.KB(mem.SwapTotalKB), spct)
+	sbw := max(w-labelW-1-len(stail), 0)
+	return append(lines, th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Swap"))+" "+
+		m.bar(sbw, mem.SwapTotalKB, []uint64{mem.SwapUsedKB}, 0, false)+th.Ink.Value.Paint(stail))
+}
+
+// memBar is the Mem line: the bar and used of total.
+func (m *Model) memBar(mem *derive.Mem, w int) string {
 	th := m.th
 	total := mem.TotalKB
 	// The bar is free's total split as htop does, in parts that add up: memory neither free
@@ -219,33 +254,8 @@ func (m *Model) memLines(mem *derive.Mem, w int) []string {
 	}
 	tail := fmt.Sprintf(" %s of %s (%.0f%%)", views.KB(mem.UsedKB), views.KB(total), pct)
 	bw := max(w-labelW-1-len(tail), 0)
-	lines := []string{th.Title.Render(fmt.Sprintf("%-*s", labelW, "Mem")) + " " +
-		m.bar(bw, total, []uint64{plain, cache}, total-mem.AvailableKB, true) + th.Value.Render(tail)}
-	availStyle := th.Value
-	if total > 0 {
-		switch ap := 100 * float64(mem.AvailableKB) / float64(total); {
-		case ap < availBad:
-			availStyle = th.Bad
-		case ap < availWarn:
-			availStyle = th.Warn
-		}
-	}
-	kb := func(v uint64) columns.Cell { return columns.Cell{Text: views.KB(v), Style: th.Value} }
-	lines = append(lines, columns.Pairs(th, "", labelW, []columns.Pair{
-		{Name: "total", Cell: kb(total)}, {Name: "used", Cell: kb(mem.UsedKB)},
-		{Name: "buff/cache", Cell: kb(mem.BuffCacheKB)}, {Name: "free", Cell: kb(mem.FreeKB)},
-		{Name: "available", Cell: columns.Cell{Text: views.KB(mem.AvailableKB), Style: availStyle}},
-		{Name: "shared", Cell: kb(mem.SharedKB)}, {Name: "dirty", Cell: kb(mem.DirtyKB)},
-		{Name: "writeback", Cell: kb(mem.WritebackKB)},
-	}, w)...)
-	if mem.SwapTotalKB == 0 {
-		return append(lines, th.Title.Render(fmt.Sprintf("%-*s", labelW, "Swap"))+" "+th.Dim.Render("none configured"))
-	}
-	spct := 100 * float64(mem.SwapUsedKB) / float64(mem.SwapTotalKB)
-	stail := fmt.Sprintf(" %s of %s (%.0f%%)", views.KB(mem.SwapUsedKB), views.KB(mem.SwapTotalKB), spct)
-	sbw := max(w-labelW-1-len(stail), 0)
-	return append(lines, th.Title.Render(fmt.Sprintf("%-*s", labelW, "Swap"))+" "+
-		m.bar(sbw, mem.SwapTotalKB, []uint64{mem.SwapUsedKB}, 0, false)+th.Value.Render(stail))
+	return th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Mem")) + " " +
+		m.bar(bw, total, []uint64{plain, cache}, total-mem.AvailableKB, true) + th.Ink.Value.Paint(tail)
 }
 
 // bar draws parts of total (in the theme's memory styles) over free track, w cells wide,
@@ -276,10 +286,10 @@ func (m *Model) bar(w int, total uint64, parts []uint64, mark uint64, withMark b
 		markAt = min(int(math.Round(float64(mark)*float64(w)/float64(total))), w-1)
 	}
 	var b strings.Builder
-	run := func(style lipgloss.Style, s string) { b.WriteString(style.Render(s)) }
+	run := func(style views.Ink, s string) { style.PaintTo(&b, s) }
 	for i := 0; i < w; {
 		if i == markAt {
-			run(th.Title, availMark)
+			run(th.Ink.Title, availMark)
 			i++
 			continue
 		}
@@ -288,9 +298,9 @@ func (m *Model) bar(w int, total uint64, parts []uint64, mark uint64, withMark b
 			j++
 		}
 		if p := cells[i]; p >= 0 {
-			run(th.Mem[min(p, theme.NMem-1)], strings.Repeat(string(th.MemGlyph[min(p, theme.NMem-1)]), j-i))
+			run(th.Ink.Mem[min(p, theme.NMem-1)], strings.Repeat(string(th.MemGlyph[min(p, theme.NMem-1)]), j-i))
 		} else {
-			run(th.Track, strings.Repeat(string(th.TrackRune), j-i))
+			run(th.Ink.Track, strings.Repeat(string(th.TrackRune), j-i))
 		}
 		i = j
 	}
@@ -302,7 +312,7 @@ func (m *Model) pagingLines(w int) []string {
 	th := m.th
 	f := m.frame
 	if r, bad := views.NotOK(f, sources.SrcVMStat); bad {
-		return []string{th.Title.Render(fmt.Sprintf("%-*s", labelW, "Paging")) + " " + th.Bad.Render(r)}
+		return []string{th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Paging")) + " " + th.Ink.Bad.Paint(r)}
 	}
 	p, s := &derive.Paging{}, &derive.Swap{}
 	if f != nil && f.Paging != nil {
@@ -312,9 +322,9 @@ func (m *Model) pagingLines(w int) []string {
 		s = f.Swap
 	}
 	rate := func(v derive.Val, warn float64) columns.Cell { return columns.Rate(th, v, warn, 0) }
-	oom := columns.Cell{Text: views.Num(p.OOMKills, 0), Style: th.Value}
+	oom := columns.Cell{Text: views.Num(p.OOMKills, 0), Style: th.Ink.Value}
 	if p.OOMKills.OK && p.OOMKills.V > 0 {
-		oom.Style = th.Bad
+		oom.Style = th.Ink.Bad
 	}
 	var lines []string
 	lines = append(lines, columns.Pairs(th, "Paging", labelW, []columns.Pair{
@@ -340,17 +350,17 @@ func (m *Model) psiLines(w int, compact bool) []string {
 	th := m.th
 	f := m.frame
 	if r, bad := views.NotOK(f, sources.SrcPSI); bad {
-		return []string{th.Title.Render(fmt.Sprintf("%-*s", labelW, "PSI")) + " " + th.Bad.Render(r)}
+		return []string{th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "PSI")) + " " + th.Ink.Bad.Paint(r)}
 	}
 	heads := []string{"stall%", "avg10", "avg60", "avg300"}
 	if compact {
 		heads = []string{"some%", "avg10", "avg60", "avg300", "full%", "avg10", "avg60", "avg300"}
 	}
 	cols := []columns.Column{{Head: "PSI", Width: labelW + 5, Left: true}}
-	head := []columns.Cell{{Text: "PSI", Style: th.Title}}
+	head := []columns.Cell{{Text: "PSI", Style: th.Ink.Title}}
 	for _, h := range heads {
 		cols = append(cols, columns.Column{Head: h, Width: 6})
-		head = append(head, columns.Cell{Text: h, Style: th.Label})
+		head = append(head, columns.Cell{Text: h, Style: th.Ink.Label})
 	}
 	pick := columns.Fit(cols, w)
 	lines := []string{columns.Line(cols, pick, head)}
@@ -365,8 +375,8 @@ func (m *Model) psiLines(w int, compact bool) []string {
 		if f != nil && f.PSI != nil {
 			res = r.pick(f.PSI)
 			if res == nil {
-				lines = append(lines, th.Value.Render(fmt.Sprintf("%-*s", labelW+5, r.name))+" "+
-					th.Dim.Render("n/a: no /proc/pressure/"+r.name))
+				lines = append(lines, th.Ink.Value.Paint(fmt.Sprintf("%-*s", labelW+5, r.name))+" "+
+					th.Ink.Dim.Paint("n/a: no /proc/pressure/"+r.name))
 				continue
 			}
 		}
@@ -382,13 +392,13 @@ func (m *Model) psiLines(w int, compact bool) []string {
 			some, full = res.Some, res.Full
 		}
 		if compact {
-			cells := append([]columns.Cell{{Text: r.name, Style: th.Value}}, figs(some)...)
+			cells := append([]columns.Cell{{Text: r.name, Style: th.Ink.Value}}, figs(some)...)
 			lines = append(lines, columns.Line(cols, pick, append(cells, figs(full)...)))
 			continue
 		}
 		lines = append(lines,
-			columns.Line(cols, pick, append([]columns.Cell{{Text: r.name + " some", Style: th.Value}}, figs(some)...)),
-			columns.Line(cols, pick, append([]columns.Cell{{Text: r.name + " full", Style: th.Value}}, figs(full)...)))
+			columns.Line(cols, pick, append([]columns.Cell{{Text: r.name + " some", Style: th.Ink.Value}}, figs(some)...)),
+			columns.Line(cols, pick, append([]columns.Cell{{Text: r.name + " full", Style: th.Ink.Value}}, figs(full)...)))
 	}
 	return lines
 }
@@ -399,18 +409,18 @@ func (m *Model) Tile(w, h int) string {
 	f := m.frame
 	var lines []string
 	if r, bad := views.NotOK(f, sources.SrcMeminfo); bad {
-		lines = append(lines, th.Title.Render("Mem")+" "+th.Bad.Render(r))
+		lines = append(lines, th.Ink.Title.Paint("Mem")+" "+th.Ink.Bad.Paint(r))
 	} else if f != nil && f.Mem != nil {
 		mem := f.Mem
-		lines = append(lines, m.memLines(mem, w)[0])
+		lines = append(lines, m.memBar(mem, w))
 		swap := "swap none"
 		if mem.SwapTotalKB > 0 {
 			swap = fmt.Sprintf("swap %s of %s", views.KB(mem.SwapUsedKB), views.KB(mem.SwapTotalKB))
 		}
-		lines = append(lines, strings.Repeat(" ", labelW+1)+th.Label.Render("available ")+th.Value.Render(views.KB(mem.AvailableKB))+
-			"  "+th.Label.Render(swap))
+		lines = append(lines, strings.Repeat(" ", labelW+1)+th.Ink.Label.Paint("available ")+th.Ink.Value.Paint(views.KB(mem.AvailableKB))+
+			"  "+th.Ink.Label.Paint(swap))
 	} else {
-		lines = append(lines, th.Title.Render("Mem")+" "+th.Dim.Render("waiting for the first sample"))
+		lines = append(lines, th.Ink.Title.Paint("Mem")+" "+th.Ink.Dim.Paint("waiting for the first sample"))
 	}
 	lines = append(lines, m.psiTileLine())
 	if h < len(lines) && len(lines) == 3 {
@@ -423,9 +433,9 @@ func (m *Model) psiTileLine() string {
 	th := m.th
 	f := m.frame
 	if r, bad := views.NotOK(f, sources.SrcPSI); bad {
-		return th.Title.Render("PSI") + " " + th.Bad.Render(r)
+		return th.Ink.Title.Paint("PSI") + " " + th.Ink.Bad.Paint(r)
 	}
-	s := th.Title.Render(fmt.Sprintf("%-*s", labelW, "PSI")) + th.Label.Render(" avg10")
+	s := th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "PSI")) + th.Ink.Label.Paint(" avg10")
 	for _, r := range []struct {
 		name string
 		res  func(*derive.PSI) *derive.PSIResource
@@ -445,7 +455,7 @@ func (m *Model) psiTileLine() string {
 			}
 		}
 		cs, cf := columns.Fixed(th, some, 2, psiWarn, 0), columns.Fixed(th, full, 2, psiWarn, 0)
-		s += "  " + th.Label.Render(r.name+" some ") + cs.Style.Render(cs.Text) + th.Label.Render(" full ") + cf.Style.Render(cf.Text)
+		s += "  " + th.Ink.Label.Paint(r.name+" some ") + cs.Style.Paint(cs.Text) + th.Ink.Label.Paint(" full ") + cf.Style.Paint(cf.Text)
 	}
 	return s
 }

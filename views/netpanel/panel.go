@@ -324,9 +324,9 @@ func (m *Model) columns(rows []derive.Net, nameW int) (cols []column, hiddenEdev
 
 func (m *Model) name(n *derive.Net) columns.Cell {
 	if n.Iface == m.sel {
-		return columns.Cell{Text: "▸" + n.Iface, Style: m.th.Sel}
+		return columns.Cell{Text: "▸" + n.Iface, Style: m.th.Ink.Sel}
 	}
-	return columns.Cell{Text: " " + n.Iface, Style: m.th.Value}
+	return columns.Cell{Text: " " + n.Iface, Style: m.th.Ink.Value}
 }
 
 func nameWidth(names func(yield func(string) bool)) int {
@@ -361,7 +361,7 @@ func (m *Model) render() {
 	if m.tableH > 1 {
 		hs := heads(cols)
 		pick := columns.Fit(hs, m.width)
-		lines = append(lines, columns.Header(hs, pick, m.th.Label))
+		lines = append(lines, columns.Header(hs, pick, m.th.Ink.Label))
 		for i := m.offset; i < len(rows) && i < m.offset+m.visibleRows(); i++ {
 			n := &rows[i]
 			cells := make([]columns.Cell, len(cols))
@@ -385,14 +385,14 @@ func (m *Model) render() {
 
 func (m *Model) titleLine(n, hiddenEdev int) string {
 	th := m.th
-	t := th.Title.Render("Network") + th.Label.Render(" sar -n DEV,EDEV")
+	t := th.Ink.Title.Paint("Network") + th.Ink.Label.Paint(" sar -n DEV,EDEV")
 	if r, bad := views.NotOK(m.frame, sources.SrcNetDev); bad {
-		return t + "  " + th.Bad.Render(r)
+		return t + "  " + th.Ink.Bad.Paint(r)
 	}
 	if m.frame == nil {
-		return t + "  " + th.Dim.Render("waiting for the first sample")
+		return t + "  " + th.Ink.Dim.Paint("waiting for the first sample")
 	}
-	s := t + "  " + th.Value.Render(fmt.Sprintf("%d interfaces", n))
+	s := t + "  " + th.Ink.Value.Paint(fmt.Sprintf("%d interfaces", n))
 	var notes []string
 	if hiddenEdev > 0 {
 		notes = append(notes, fmt.Sprintf("%d error columns all zero", hiddenEdev))
@@ -401,10 +401,10 @@ func (m *Model) titleLine(n, hiddenEdev int) string {
 		notes = append(notes, "first sample: rates need two")
 	}
 	if len(notes) > 0 {
-		s += th.Label.Render(", " + strings.Join(notes, ", "))
+		s += th.Ink.Label.Paint(", " + strings.Join(notes, ", "))
 	}
 	if vis := m.visibleRows(); n > vis && vis > 0 {
-		s += th.Dim.Render(fmt.Sprintf("  ↕ %d-%d of %d", m.offset+1, min(m.offset+vis, n), n))
+		s += th.Ink.Dim.Paint(fmt.Sprintf("  ↕ %d-%d of %d", m.offset+1, min(m.offset+vis, n), n))
 	}
 	return s
 }
@@ -414,7 +414,7 @@ func (m *Model) titleLine(n, hiddenEdev int) string {
 func (m *Model) tcpBlock(w int) []string {
 	th := m.th
 	if r, bad := views.NotOK(m.frame, sources.SrcSNMP); bad {
-		return []string{th.Title.Render("TCP") + strings.Repeat(" ", tcpLabelW-len("TCP")+1) + th.Bad.Render(r)}
+		return []string{th.Ink.Title.Paint("TCP") + strings.Repeat(" ", tcpLabelW-len("TCP")+1) + th.Ink.Bad.Paint(r)}
 	}
 	t := &derive.TCP{}
 	if m.frame != nil && m.frame.TCP != nil {
@@ -425,7 +425,7 @@ func (m *Model) tcpBlock(w int) []string {
 	lines = append(lines, columns.Pairs(th, "TCP", tcpLabelW, []columns.Pair{
 		{Name: "active/s", Cell: rate(t.ActiveS, 0)}, {Name: "passive/s", Cell: rate(t.PassiveS, 0)},
 		{Name: "iseg/s", Cell: rate(t.IsegS, 0)}, {Name: "oseg/s", Cell: rate(t.OsegS, 0)},
-		{Name: "estab", Cell: columns.Cell{Text: views.Num(t.Estab, 0), Style: th.Value}},
+		{Name: "estab", Cell: columns.Cell{Text: views.Num(t.Estab, 0), Style: th.Ink.Value}},
 	}, w)...)
 	lines = append(lines, columns.Pairs(th, "ETCP", tcpLabelW, []columns.Pair{
 		{Name: "retrans/s", Cell: rate(t.RetransS, anyWarn)},
@@ -446,7 +446,7 @@ func (m *Model) tcpBlock(w int) []string {
 func (m *Model) Tile(w, h int) string {
 	th := m.th
 	if r, bad := views.NotOK(m.frame, sources.SrcNetDev); bad {
-		return views.Block([]string{th.Title.Render("Net") + " " + th.Bad.Render(r)}, w, h)
+		return views.Block([]string{th.Ink.Title.Paint("Net") + " " + th.Ink.Bad.Paint(r)}, w, h)
 	}
 	ifs := m.tileIfaces()
 	cols := []column{
@@ -467,18 +467,18 @@ func (m *Model) Tile(w, h int) string {
 	}
 	hs := heads(cols)
 	pick := columns.Fit(hs, w)
-	lines := []string{columns.Header(hs, pick, th.Label)}
+	lines := []string{columns.Header(hs, pick, th.Ink.Label)}
 	if len(ifs) == 0 {
 		msg := "waiting for the first sample"
 		if m.frame != nil && m.frame.Interval.OK {
 			msg = "no packets in the interval"
 		}
-		lines = append(lines, th.Dim.Render(msg))
+		lines = append(lines, th.Ink.Dim.Paint(msg))
 	}
 	rows := make([]string, 0, len(ifs))
 	for _, n := range ifs {
 		cells := make([]columns.Cell, len(cols))
-		cells[0] = columns.Cell{Text: n.Iface, Style: th.Value}
+		cells[0] = columns.Cell{Text: n.Iface, Style: th.Ink.Value}
 		for j, c := range cols[1:] {
 			cells[j+1] = c.cell(n)
 		}
@@ -493,21 +493,21 @@ func (m *Model) Tile(w, h int) string {
 func (m *Model) tcpTileLine() string {
 	th := m.th
 	if r, bad := views.NotOK(m.frame, sources.SrcSNMP); bad {
-		return th.Title.Render("TCP") + " " + th.Bad.Render(r)
+		return th.Ink.Title.Paint("TCP") + " " + th.Ink.Bad.Paint(r)
 	}
 	t := &derive.TCP{}
 	if m.frame != nil && m.frame.TCP != nil {
 		t = m.frame.TCP
 	}
 	fig := func(name string, c columns.Cell) string {
-		return "  " + th.Label.Render(name) + " " + c.Style.Render(c.Text)
+		return "  " + th.Ink.Label.Paint(name) + " " + c.Style.Paint(c.Text)
 	}
-	return th.Title.Render("TCP") +
+	return th.Ink.Title.Paint("TCP") +
 		fig("active/s", columns.Rate(th, t.ActiveS, 0, 0)) +
 		fig("passive/s", columns.Rate(th, t.PassiveS, 0, 0)) +
 		fig("retrans/s", columns.Rate(th, t.RetransS, anyWarn, 0)) +
 		fig("listen-drop/s", columns.Rate(th, t.ListenDropsS, anyWarn, 0)) +
-		fig("estab", columns.Cell{Text: views.Num(t.Estab, 0), Style: th.Value})
+		fig("estab", columns.Cell{Text: views.Num(t.Estab, 0), Style: th.Ink.Value})
 }
 
 // tileIfaces are the interfaces that moved packets, most first.

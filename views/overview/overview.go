@@ -5,7 +5,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/theme"
 )
@@ -143,7 +142,7 @@ func tileKey(i int) string { return digit(i + 1) }
 func (m *Model) titleWidth() int {
 	w := 0
 	for i, p := range m.panels {
-		w = max(w, ansi.StringWidth(focusMark+tileKey(i)+" "+p.Title()))
+		w = max(w, views.Width(focusMark+tileKey(i)+" "+p.Title()))
 	}
 	return w
 }
@@ -192,17 +191,17 @@ func (m *Model) renderTitle(k titleKey) string {
 	var s string
 	switch {
 	case k.md == gutter && k.focused:
-		s = focusMark + th.Live.Render(d+" "+t)
+		s = focusMark + th.Ink.Live.Paint(d+" "+t)
 	case k.md == gutter:
-		s = " " + th.Label.Render(d) + " " + th.Title.Render(t)
+		s = " " + th.Ink.Label.Paint(d) + " " + th.Ink.Title.Paint(t)
 	case k.focused:
-		s = focusMark + th.Live.Render(" "+d+" "+t+" ")
+		s = focusMark + th.Ink.Live.Paint(" "+d+" "+t+" ")
 	default:
-		s = " " + th.Label.Render(" "+d) + " " + th.Title.Render(t+" ")
+		s = " " + th.Ink.Label.Paint(" "+d) + " " + th.Ink.Title.Paint(t+" ")
 	}
 	if k.md == titleLine {
-		if rest := w - ansi.StringWidth(s) - 1; rest > 0 {
-			s += " " + th.Dim.Render(strings.Repeat("─", rest))
+		if rest := w - views.Width(s) - 1; rest > 0 {
+			s += " " + th.Ink.Dim.Paint(strings.Repeat("─", rest))
 		}
 	}
 	return views.Fit(s, w)
@@ -220,7 +219,7 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		return views.Block(nil, w, h)
 	}
 	if len(m.panels) == 0 {
-		return views.Block([]string{m.th.Dim.Render("no panels to summarise")}, w, h)
+		return views.Block([]string{m.th.Ink.Dim.Paint("no panels to summarise")}, w, h)
 	}
 	cols := p.cols
 	widths := make([]int, cols)
@@ -265,37 +264,47 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 			col[y+j] = line
 		}
 	}
-	out := make([]string, h)
+	// The lines go straight into one string: each is put together in line (reused), which
+	// is cut only when the layout is wider than the screen.
+	n := 0
+	for c := range grid {
+		for _, cell := range grid[c] {
+			n += len(cell)
+		}
+	}
 	var b strings.Builder
+	b.Grow(n + h*(w+1))
+	line := make([]byte, 0, 4*w)
 	for y := range h {
-		b.Reset()
-		b.Grow(4 * w)
+		if y > 0 {
+			b.WriteByte('\n')
+		}
+		if p.more && y == h-1 {
+			b.WriteString(views.Fit(m.hiddenLine(p.hidden, w), w))
+			break
+		}
+		line = line[:0]
 		x := 0
 		for c := range cols {
 			if pad := xs[c] - x; pad > 0 {
-				b.WriteString(spaces(pad))
+				line = append(line, spaces(pad)...)
 			}
 			if cell := grid[c][y]; cell != "" {
-				b.WriteString(cell)
+				line = append(line, cell...)
 			} else {
-				b.WriteString(spaces(widths[c]))
+				line = append(line, spaces(widths[c])...)
 			}
 			x = max(x, xs[c]) + widths[c]
 		}
 		switch {
-		case x < w:
+		case x <= w:
+			b.Write(line)
 			b.WriteString(spaces(w - x))
-			out[y] = b.String()
-		case x == w:
-			out[y] = b.String()
 		default: // a layout wider than the screen: cut it as views.Block would
-			out[y] = views.Fit(b.String(), w)
+			b.WriteString(views.Fit(string(line), w))
 		}
 	}
-	if p.more && h > 0 {
-		out[h-1] = views.Fit(m.hiddenLine(p.hidden, w), w)
-	}
-	return strings.Join(out, "\n")
+	return b.String()
 }
 
 // spaces is n blanks.
@@ -315,11 +324,11 @@ func (m *Model) hiddenLine(hidden []int, w int) string {
 	names := make([]string, len(hidden))
 	keys := make([]string, len(hidden))
 	for i, t := range hidden {
-		keys[i] = m.th.Label.Render(tileKey(t))
+		keys[i] = m.th.Ink.Label.Paint(tileKey(t))
 		names[i] = keys[i] + " " + m.panels[t].Title()
 	}
-	head := m.th.Dim.Render("not shown: ")
-	if s := head + strings.Join(names, ", "); ansi.StringWidth(s) <= w {
+	head := m.th.Ink.Dim.Paint("not shown: ")
+	if s := head + strings.Join(names, ", "); views.Width(s) <= w {
 		return s
 	}
 	return head + strings.Join(keys, " ")

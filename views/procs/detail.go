@@ -110,21 +110,21 @@ func (d *detail) update(msg detailMsg) {
 func (d *detail) lines() []string {
 	th := d.th
 	w, h := d.width, d.height
-	sep := th.Label.Render(" · ")
-	kv := func(k, v string) string { return th.Label.Render(k+" ") + th.Value.Render(v) }
+	sep := th.Ink.Label.Paint(" · ")
+	kv := func(k, v string) string { return th.Ink.Label.Paint(k+" ") + th.Ink.Value.Paint(v) }
 	var out []string
 	p := d.proc
 	if p == nil {
-		out = append(out, th.Title.Render(fmt.Sprintf("PID %d", d.id.PID))+" "+th.Dim.Render("not in the current sample"))
+		out = append(out, th.Ink.Title.Paint(fmt.Sprintf("PID %d", d.id.PID))+" "+th.Ink.Dim.Paint("not in the current sample"))
 	} else {
-		title := th.Title.Render(fmt.Sprintf("PID %d %s", p.PID, clean(p.Comm)))
+		title := th.Ink.Title.Paint(fmt.Sprintf("PID %d %s", p.PID, clean(p.Comm)))
 		if d.gone {
-			title += " " + th.Bad.Render("exited")
+			title += " " + th.Ink.Bad.Paint("exited")
 		}
 		out = append(out, title+"  "+strings.Join([]string{kv("user", orMissing(clean(p.User))), kv("state", p.State),
 			kv("nice", strconv.Itoa(p.Nice)), kv("threads", strconv.Itoa(p.Threads)), kv("ppid", strconv.Itoa(p.PPID)),
 			kv("CPU", strconv.Itoa(p.CPU)), kv("TIME+", cpuTime(p.TimeS))}, sep))
-		out = append(out, th.Label.Render("cmd ")+clean(p.Cmdline))
+		out = append(out, th.Ink.Label.Paint("cmd ")+clean(p.Cmdline))
 		io := kv("kB_rd/s", views.ShortVal(p.KBRdS)) + " " + kv("kB_wr/s", views.ShortVal(p.KBWrS))
 		if p.IONote != "" {
 			io = kv("kB_rd/wr", views.Missing+": "+p.IONote)
@@ -138,24 +138,24 @@ func (d *detail) lines() []string {
 	if dd := d.d; dd != nil && dd.MemNote == "" {
 		mm := dd.Mem
 		k := func(v uint64) string { return kb(derive.Some(float64(v))) }
-		out = append(out, th.Title.Render("Memory ")+strings.Join([]string{kv("RSS", k(mm.VmRSS)), kv("anon", k(mm.RssAnon)),
+		out = append(out, th.Ink.Title.Paint("Memory ")+strings.Join([]string{kv("RSS", k(mm.VmRSS)), kv("anon", k(mm.RssAnon)),
 			kv("file", k(mm.RssFile)), kv("shmem", k(mm.RssShmem)), kv("swap", k(mm.VmSwap)), kv("HWM", k(mm.VmHWM))}, sep))
 		out = append(out, "       "+strings.Join([]string{kv("VmSize", k(mm.VmSize)), kv("VmPeak", k(mm.VmPeak)),
 			kv("data", k(mm.VmData)), kv("stack", k(mm.VmStk)), kv("PTE", k(mm.VmPTE)), kv("locked", k(mm.VmLck))}, sep))
 	} else if dd != nil {
-		out = append(out, th.Title.Render("Memory ")+th.Label.Render(views.Missing+": "+dd.MemNote))
+		out = append(out, th.Ink.Title.Paint("Memory ")+th.Ink.Label.Paint(views.Missing+": "+dd.MemNote))
 	}
 	if p != nil {
 		if p.PssKB.OK {
-			out = append(out, th.Title.Render("PSS    ")+strings.Join([]string{kv("PSS", kb(p.PssKB)), kv("anon", kb(p.PssAnonKB)),
+			out = append(out, th.Ink.Title.Paint("PSS    ")+strings.Join([]string{kv("PSS", kb(p.PssKB)), kv("anon", kb(p.PssAnonKB)),
 				kv("file", kb(p.PssFileKB)), kv("shmem", kb(p.PssShmemKB)), kv("USS", kb(p.UssKB)), kv("SwapPss", kb(p.SwapPssKB)),
-				th.Label.Render(fmt.Sprintf("smaps_rollup read in %s ms, %s s ago", views.Num(p.SmapsMs, 2), views.Num(p.SmapsAgeS, 0)))}, sep))
+				th.Ink.Label.Paint(fmt.Sprintf("smaps_rollup read in %s ms, %s s ago", views.Num(p.SmapsMs, 2), views.Num(p.SmapsAgeS, 0)))}, sep))
 		} else {
 			why := p.SmapsSkip
 			if why == "" {
 				why = "waiting its turn (one smaps_rollup read per tick)"
 			}
-			out = append(out, th.Title.Render("PSS    ")+th.Label.Render(views.Missing+": "+clean(why)+" (p pins; the read holds the process's mmap lock)"))
+			out = append(out, th.Ink.Title.Paint("PSS    ")+th.Ink.Label.Paint(views.Missing+": "+clean(why)+" (p pins; the read holds the process's mmap lock)"))
 		}
 	}
 
@@ -165,20 +165,20 @@ func (d *detail) lines() []string {
 			fds = kv("open files", views.Missing+": "+dd.FDNote)
 		}
 		out = append(out, fds+sep+kv("ctxt switches (main thread)", fmt.Sprintf("%d voluntary, %d involuntary", dd.VolCtx, dd.InvolCtx))+
-			sep+th.Label.Render(fmt.Sprintf("read in %.1f ms", float64(dd.Took.Microseconds())/1000)))
+			sep+th.Ink.Label.Paint(fmt.Sprintf("read in %.1f ms", float64(dd.Took.Microseconds())/1000)))
 		switch {
 		case dd.CgroupNote != "":
 			out = append(out, kv("cgroup", views.Missing+": "+dd.CgroupNote))
 		default:
-			out = append(out, th.Label.Render("cgroup ")+th.Value.Render(cgroupLine(dd.Cgroups)))
+			out = append(out, th.Ink.Label.Paint("cgroup ")+th.Ink.Value.Paint(cgroupLine(dd.Cgroups)))
 		}
 	} else if d.err != nil {
-		out = append(out, th.Bad.Render(clean(d.err.Error())))
+		out = append(out, th.Ink.Bad.Paint(clean(d.err.Error())))
 	} else {
-		out = append(out, th.Dim.Render("reading threads, memory, cgroup and open files…"))
+		out = append(out, th.Ink.Dim.Paint("reading threads, memory, cgroup and open files…"))
 	}
 	if d.d != nil && d.err != nil {
-		out = append(out, th.Bad.Render(clean(d.err.Error())))
+		out = append(out, th.Ink.Bad.Paint(clean(d.err.Error())))
 	}
 
 	// Threads take what the charts leave.
@@ -221,12 +221,12 @@ func cgroupLine(lines []string) string {
 func (d *detail) threadLines(w, n int) []string {
 	th := d.th
 	head := fmt.Sprintf("%7s %1s %3s %3s %5s %5s %5s %5s %9s %s", "TID", "S", "NI", "CPU", "%CPU", "%usr", "%sys", "%wait", "TIME+", "thread")
-	out := []string{th.Title.Render(views.Fit(head, w))}
+	out := []string{th.Ink.Title.Paint(views.Fit(head, w))}
 	if d.d == nil {
 		return out
 	}
 	if d.d.ThreadsNote != "" {
-		return append(out, th.Label.Render("threads "+views.Missing+": "+d.d.ThreadsNote))
+		return append(out, th.Ink.Label.Paint("threads "+views.Missing+": "+d.d.ThreadsNote))
 	}
 	ts := make([]*derive.Thread, len(d.threads))
 	for i := range d.threads {
@@ -236,7 +236,7 @@ func (d *detail) threadLines(w, n int) []string {
 	sort.SliceStable(ts, func(i, j int) bool { return v.compareThreads(ts[i], ts[j]) < 0 })
 	for i, t := range ts {
 		if len(out) == n-1 && i < len(ts)-1 {
-			out = append(out, th.Dim.Render(fmt.Sprintf("… %d more threads", len(ts)-i)))
+			out = append(out, th.Ink.Dim.Paint(fmt.Sprintf("… %d more threads", len(ts)-i)))
 			break
 		}
 		if len(out) >= n {

@@ -74,7 +74,7 @@ func (m *Model) render() {
 		}
 		b := m.bottom()
 		if m.mode == modeList {
-			b = m.th.Label.Render("esc back to the list")
+			b = m.th.Ink.Label.Paint("esc back to the list")
 			if m.status != "" {
 				b = m.flags()
 			}
@@ -85,12 +85,12 @@ func (m *Model) render() {
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.summary(), m.flags())
 	if reason, bad := views.NotOK(m.cur, sources.SrcProcs); bad {
-		lines = append(lines, m.th.Warn.Render(reason))
+		lines = append(lines, m.th.Ink.Warn.Paint(reason))
 		m.view = views.Block(lines, w, m.height)
 		return
 	}
 	if m.cur == nil {
-		lines = append(lines, m.th.Dim.Render("waiting for the first sample"))
+		lines = append(lines, m.th.Ink.Dim.Paint("waiting for the first sample"))
 		m.view = views.Block(lines, w, m.height)
 		return
 	}
@@ -119,7 +119,7 @@ func (m *Model) overlay(lines []string) {
 	pane := m.chooserPane(cw, len(lines))
 	for i := range lines {
 		rest := views.Fit(lines[i], w)
-		lines[i] = views.Fit(pane[i], cw) + m.th.Dim.Render("│") + ansi.Cut(rest, cw+1, w)
+		lines[i] = views.Fit(pane[i], cw) + m.th.Ink.Dim.Paint("│") + ansi.Cut(rest, cw+1, w)
 	}
 }
 
@@ -128,44 +128,44 @@ func (m *Model) summary() string {
 	th := m.th
 	s := m.cur
 	if s == nil || s.ProcSummary == nil {
-		return th.Title.Render("Tasks") + " " + views.Missing
+		return th.Ink.Title.Paint("Tasks") + " " + views.Missing
 	}
 	ps := s.ProcSummary
-	n := func(v int) string { return th.Value.Render(strconv.Itoa(v)) }
+	n := func(v int) string { return th.Ink.Value.Paint(strconv.Itoa(v)) }
 	forks := views.ShortVal(ps.ForksS)
 	if ps.ForksS.OK {
 		forks = views.Short(ps.ForksS.V)
 	}
-	smaps, short := th.Label.Render("smaps_rollup ")+th.Value.Render("none"), "none"
+	smaps, short := th.Ink.Label.Paint("smaps_rollup ")+th.Ink.Value.Paint("none"), "none"
 	if ps.SmapsMs > 0 {
-		smaps = th.Label.Render("smaps_rollup ") + th.Value.Render(fmt.Sprintf("1 read %.2f ms", ps.SmapsMs))
+		smaps = th.Ink.Label.Paint("smaps_rollup ") + th.Ink.Value.Paint(fmt.Sprintf("1 read %.2f ms", ps.SmapsMs))
 		short = fmt.Sprintf("%.2fms", ps.SmapsMs)
 	}
 	d := n(ps.DState)
 	if ps.DState > 0 {
-		d = th.Warn.Render(strconv.Itoa(ps.DState))
+		d = th.Ink.Warn.Paint(strconv.Itoa(ps.DState))
 	}
 	z := n(ps.Zombie)
 	if ps.Zombie > 0 {
-		z = th.Warn.Render(strconv.Itoa(ps.Zombie))
+		z = th.Ink.Warn.Paint(strconv.Itoa(ps.Zombie))
 	}
-	long := th.Title.Render("Tasks") + " " + n(ps.Total) + th.Label.Render(" total, ") +
-		n(ps.Running) + th.Label.Render(" running, ") + n(ps.Sleeping) + th.Label.Render(" sleeping, ") +
-		n(ps.Idle) + th.Label.Render(" idle, ") + d + th.Label.Render(" D, ") +
-		n(ps.Stopped) + th.Label.Render(" stopped, ") + z + th.Label.Render(" zombie; ") +
-		n(ps.Threads) + th.Label.Render(" threads") +
-		th.Label.Render("  forks ") + th.Value.Render(forks+"/s") +
-		th.Label.Render("  scan ") + th.Value.Render(fmt.Sprintf("%.1f ms", ps.ScanMs)) + "  " + smaps
-	if ansi.StringWidth(long) <= m.width {
+	long := th.Ink.Title.Paint("Tasks") + " " + n(ps.Total) + th.Ink.Label.Paint(" total, ") +
+		n(ps.Running) + th.Ink.Label.Paint(" running, ") + n(ps.Sleeping) + th.Ink.Label.Paint(" sleeping, ") +
+		n(ps.Idle) + th.Ink.Label.Paint(" idle, ") + d + th.Ink.Label.Paint(" D, ") +
+		n(ps.Stopped) + th.Ink.Label.Paint(" stopped, ") + z + th.Ink.Label.Paint(" zombie; ") +
+		n(ps.Threads) + th.Ink.Label.Paint(" threads") +
+		th.Ink.Label.Paint("  forks ") + th.Ink.Value.Paint(forks+"/s") +
+		th.Ink.Label.Paint("  scan ") + th.Ink.Value.Paint(fmt.Sprintf("%.1f ms", ps.ScanMs)) + "  " + smaps
+	if views.Width(long) <= m.width {
 		return long
 	}
-	return th.Title.Render("Tasks") + " " + n(ps.Total) + th.Label.Render(": ") +
-		n(ps.Running) + th.Label.Render("R ") + n(ps.Sleeping) + th.Label.Render("S ") +
-		n(ps.Idle) + th.Label.Render("I ") + d + th.Label.Render("D ") + n(ps.Stopped) + th.Label.Render("T ") +
-		z + th.Label.Render("Z ") + n(ps.Threads) + th.Label.Render("thr") +
-		th.Label.Render(" forks ") + th.Value.Render(forks+"/s") +
-		th.Label.Render(" scan ") + th.Value.Render(fmt.Sprintf("%.1fms", ps.ScanMs)) +
-		th.Label.Render(" smaps ") + th.Value.Render(short)
+	return th.Ink.Title.Paint("Tasks") + " " + n(ps.Total) + th.Ink.Label.Paint(": ") +
+		n(ps.Running) + th.Ink.Label.Paint("R ") + n(ps.Sleeping) + th.Ink.Label.Paint("S ") +
+		n(ps.Idle) + th.Ink.Label.Paint("I ") + d + th.Ink.Label.Paint("D ") + n(ps.Stopped) + th.Ink.Label.Paint("T ") +
+		z + th.Ink.Label.Paint("Z ") + n(ps.Threads) + th.Ink.Label.Paint("thr") +
+		th.Ink.Label.Paint(" forks ") + th.Ink.Value.Paint(forks+"/s") +
+		th.Ink.Label.Paint(" scan ") + th.Ink.Value.Paint(fmt.Sprintf("%.1fms", ps.ScanMs)) +
+		th.Ink.Label.Paint(" smaps ") + th.Ink.Value.Paint(short)
 }
 
 // flags says how the list is cut (sort, filter, user, tree, threads), then why it may be
@@ -174,55 +174,55 @@ func (m *Model) flags() string {
 	th := m.th
 	var parts []string
 	if m.status != "" {
-		st := th.Value
+		st := th.Ink.Value
 		if m.statusBad {
-			st = th.Bad
+			st = th.Ink.Bad
 		}
-		parts = append(parts, st.Render(m.status))
+		parts = append(parts, st.Paint(m.status))
 	}
 	arrow := "▼"
 	if m.v.ascending() {
 		arrow = "▲"
 	}
-	parts = append(parts, th.Label.Render("sort ")+th.Value.Render(columns[m.v.sort].title+arrow))
+	parts = append(parts, th.Ink.Label.Paint("sort ")+th.Ink.Value.Paint(columns[m.v.sort].title+arrow))
 	if m.v.filter != "" {
-		parts = append(parts, th.Label.Render("filter ")+th.Warn.Render(strconv.Quote(m.v.filter)))
+		parts = append(parts, th.Ink.Label.Paint("filter ")+th.Ink.Warn.Paint(strconv.Quote(m.v.filter)))
 	}
 	if m.v.user != "" {
-		parts = append(parts, th.Label.Render("user ")+th.Warn.Render(clean(m.v.user)))
+		parts = append(parts, th.Ink.Label.Paint("user ")+th.Ink.Warn.Paint(clean(m.v.user)))
 	}
 	if m.v.hideKernel {
-		parts = append(parts, th.Label.Render("kernel threads hidden"))
+		parts = append(parts, th.Ink.Label.Paint("kernel threads hidden"))
 	}
 	if m.v.tree {
-		parts = append(parts, th.Value.Render("tree"))
+		parts = append(parts, th.Ink.Value.Paint("tree"))
 	}
 	if m.threadsOn {
 		c := m.thrCost
 		if c == "" {
 			c = "reading threads…"
 		}
-		parts = append(parts, th.Value.Render("threads")+th.Label.Render(" ("+c+")"))
+		parts = append(parts, th.Ink.Value.Paint("threads")+th.Ink.Label.Paint(" ("+c+")"))
 	}
 	if m.cur != nil {
 		if ps := m.cur.ProcSummary; ps != nil {
 			for _, n := range ps.Notes {
-				parts = append(parts, th.Warn.Render(clean(n)))
+				parts = append(parts, th.Ink.Warn.Paint(clean(n)))
 			}
 		}
 		if reason, bad := views.NotOK(m.cur, sources.SrcSmaps); bad {
-			parts = append(parts, th.Warn.Render("PSS "+reason))
+			parts = append(parts, th.Ink.Warn.Paint("PSS "+reason))
 		}
 	}
-	sep := th.Label.Render(" · ")
+	sep := th.Ink.Label.Paint(" · ")
 	line := strings.Join(parts, sep)
 	long, short := m.hiddenNote()
 	switch {
 	case long == "":
-	case ansi.StringWidth(line+sep+long) <= m.width:
-		line += sep + th.Label.Render(long)
+	case views.Width(line+sep+long) <= m.width:
+		line += sep + th.Ink.Label.Paint(long)
 	default:
-		line += sep + th.Label.Render(short)
+		line += sep + th.Ink.Label.Paint(short)
 	}
 	return line
 }
@@ -265,7 +265,7 @@ func (m *Model) table(h int) []string {
 		if m.v.filter != "" || m.v.user != "" || m.v.hideKernel {
 			msg = "no process matches (esc clears the filter)"
 		}
-		lines = append(lines, m.th.Dim.Render(msg))
+		lines = append(lines, m.th.Ink.Dim.Paint(msg))
 	}
 	return lines
 }
@@ -281,14 +281,14 @@ func (m *Model) header(shown []colID, cmdW int) string {
 			w = cmdW
 		}
 		t := align(col.title, w, col.left)
-		st := m.th.Title
+		st := m.th.Ink.Title
 		if c == m.v.sort {
-			st = m.th.Selected
+			st = m.th.Ink.Selected
 		}
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(st.Render(t))
+		st.PaintTo(&b, t)
 	}
 	return b.String()
 }
@@ -334,17 +334,17 @@ func (m *Model) rowLine(r *row, shown []colID, cmdW int, cursor bool) string {
 		switch {
 		case cursor:
 		case sev == sevBad:
-			text = th.Bad.Render(text)
+			text = th.Ink.Bad.Paint(text)
 		case sev == sevWarn:
-			text = th.Warn.Render(text)
+			text = th.Ink.Warn.Paint(text)
 		case r.t != nil:
-			text = th.Dim.Render(text)
+			text = th.Ink.Dim.Paint(text)
 		}
 		b.WriteString(text)
 	}
 	line := b.String()
 	if cursor {
-		return th.Selected.Render(views.Fit(line, m.tableWidth()))
+		return th.Ink.Selected.Paint(views.Fit(line, m.tableWidth()))
 	}
 	return line
 }
@@ -361,14 +361,14 @@ func (m *Model) command(r *row, w int, cursor bool) string {
 	}
 	s := views.Fit(r.prefix+mark+clean(text), w)
 	if !cursor && r.t != nil {
-		return m.th.Dim.Render(s)
+		return m.th.Ink.Dim.Paint(s)
 	}
 	return s
 }
 
 // align pads or cuts s to w cells, left- or right-aligned.
 func align(s string, w int, left bool) string {
-	sw := ansi.StringWidth(s)
+	sw := views.Width(s)
 	switch {
 	case sw > w:
 		return ansi.Truncate(s, w, "…")
@@ -381,7 +381,7 @@ func align(s string, w int, left bool) string {
 // chooserPane draws the open chooser in w×h, scrolled to its cursor.
 func (m *Model) chooserPane(w, h int) []string {
 	c := &m.choose
-	lines := []string{m.th.Title.Render(views.Fit(c.title, w))}
+	lines := []string{m.th.Ink.Title.Paint(views.Fit(c.title, w))}
 	rows := max(h-1, 1)
 	off := max(min(c.idx-rows/2, len(c.items)-rows), 0)
 	for i := off; i < len(c.items) && len(lines) < h; i++ {
@@ -390,7 +390,7 @@ func (m *Model) chooserPane(w, h int) []string {
 			item = " " + c.items[i] + " (now)"
 		}
 		if i == c.idx {
-			lines = append(lines, m.th.Selected.Render(views.Fit(">"+item[1:], w)))
+			lines = append(lines, m.th.Ink.Selected.Paint(views.Fit(">"+item[1:], w)))
 			continue
 		}
 		lines = append(lines, views.Fit(item, w))
@@ -406,22 +406,22 @@ func (m *Model) bottom() string {
 	th := m.th
 	switch m.mode {
 	case modeFilter:
-		return th.Title.Render("Filter: ") + th.Value.Render(m.v.filter) + "_" +
-			th.Label.Render("  enter keeps · esc clears · matches command, name, user")
+		return th.Ink.Title.Paint("Filter: ") + th.Ink.Value.Paint(m.v.filter) + "_" +
+			th.Ink.Label.Paint("  enter keeps · esc clears · matches command, name, user")
 	case modeSearch:
-		s := th.Title.Render("Search: ") + th.Value.Render(m.search) + "_"
+		s := th.Ink.Title.Paint("Search: ") + th.Ink.Value.Paint(m.search) + "_"
 		if m.missed {
-			s += " " + th.Warn.Render("not found")
+			s += " " + th.Ink.Warn.Paint("not found")
 		}
-		return s + th.Label.Render("  F3 next · enter done · esc stops")
+		return s + th.Ink.Label.Paint("  F3 next · enter done · esc stops")
 	case modeConfirm:
 		p := m.pending
-		return th.Warn.Render(fmt.Sprintf("Send %s to %s? y/N", p.signal, p.label))
+		return th.Ink.Warn.Paint(fmt.Sprintf("Send %s to %s? y/N", p.signal, p.label))
 	case modeSignal:
-		return th.Label.Render("signal for ") + th.Value.Render(m.pending.label) +
-			th.Label.Render(": ↑↓ or its first letter, enter, then confirm · esc cancels")
+		return th.Ink.Label.Paint("signal for ") + th.Ink.Value.Paint(m.pending.label) +
+			th.Ink.Label.Paint(": ↑↓ or its first letter, enter, then confirm · esc cancels")
 	case modeSort, modeUser:
-		return th.Label.Render("↑↓ choose · enter accepts · esc cancels")
+		return th.Ink.Label.Paint("↑↓ choose · enter accepts · esc cancels")
 	}
 	if m.cursor >= len(m.rows) {
 		return ""
@@ -435,24 +435,24 @@ func (m *Model) info(r *row) string {
 	th := m.th
 	p := r.p
 	if r.t != nil {
-		return th.Label.Render(fmt.Sprintf("thread %d of %s", r.t.TID, label(p)))
+		return th.Ink.Label.Paint(fmt.Sprintf("thread %d of %s", r.t.TID, label(p)))
 	}
-	parts := []string{th.Value.Render(label(p))}
+	parts := []string{th.Ink.Value.Paint(label(p))}
 	switch {
 	case p.PssKB.OK:
-		parts = append(parts, th.Label.Render(fmt.Sprintf("PSS read in %s ms, %s s ago", views.Num(p.SmapsMs, 2), views.Num(p.SmapsAgeS, 0))))
+		parts = append(parts, th.Ink.Label.Paint(fmt.Sprintf("PSS read in %s ms, %s s ago", views.Num(p.SmapsMs, 2), views.Num(p.SmapsAgeS, 0))))
 	case p.SmapsSkip != "":
-		parts = append(parts, th.Label.Render("PSS "+views.Missing+": "+clean(p.SmapsSkip)))
+		parts = append(parts, th.Ink.Label.Paint("PSS "+views.Missing+": "+clean(p.SmapsSkip)))
 	default:
-		parts = append(parts, th.Label.Render("PSS "+views.Missing+": waiting its turn (one smaps_rollup read per tick)"))
+		parts = append(parts, th.Ink.Label.Paint("PSS "+views.Missing+": waiting its turn (one smaps_rollup read per tick)"))
 	}
 	if m.pinned[r.id] {
-		parts = append(parts, th.Warn.Render("pinned"))
+		parts = append(parts, th.Ink.Warn.Paint("pinned"))
 	}
 	if p.IONote != "" {
-		parts = append(parts, th.Label.Render("kB_rd/wr "+views.Missing+": "+p.IONote))
+		parts = append(parts, th.Ink.Label.Paint("kB_rd/wr "+views.Missing+": "+p.IONote))
 	}
-	return strings.Join(parts, th.Label.Render(" · "))
+	return strings.Join(parts, th.Ink.Label.Paint(" · "))
 }
 
 // Tile is the busiest processes by %CPU for the Overview: PID, %CPU, RSS and the command.
@@ -461,13 +461,13 @@ func (m *Model) Tile(w, h int) string {
 		return ""
 	}
 	th := m.th
-	lines := []string{th.Title.Render(align("PID", 7, false) + " " + align("%CPU", 5, false) + " " + align("RSS", 5, false) + " Command")}
+	lines := []string{th.Ink.Title.Paint(align("PID", 7, false) + " " + align("%CPU", 5, false) + " " + align("RSS", 5, false) + " Command")}
 	if m.cur == nil {
-		lines = append(lines, th.Dim.Render("waiting for the first sample"))
+		lines = append(lines, th.Ink.Dim.Paint("waiting for the first sample"))
 		return views.Block(lines, w, h)
 	}
 	if reason, bad := views.NotOK(m.cur, sources.SrcProcs); bad {
-		lines = append(lines, th.Warn.Render(reason))
+		lines = append(lines, th.Ink.Warn.Paint(reason))
 		return views.Block(lines, w, h)
 	}
 	top := view{sort: colCPUPct}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -122,16 +121,16 @@ func (m *Model) current() *derive.Frame { return views.FrameMsg{Frames: m.frames
 // their own widths.
 func (m *Model) summary(f *derive.Frame) []string {
 	th := m.th
-	item := func(label, v string, st func(...string) string) string {
-		return th.Label.Render(label) + " " + st(v)
+	item := func(label, v string, st func(string) string) string {
+		return th.Ink.Label.Paint(label) + " " + st(v)
 	}
-	val, warn := th.Value.Render, th.Warn.Render
+	val, warn := th.Ink.Value.Paint, th.Ink.Warn.Paint
 	if f == nil {
 		f = &derive.Frame{}
 	}
 	var items []string
 	if r, bad := views.NotOK(f, sources.SrcStat); bad {
-		items = append(items, item("runq", r, th.Bad.Render))
+		items = append(items, item("runq", r, th.Ink.Bad.Paint))
 	} else {
 		st := val
 		if saturated(f) {
@@ -146,7 +145,7 @@ func (m *Model) summary(f *derive.Frame) []string {
 	}
 	switch r, bad := views.NotOK(f, sources.SrcLoadavg); {
 	case bad:
-		items = append(items, item("load", r, th.Bad.Render))
+		items = append(items, item("load", r, th.Ink.Bad.Paint))
 	case f.Load == nil:
 		items = append(items, item("load", views.Missing, val))
 	default:
@@ -159,7 +158,7 @@ func (m *Model) summary(f *derive.Frame) []string {
 	}
 	switch r, bad := views.NotOK(f, sources.SrcPSI); {
 	case bad:
-		items = append(items, item("PSI cpu", r, th.Dim.Render))
+		items = append(items, item("PSI cpu", r, th.Ink.Dim.Paint))
 	case f.PSI == nil || f.PSI.CPU == nil || f.PSI.CPU.Some == nil:
 		items = append(items, item("PSI cpu", views.Missing, val))
 	default:
@@ -262,28 +261,28 @@ func (m *Model) render() {
 // rows (CPUs flow down, then across).
 func (m *Model) table(f *derive.Frame, cpus []derive.SchedCPU, rows, vis int) []string {
 	th := m.th
-	head := th.Title.Render("Per-CPU wait") + " "
+	head := th.Ink.Title.Paint("Per-CPU wait") + " "
 	if r, bad := views.NotOK(f, sources.SrcSchedstat); bad {
-		return []string{head + th.Bad.Render(r)}
+		return []string{head + th.Ink.Bad.Paint(r)}
 	}
 	if f == nil || f.Sched == nil {
-		return []string{head + th.Dim.Render("waiting for the first sample")}
+		return []string{head + th.Ink.Dim.Paint("waiting for the first sample")}
 	}
 	fallback := f.Sched.Source == derive.SchedFromTasks
-	src := th.Label.Render("source ") + th.Value.Render(f.Sched.Source)
+	src := th.Ink.Label.Paint("source ") + th.Ink.Value.Paint(f.Sched.Source)
 	if st, ok := f.Status[sources.SrcSchedstat]; ok && st.Reason != "" {
-		src += th.Label.Render(": " + st.Reason)
+		src += th.Ink.Label.Paint(": " + st.Reason)
 	}
 	if rows > vis && vis > 0 {
 		ind := fmt.Sprintf("lines %d-%d of %d", m.off+1, m.off+vis, rows)
-		src = views.Fit(src, max(m.width-ansi.StringWidth(head)-ansi.StringWidth(ind)-1, 0)) + " " + th.Dim.Render(ind)
+		src = views.Fit(src, max(m.width-views.Width(head)-views.Width(ind)-1, 0)) + " " + th.Ink.Dim.Paint(ind)
 	}
 	out := []string{head + src}
 	last := "busy%"
 	if fallback {
 		last = "R now"
 	}
-	one := th.Label.Render(fmt.Sprintf("%4s %9s %8s %8s %*s", "cpu", "wait/slc", "avg wait", "slices/s", lastW, last))
+	one := th.Ink.Label.Paint(fmt.Sprintf("%4s %9s %8s %8s %*s", "cpu", "wait/slc", "avg wait", "slices/s", lastW, last))
 	gap := strings.Repeat(" ", colGap)
 	var hb strings.Builder
 	for c := range m.cols {
@@ -313,19 +312,19 @@ func (m *Model) table(f *derive.Frame, cpus []derive.SchedCPU, rows, vis int) []
 // entry is one CPU of the table, cellW wide.
 func (m *Model) entry(c derive.SchedCPU, fallback bool) string {
 	th := m.th
-	aw := th.Value
+	aw := th.Ink.Value
 	if c.AvgWait.OK && c.AvgWait.V >= 1 {
-		aw = th.Warn // on average a task was always waiting for this CPU
+		aw = th.Ink.Warn // on average a task was always waiting for this CPU
 	}
 	last := views.Num(c.BusyPct, 1)
 	if fallback {
 		last = views.Num(c.Runnable, 0)
 	}
-	return th.Label.Render(fmt.Sprintf("%4d", c.ID)) + " " +
-		th.Value.Render(fmt.Sprintf("%6s ms", waitMs(c.WaitMs))) + " " +
-		aw.Render(fmt.Sprintf("%8s", views.Num(c.AvgWait, 2))) + " " +
-		th.Value.Render(fmt.Sprintf("%8s", views.ShortVal(c.SlicesS))) + " " +
-		th.Value.Render(fmt.Sprintf("%*s", lastW, last))
+	return th.Ink.Label.Paint(fmt.Sprintf("%4d", c.ID)) + " " +
+		th.Ink.Value.Paint(fmt.Sprintf("%6s ms", waitMs(c.WaitMs))) + " " +
+		aw.Paint(fmt.Sprintf("%8s", views.Num(c.AvgWait, 2))) + " " +
+		th.Ink.Value.Paint(fmt.Sprintf("%8s", views.ShortVal(c.SlicesS))) + " " +
+		th.Ink.Value.Paint(fmt.Sprintf("%*s", lastW, last))
 }
 
 // waitMs keeps three significant digits across the range a slice's wait spans (µs to s).
@@ -357,7 +356,7 @@ func (m *Model) Tile(w, h int) string {
 			}
 		}
 		if top != nil {
-			items = append(items, m.th.Label.Render("wait max ")+m.th.Value.Render(waitMs(top.WaitMs)+" ms")+m.th.Label.Render(fmt.Sprintf(" cpu%d", top.ID)))
+			items = append(items, m.th.Ink.Label.Paint("wait max ")+m.th.Ink.Value.Paint(waitMs(top.WaitMs)+" ms")+m.th.Ink.Label.Paint(fmt.Sprintf(" cpu%d", top.ID)))
 		}
 	}
 	return views.Block(views.Flow(items, w), w, h)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
@@ -241,17 +240,17 @@ func (m *Model) render() {
 		m.view = views.Block(nil, m.width, m.height)
 		return
 	}
-	title := th.Title.Render("Softirqs") + th.Label.Render(" runs/s per CPU, log scale ") + heat.LogLegend(th)
+	title := th.Ink.Title.Paint("Softirqs") + th.Ink.Label.Paint(" runs/s per CPU, log scale ") + heat.LogLegend(th)
 	lines := []string{title}
 	f := m.current()
 	m.setKeys(false, false)
 	reason, bad := views.NotOK(f, sources.SrcSoftirqs)
 	switch {
 	case bad:
-		m.view = views.Block(append(lines, th.Bad.Render(reason)), m.width, m.height)
+		m.view = views.Block(append(lines, th.Ink.Bad.Paint(reason)), m.width, m.height)
 		return
 	case f == nil || f.Softirqs == nil:
-		m.view = views.Block(append(lines, th.Dim.Render("waiting for the first sample")), m.width, m.height)
+		m.view = views.Block(append(lines, th.Ink.Dim.Paint("waiting for the first sample")), m.width, m.height)
 		return
 	}
 	g := m.grid(f)
@@ -262,7 +261,7 @@ func (m *Model) render() {
 	m.setKeys(len(f.Softirqs.Rows) > 1, over)
 	if over && l.Cols > 0 {
 		ind := fmt.Sprintf("CPUs %d-%d of %d ←→", g.CPUs[m.off], g.CPUs[m.off+l.Cols-1], n)
-		lines[0] = views.Fit(title, max(m.width-ansi.StringWidth(ind)-1, 0)) + " " + th.Dim.Render(ind)
+		lines[0] = views.Fit(title, max(m.width-views.Width(ind)-1, 0)) + " " + th.Ink.Dim.Paint(ind)
 	}
 	lines = append(lines, g.Render(th, m.width, m.off, 0, len(g.Rows))...)
 	if ch := m.height - len(lines); ch >= chartMin {
@@ -299,9 +298,9 @@ func (m *Model) placeChart(h int) {
 func (m *Model) Tile(w, h int) string {
 	th := m.th
 	f := m.current()
-	head := th.Title.Render("softirq/s")
+	head := th.Ink.Title.Paint("softirq/s")
 	if reason, bad := views.NotOK(f, sources.SrcSoftirqs); bad {
-		return views.Block([]string{head + " " + th.Bad.Render(reason)}, w, h)
+		return views.Block([]string{head + " " + th.Ink.Bad.Paint(reason)}, w, h)
 	}
 	if f == nil || f.Softirqs == nil {
 		return views.Block([]string{head + " " + views.Missing}, w, h)
@@ -313,7 +312,7 @@ func (m *Model) Tile(w, h int) string {
 		if r.Total.OK && r.Total.V == 0 && len(items) > 1 {
 			break // the rest are idle
 		}
-		items = append(items, th.Label.Render(r.Type)+" "+th.Value.Render(views.ShortVal(r.Total)))
+		items = append(items, th.Ink.Label.Paint(r.Type)+" "+th.Ink.Value.Paint(views.ShortVal(r.Total)))
 	}
 	g := m.grid(f)
 	kso, soft := g.Rows[len(g.Rows)-2], g.Rows[len(g.Rows)-1]
@@ -330,8 +329,8 @@ func (m *Model) Tile(w, h int) string {
 	case top.OK:
 		ks = "0.0%" // naming a CPU would suggest that one is busier
 	}
-	items = append(items, th.Label.Render("ksoftirqd max")+" "+th.Value.Render(ks),
-		th.Label.Render("%soft")+" "+th.Value.Render(views.Num(soft.Total, 1)))
+	items = append(items, th.Ink.Label.Paint("ksoftirqd max")+" "+th.Ink.Value.Paint(ks),
+		th.Ink.Label.Paint("%soft")+" "+th.Ink.Value.Paint(views.Num(soft.Total, 1)))
 	return views.Block(views.Flow(items, w), w, h)
 }
 

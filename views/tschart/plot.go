@@ -420,7 +420,7 @@ func (w *runWriter) putString(s string, look int) {
 
 func (w *runWriter) flush() {
 	if len(w.run) > 0 {
-		w.inks.ink[w.look].Write(&w.b, string(w.run))
+		w.inks.ink[w.look].WriteBytes(&w.b, w.run)
 	}
 	w.run = w.run[:0]
 }
@@ -431,5 +431,6 @@ func (w *runWriter) line() string {
 	w.look = -1
 	s := w.b.String()
 	w.b.Reset()
+	w.b.Grow(len(s)) // the next line is about as long: no doubling on the way
 	return s
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 	"github.com/ktop-dev/ktop/views/theme"
@@ -214,11 +213,11 @@ func (m *Model) render() {
 	lines := []string{m.title()}
 	switch {
 	case !measure(m.width, m.height-1, m.lo, m.hi).ok:
-		lines = append(lines, m.th.Dim.Render("(no room for the chart)"))
+		lines = append(lines, m.th.Ink.Dim.Paint("(no room for the chart)"))
 		m.view = views.Block(lines, m.width, m.height)
 		return
 	case len(m.frames) == 0:
-		lines = append(lines, m.th.Dim.Render("waiting for the first sample"))
+		lines = append(lines, m.th.Ink.Dim.Paint("waiting for the first sample"))
 		m.view = views.Block(lines, m.width, m.height)
 		return
 	}
@@ -305,7 +304,7 @@ func (m *Model) legend() string {
 	for k := range n {
 		e := m.events[n-1-k]
 		item := e.Class + " " + e.Time.In(loc).Format("15:04:05")
-		w := ansi.StringWidth(EventGlyph + " " + item)
+		w := views.Width(EventGlyph + " " + item)
 		if k > 0 {
 			w += 2
 		}
@@ -316,11 +315,11 @@ func (m *Model) legend() string {
 		if k > 0 && used+w+tail > m.width {
 			break
 		}
-		parts = append(parts, th.Bad.Render(EventGlyph)+" "+th.Value.Render(item))
+		parts = append(parts, th.Ink.Bad.Paint(EventGlyph)+" "+th.Ink.Value.Paint(item))
 		used += w
 	}
 	if len(parts) < n {
-		parts = append(parts, th.Label.Render(fmt.Sprintf("+%d more", n-len(parts))))
+		parts = append(parts, th.Ink.Label.Paint(fmt.Sprintf("+%d more", n-len(parts))))
 	}
 	return strings.Join(parts, "  ")
 }
@@ -362,22 +361,22 @@ func (m *Model) title() string {
 	if m.spanD > 0 {
 		span = m.spanD
 	}
-	head := th.Title.Render(m.spec.Title)
-	sub := th.Label.Render(" last " + FormatSpan(span))
+	head := th.Ink.Title.Paint(m.spec.Title)
+	sub := th.Ink.Label.Paint(" last " + FormatSpan(span))
 	if m.spec.Subtitle != "" {
-		sub = th.Label.Render(" " + m.spec.Subtitle + ", last " + FormatSpan(span))
+		sub = th.Ink.Label.Paint(" " + m.spec.Subtitle + ", last " + FormatSpan(span))
 	}
-	stat := func(name, v string) string { return "  " + th.Label.Render(name+" ") + th.Value.Render(v) }
+	stat := func(name, v string) string { return "  " + th.Ink.Label.Paint(name+" ") + th.Ink.Value.Paint(v) }
 	// What goes when the chart is narrow: the subtitle first, then the window, the peak and
 	// the mean; the current value stays.
 	parts := []string{head, sub, stat(nowName, now), stat("mean", mean), stat("max", top)}
 	for _, drop := range []int{1, 4, 3} {
-		if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+		if views.Width(strings.Join(parts, "")) <= m.width {
 			break
 		}
 		if drop == 1 && m.spec.Subtitle != "" {
-			parts[1] = th.Label.Render(" last " + FormatSpan(span))
-			if ansi.StringWidth(strings.Join(parts, "")) <= m.width {
+			parts[1] = th.Ink.Label.Paint(" last " + FormatSpan(span))
+			if views.Width(strings.Join(parts, "")) <= m.width {
 				break
 			}
 		}

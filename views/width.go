@@ -1,0 +1,100 @@
+package views
+
+import (
+	"sync"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Width is ansi.StringWidth(s), exactly, without its grapheme segmentation for the lines
+// panels draw: printable ASCII, SGR escape sequences (what styles draw) and runes of one cell
+// that never join a neighbour into a grapheme cluster (box drawing, blocks, braille, arrows,
+// dashes, Latin-1). Any other byte sends the whole string to ansi.StringWidth. Every line on
+// screen is measured at least once a sample (Fit, Block), and segmenting graphemes was most of
+// the cost of that.
+func Width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			n++
+			i++
+		case c == 0x1b && i+1 < len(s) && s[i+1] == '[':
+			j := i + 2
+			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';') {
+				j++
+			}
+			if j == len(s) || s[j] != 'm' {
+				return ansi.StringWidth(s)
+			}
+			i = j + 1
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !oneCell(r) {
+				return ansi.StringWidth(s)
+			}
+			n++
+			i += size
+		default:
+			return ansi.StringWidth(s)
+		}
+	}
+	return n
+}
+
+// The runes oneCell knows: Latin-1's printable half and U+2000–U+2BFF (punctuation, arrows,
+// box drawing, blocks, braille, shapes).
+const (
+	latinLo, latinHi   = 0xa0, 0x100
+	symbolLo, symbolHi = 0x2000, 0x2c00
+)
+
+var (
+	oneCellOnce sync.Once
+	oneCellSet  [(latinHi - latinLo + symbolHi - symbolLo + 63) / 64]uint64
+)
+
+// oneCell reports whether r is one cell wide and a grapheme cluster of its own next to
+// anything oneCell or ASCII: so a run of them is as wide as it has runes. The set is worked
+// out from ansi itself, once.
+func oneCell(r rune) bool {
+	var i int
+	switch {
+	case r >= latinLo && r < latinHi:
+		i = int(r - latinLo)
+	case r >= symbolLo && r < symbolHi:
+		i = int(r-symbolLo) + latinHi - latinLo
+	default:
+		return false
+	}
+	oneCellOnce.Do(fillOneCell)
+	return oneCellSet[i/64]&(1<<(i%64)) != 0
+}
+
+func fillOneCell() {
+	add := func(i int, r rune) {
+		s := string(r)
+		// One cell; not joined to an ASCII letter before it (Extend, SpacingMark, ZWJ) nor
+		// after it (Prepend), nor to itself (regional indicators, Hangul jamo).
+		if ansi.StringWidth(s) != 1 || ansi.StringWidth("a"+s+"a") != 3 {
+			return
+		}
+		for _, pair := range []string{s + "a", s + s} {
+			if c, _ := ansi.FirstGraphemeCluster(pair, ansi.GraphemeWidth); c != s {
+				return
+			}
+		}
+		if c, _ := ansi.FirstGraphemeCluster("a"+s, ansi.GraphemeWidth); c != "a" {
+			return
+		}
+		oneCellSet[i/64] |= 1 << (i % 64)
+	}
+	for r := rune(latinLo); r < latinHi; r++ {
+		add(int(r-latinLo), r)
+	}
+	for r := rune(symbolLo); r < symbolHi; r++ {
+		add(int(r-symbolLo)+latinHi-latinLo, r)
+	}
+}
