@@ -24,6 +24,7 @@ import (
 var version = "dev"
 
 func main() {
+	withTimerSlack()
 	os.Exit(profiled(func() int { return run(os.Args[1:], os.Stdout, os.Stderr) }))
 }
 
