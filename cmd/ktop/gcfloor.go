@@ -7,13 +7,17 @@ import (
 )
 
 // heapHeadroom is the least the heap may grow between two collections. GOGC 50 (gcPercent)
-// lets it grow by half the live heap, which at ~70 processes (6-8 MiB live) meant a
-// collection every 1.5-4 s, 42 a minute, each a few milliseconds of marking: with this floor
-// the collector gets at least 8 MiB, so a small heap is collected a third as often, while a
-// large one (an hour of 500 processes, 25 MiB live) keeps GOGC 50 and issue 8's RSS bound.
-// Two dashboards side by side for 120 s spent 8 % less CPU at GOGC 100 than at 50
-// (docs/perf.md).
-const heapHeadroom = 8 << 20
+// lets it grow by half the live heap, which at ~70 processes (3-4 MiB live since session 5)
+// means a collection every 4-5 s; with this floor the collector gets at least 4 MiB, and a
+// large heap (an hour of 500 processes, 25 MiB live) keeps GOGC 50 and issue 8's RSS bound.
+// The floor trades memory for collections, and new memory costs too: every 4 KiB page of
+// heap growth is a page fault (20 µs of CPU on the VMs ktop is measured on). 8 MiB, the
+// floor of session 4, made the heap grow to 12-16 MiB in the first 40 s, about 3000 faults,
+// and with the UI's garbage cut by two thirds it no longer paid for itself: side by side,
+// floors of 8 and 4 MiB and none (GOGC 50) cost the same within the noise once settled
+// (0.53, 0.55, 0.57 % of a core), while in the first 35 s 8 MiB cost the most (docs/perf.md).
+// 4 MiB keeps half of GOGC 50's collections away for half of 8 MiB's growth.
+const heapHeadroom = 4 << 20
 
 // gcPercentFor is the GOGC that gives a live heap of live bytes at least heapHeadroom of
 // growth, never below gcPercent, nor above 400 (a heap that small is at start-up).

@@ -8,10 +8,10 @@ func TestGCPercentFor(t *testing.T) {
 		want int
 	}{
 		{0, gcPercent},         // no collection yet
-		{1 << 20, 400},         // start-up: capped
-		{4 << 20, 200},         // 8 MiB of headroom over 4 live
-		{8 << 20, 100},         // ~70 processes
-		{16 << 20, gcPercent},  // half of 16 is the floor itself
+		{512 << 10, 400},       // start-up: capped
+		{2 << 20, 200},         // 4 MiB of headroom over 2 live
+		{4 << 20, 100},         // ~70 processes
+		{8 << 20, gcPercent},   // half of 8 is the floor itself
 		{25 << 20, gcPercent},  // an hour of 500 processes: GOGC 50 as before
 		{100 << 20, gcPercent}, // never below it
 	} {
