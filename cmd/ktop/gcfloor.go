@@ -11,7 +11,7 @@ import (
 // means a collection every 4-5 s; with this floor the collector gets at least 4 MiB, and a
 // large heap (an hour of 500 processes, 25 MiB live) keeps GOGC 50 and issue 8's RSS bound.
 // The floor trades memory for collections, and new memory costs too: every 4 KiB page of
-// heap growth is a page fault (20 µs of CPU on the VMs ktop is measured on). 8 MiB, the
+// heap growth is a page fault (17 µs of CPU on the VM ktop is measured on, BenchmarkPageFault). 8 MiB, the
 // floor of session 4, made the heap grow to 12-16 MiB in the first 40 s, about 3000 faults,
 // and with the UI's garbage cut by two thirds it no longer paid for itself: side by side,
 // floors of 8 and 4 MiB and none (GOGC 50) cost the same within the noise once settled
