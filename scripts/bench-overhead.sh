@@ -2,8 +2,8 @@
 # bench-overhead.sh - what does ktop cost while it runs, beside top, htop and btop?
 #
 # ktop's version of the shared monitor-overhead.sh: each monitor runs alone in a detached tmux
-# session of fixed size, refreshing once a second, and the CPU time it burned (utime+stime of it
-# and its children from /proc/PID/stat) and its peak RSS (VmHWM) are reported. Monitors are
+# session of fixed size, refreshing once a second, and the CPU time it burned (the run time of
+# its threads and its children's, see proc_ticks) and its peak RSS (VmHWM) are reported. Monitors are
 # interleaved within each repetition, so a noisy host hits them all alike; a summary of medians
 # per tool and ktop's ratio to the cheapest other monitor closes the run. Optionally spawns N
 # extra idle processes (or N threads) first, to simulate a busy host. Everything it starts is
@@ -30,7 +30,7 @@
 #            top, htop: "PID"; btop: "cpu"), seen through a tmux control-mode client;
 #            -r repetitions, no -d window (needs python3)
 #   -S       self check instead: the mean of the "ktop N%" the dashboard shows, captured once a
-#            second over the -d window, against utime+stime from /proc/PID/stat (-t ktop)
+#            second over the -d window, against its CPU time from /proc (-t ktop)
 #   -k       keep the temp dir (last screen of each monitor is saved there)
 #
 # Columns: cpu_s/min = CPU seconds consumed per minute of wall time in the measured window;
@@ -259,7 +259,7 @@ PY
 
 self_check() {  # tool: ktop's on-screen %CPU (header "ktop N%") against /proc/PID/stat
   # Captures the screen once a second for the window; the mean of the shown values (each the
-  # CPU of one interval) is compared with utime+stime over the same window.
+  # CPU of one interval) is compared with its CPU time over the same window (proc_ticks).
   local tool=$1 t0 t1 w0 w1 shown
   start_session "$tool" 1 || return
   sleep "$WARM"
