@@ -421,6 +421,14 @@ func TestScreenRestore(t *testing.T) {
 	// Not parallel: it sends this process SIGWINCH, which every screen running would get.
 	for _, end := range []string{"q", "signal", "panic", "gone"} {
 		t.Run(end, func(t *testing.T) {
+			if end == "panic" && raceDetector {
+				// Bubble Tea v1.3.10 recovers a panic with shutdown(kill): it closes its
+				// cancelable reader without waiting for the read loop, whose goroutine is
+				// still reading the reader's descriptors (cancelreader's wait calls Fd on
+				// them), so the race detector flags the library, now and then, on this path
+				// alone. The terminal's restore is what this case checks; it runs without -race.
+				t.Skip("Bubble Tea's panic recovery races its own input reader")
+			}
 			master, slave := openPTY(t, 40, 10)
 			before, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
 			if err != nil {
