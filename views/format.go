@@ -156,22 +156,24 @@ func Block(lines []string, w, h int) string {
 			b.WriteString(lines[i])
 			lw = widths[i]
 		}
-		writeBlanks(&b, w-lw)
+		b.WriteString(Blanks(w - lw))
 	}
 	return b.String()
 }
 
-// writeBlanks writes n spaces (none for n ≤ 0).
-func writeBlanks(b *strings.Builder, n int) {
-	for n > 0 {
-		k := min(n, len(blankRun))
-		b.WriteString(blankRun[:k])
-		n -= k
+// Blanks is n spaces (none for n ≤ 0), cut from a shared run for the widths of a screen, so
+// that padding a line makes no new string.
+func Blanks(n int) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n <= len(blankRun):
+		return blankRun[:n]
 	}
+	return strings.Repeat(" ", n)
 }
 
-// blankRun serves padding without a new string for the widths of a screen.
-var blankRun = strings.Repeat(" ", 256)
+var blankRun = strings.Repeat(" ", 512)
 
 // Flow packs items (which may hold ANSI styling) into lines of at most w cells, two spaces
 // apart, in order: an item that does not fit on the current line starts the next, and one

@@ -87,7 +87,7 @@ func Line(cols []Column, pick []int, cells []Cell) string {
 			text = ansi.Truncate(text, w, "…")
 			tw = views.Width(text)
 		}
-		pad := blanks(w - tw)
+		pad := views.Blanks(w - tw)
 		if cols[i].Left {
 			c.Style.PaintTo(&b, text)
 			b.WriteString(pad)
@@ -164,9 +164,9 @@ func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []str
 	var b strings.Builder
 	lw := views.Width(label)
 	th.Ink.Title.PaintTo(&b, label)
-	b.WriteString(blanks(max(labelW-lw, 0)))
+	b.WriteString(views.Blanks(labelW - lw))
 	used := max(labelW, lw)
-	indent := blanks(used)
+	indent := views.Blanks(used)
 	first := true
 	for _, p := range pairs {
 		iw := views.Width(p.Name) + 1 + views.Width(p.Cell.Text)
@@ -180,7 +180,7 @@ func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []str
 			b.WriteString(indent)
 			used, gap = len(indent), 1
 		}
-		b.WriteString(blanks(gap))
+		b.WriteString(views.Blanks(gap))
 		th.Ink.Label.PaintTo(&b, p.Name)
 		b.WriteByte(' ')
 		p.Cell.Style.PaintTo(&b, p.Cell.Text)
@@ -189,16 +189,3 @@ func Pairs(th *theme.Theme, label string, labelW int, pairs []Pair, w int) []str
 	}
 	return append(lines, b.String())
 }
-
-// blanks is n spaces (none for n ≤ 0), from a shared run for the widths of a screen.
-func blanks(n int) string {
-	switch {
-	case n <= 0:
-		return ""
-	case n <= len(spaces):
-		return spaces[:n]
-	}
-	return strings.Repeat(" ", n)
-}
-
-var spaces = strings.Repeat(" ", 256)

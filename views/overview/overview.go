@@ -287,36 +287,25 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		x := 0
 		for c := range cols {
 			if pad := xs[c] - x; pad > 0 {
-				line = append(line, spaces(pad)...)
+				line = append(line, views.Blanks(pad)...)
 			}
 			if cell := grid[c][y]; cell != "" {
 				line = append(line, cell...)
 			} else {
-				line = append(line, spaces(widths[c])...)
+				line = append(line, views.Blanks(widths[c])...)
 			}
 			x = max(x, xs[c]) + widths[c]
 		}
 		switch {
 		case x <= w:
 			b.Write(line)
-			b.WriteString(spaces(w - x))
+			b.WriteString(views.Blanks(w - x))
 		default: // a layout wider than the screen: cut it as views.Block would
 			b.WriteString(views.Fit(string(line), w))
 		}
 	}
 	return b.String()
 }
-
-// spaces is n blanks.
-func spaces(n int) string {
-	if n <= len(blanks) {
-		return blanks[:n]
-	}
-	return strings.Repeat(" ", n)
-}
-
-// blanks serves spaces without a new string for the widths of a screen.
-var blanks = strings.Repeat(" ", 512)
 
 // hiddenLine names the tiles that did not fit with their digits, or gives the digits alone
 // when the names do not fit either.
