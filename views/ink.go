@@ -18,7 +18,7 @@ type Ink struct {
 }
 
 // NewInk measures st once. A style that does more than wrap its text in escape sequences is
-// kept as it is, and Render then calls lipgloss.
+// kept as it is, and Paint then calls lipgloss.
 func NewInk(style lipgloss.Style) Ink {
 	st := &style
 	const probe = "x"
@@ -45,22 +45,16 @@ func (k Ink) render(s string) string {
 	return k.st.Render(s)
 }
 
-// Render is st.Render(s) for a one-line s.
-func (k Ink) Render(s string) string {
-	if k.slow {
-		return k.render(s)
-	}
-	if s == "" || k.pre == "" {
-		return s
-	}
-	return k.pre + s + k.suf
+// wraps reports whether s is drawn as the style's escapes around it: lipgloss draws an empty
+// text as the bare escape sequences, turns tabs into spaces and styles each line apart, so
+// those texts, and every text of a slow style, go to it.
+func (k Ink) wraps(s string) bool {
+	return !k.slow && s != "" && !strings.ContainsAny(s, "\n\t")
 }
 
-// Paint is st.Render(s) byte for byte, whatever s is: lipgloss draws an empty text as the bare
-// escape sequences, turns tabs into spaces and styles each line apart, so those texts go to it.
-// Panels use Paint where Render's one-line shortcut would change what they draw.
+// Paint is st.Render(s) byte for byte, whatever s is.
 func (k Ink) Paint(s string) string {
-	if k.slow || s == "" || strings.ContainsAny(s, "\n\t") {
+	if !k.wraps(s) {
 		return k.render(s)
 	}
 	if k.pre == "" {
@@ -71,7 +65,7 @@ func (k Ink) Paint(s string) string {
 
 // PaintTo writes k.Paint(s) to b.
 func (k Ink) PaintTo(b *strings.Builder, s string) {
-	if k.slow || s == "" || strings.ContainsAny(s, "\n\t") {
+	if !k.wraps(s) {
 		b.WriteString(k.render(s))
 		return
 	}
@@ -80,21 +74,8 @@ func (k Ink) PaintTo(b *strings.Builder, s string) {
 	b.WriteString(k.suf)
 }
 
-// Write adds st.Render(s) of a one-line s to b.
-func (k Ink) Write(b *strings.Builder, s string) {
-	if k.slow {
-		b.WriteString(k.render(s))
-		return
-	}
-	if s == "" {
-		return
-	}
-	b.WriteString(k.pre)
-	b.WriteString(s)
-	b.WriteString(k.suf)
-}
-
-// WriteBytes is Write for text held in bytes, without making a string of them first.
+// WriteBytes adds st.Render(string(p)) of a one-line p that holds no tab to b, without making
+// a string of it first (an empty p adds nothing: the chart runs it writes are never empty).
 func (k Ink) WriteBytes(b *strings.Builder, p []byte) {
 	if k.slow {
 		b.WriteString(k.render(string(p)))

@@ -37,10 +37,10 @@ func TestInkMatchesRender(t *testing.T) {
 			}
 			for _, s := range []string{"x", "  ⣀⡠ ", "a b", "09:58:31", "│"} {
 				var b, bb strings.Builder
-				k.Write(&b, s)
+				k.PaintTo(&b, s)
 				k.WriteBytes(&bb, []byte(s))
-				if want, have := tc.st.Render(s), k.Render(s); want != have || b.String() != want || bb.String() != want {
-					t.Errorf("%v %s: Render(%q) = %q, Write %q, WriteBytes %q; lipgloss %q", p, tc.name, s, have, b.String(), bb.String(), want)
+				if want, have := tc.st.Render(s), k.Paint(s); want != have || b.String() != want || bb.String() != want {
+					t.Errorf("%v %s: Paint(%q) = %q, PaintTo %q, WriteBytes %q; lipgloss %q", p, tc.name, s, have, b.String(), bb.String(), want)
 				}
 			}
 		}
