@@ -502,7 +502,7 @@ func (m Model) statusLine() string {
 		hints = m.shortHelpView(h)
 	}
 	gap := max(m.width-views.Width(left)-views.Width(hints), 1)
-	return views.Fit(left+strings.Repeat(" ", gap)+hints, m.width)
+	return views.Fit(left+views.Blanks(gap)+hints, m.width)
 }
 
 // shortHelpView is h.ShortHelpView(m.shortHelp()), drawn again only when the bindings (their
