@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,30 +14,37 @@ import (
 
 func init() {
 	register(func(fs FS) Collector {
-		return &diskstatsCollector{
-			kernelFile: newKernelFile(fs.ProcPath("diskstats"), false),
-			block:      fs.SysPath("block"),
-			topo:       make(map[string]diskTopo),
-		}
+		return newDiskstatsCollector(fs.ProcPath("diskstats"), fs.SysPath("block"))
 	})
 }
 
-// topoTTL is how long a device's whole-disk flag and dm name are trusted: they are topology
-// (metrics-spec §0.5), re-read rarely rather than with two extra syscalls per device per tick.
+// topoTTL is how long the devices' whole-disk flags and dm names are trusted: they are
+// topology (metrics-spec §0.5), re-read every topoTTL or when a device appears, not each tick.
 const topoTTL = 10 * time.Second
 
 type diskstatsCollector struct {
 	kernelFile
-	block string // /sys/block
-	buf   []byte
-	topo  map[string]diskTopo // by "major:minor name"
-	note  string
+	block   string // /sys/block
+	buf     []byte
+	topo    map[diskKey]diskTopo // of the devices listed at topoAt
+	topoAt  time.Time            // when topo was read; zero before the first read
+	sysfsOK bool                 // block was there at topoAt
+	note    string
+}
+
+// diskKey names a device: a major:minor number reused by another device is another key.
+type diskKey struct {
+	major, minor uint32
+	name         string
 }
 
 type diskTopo struct {
 	whole   bool
 	display string
-	at      time.Time
+}
+
+func newDiskstatsCollector(diskstats, block string) *diskstatsCollector {
+	return &diskstatsCollector{kernelFile: newKernelFile(diskstats, false), block: block, topo: make(map[diskKey]diskTopo)}
 }
 
 func (c *diskstatsCollector) Name() string { return sources.SrcDiskstats }
@@ -57,44 +63,58 @@ func (c *diskstatsCollector) Collect(s *sources.Snapshot) error {
 		return fmt.Errorf("%s: %w", c.path, err)
 	}
 	ds.At = at
-	c.note = ""
-	if _, err := os.Stat(c.block); err != nil {
-		// Without sysfs every line counts as a disk: partitions then show up too, which is
-		// visible, rather than disks vanishing.
-		c.note = c.block + " unreadable: partitions are not told apart from disks"
-		for i := range ds.Disks {
-			ds.Disks[i].Whole = true
-		}
-		s.Disks = ds
-		return nil
+	if c.topoAt.IsZero() || at.Sub(c.topoAt) >= topoTTL || c.sysfsOK && c.unknown(ds.Disks) {
+		c.readTopology(ds.Disks, at)
 	}
-	live := make(map[string]bool, len(ds.Disks))
 	for i := range ds.Disks {
 		d := &ds.Disks[i]
-		key := strconv.FormatUint(uint64(d.Major), 10) + ":" + strconv.FormatUint(uint64(d.Minor), 10) + " " + d.Name
-		live[key] = true
-		t, ok := c.topo[key]
-		if !ok || at.Sub(t.at) > topoTTL {
-			t = c.readTopo(d.Name, at)
-			c.topo[key] = t
+		if !c.sysfsOK {
+			// Without sysfs every line counts as a disk: partitions then show up too, which is
+			// visible, rather than disks vanishing.
+			d.Whole = true
+			continue
 		}
+		t := c.topo[diskKey{d.Major, d.Minor, d.Name}]
 		d.Whole, d.Display = t.whole, t.display
-	}
-	for k := range c.topo {
-		if !live[k] {
-			delete(c.topo, k)
-		}
 	}
 	s.Disks = ds
 	return nil
 }
 
+// unknown reports whether a device is missing from the topology read last.
+func (c *diskstatsCollector) unknown(disks []sources.Disk) bool {
+	for i := range disks {
+		d := &disks[i]
+		if _, ok := c.topo[diskKey{d.Major, d.Minor, d.Name}]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// readTopology reads the topology of disks afresh, forgetting devices no longer listed.
+func (c *diskstatsCollector) readTopology(disks []sources.Disk, at time.Time) {
+	clear(c.topo)
+	c.topoAt = at
+	_, err := os.Stat(c.block)
+	c.sysfsOK = err == nil
+	c.note = ""
+	if !c.sysfsOK {
+		c.note = c.block + " unreadable: partitions are not told apart from disks"
+		return
+	}
+	for i := range disks {
+		d := &disks[i]
+		c.topo[diskKey{d.Major, d.Minor, d.Name}] = c.readTopo(d.Name)
+	}
+}
+
 // readTopo applies iostat's rule: NAME is a whole device when /sys/block/NAME exists
 // (partitions live below their disk), with '/' in kernel names written '!' in sysfs
 // (cciss/c0d0). Device-mapper devices are shown by their dm name.
-func (c *diskstatsCollector) readTopo(name string, at time.Time) diskTopo {
+func (c *diskstatsCollector) readTopo(name string) diskTopo {
 	sysName := strings.ReplaceAll(name, "/", "!")
-	t := diskTopo{display: name, at: at}
+	t := diskTopo{display: name}
 	if _, err := os.Stat(filepath.Join(c.block, sysName)); err == nil {
 		t.whole = true
 	}

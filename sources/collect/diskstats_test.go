@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -133,7 +134,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(sys, "block/dm-0/dm/name"), dmName, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := &diskstatsCollector{kernelFile: newKernelFile("testdata/i3a-public/node_exporter/proc/diskstats", false), block: filepath.Join(sys, "block"), topo: map[string]diskTopo{}}
+	c := newDiskstatsCollector("testdata/i3a-public/node_exporter/proc/diskstats", filepath.Join(sys, "block"))
 	s := &sources.Snapshot{}
 	if err := c.Collect(s); err != nil {
 		t.Fatal(err)
@@ -168,7 +169,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	}
 
 	// The captured 2-CPU tree: every line is a whole disk.
-	c = &diskstatsCollector{kernelFile: newKernelFile("testdata/i3a-local/a/proc/diskstats", false), block: "testdata/i3a-local/a/sys/block", topo: map[string]diskTopo{}}
+	c = newDiskstatsCollector("testdata/i3a-local/a/proc/diskstats", "testdata/i3a-local/a/sys/block")
 	s = &sources.Snapshot{}
 	if err := c.Collect(s); err != nil {
 		t.Fatal(err)
@@ -180,7 +181,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	}
 
 	// Without sysfs: partitions cannot be told apart; everything is shown, and the Status says why.
-	c = &diskstatsCollector{kernelFile: newKernelFile("testdata/i3a-local/a/proc/diskstats", false), block: filepath.Join(t.TempDir(), "block"), topo: map[string]diskTopo{}}
+	c = newDiskstatsCollector("testdata/i3a-local/a/proc/diskstats", filepath.Join(t.TempDir(), "block"))
 	set := &Set{list: []Collector{c}}
 	s = &sources.Snapshot{}
 	set.Collect(s)
@@ -189,7 +190,7 @@ func TestDiskstatsCollector(t *testing.T) {
 	}
 
 	// Missing file: Unavailable.
-	c = &diskstatsCollector{kernelFile: newKernelFile(filepath.Join(t.TempDir(), "diskstats"), false), block: sys, topo: map[string]diskTopo{}}
+	c = newDiskstatsCollector(filepath.Join(t.TempDir(), "diskstats"), sys)
 	s = &sources.Snapshot{}
 	if st := sources.StatusOf(c.Collect(s)); st.State != sources.Unavailable || s.Disks != nil {
 		t.Errorf("missing file: want Unavailable, have %+v", st)
@@ -216,4 +217,68 @@ func FuzzParseDiskstats(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDiskTopologyRefresh checks when the whole-disk flags are read: a device that appears is
+// looked up at once, a known one is trusted for topoTTL (sysfs is not stat'ed each tick), and
+// after that the topology is read again.
+func TestDiskTopologyRefresh(t *testing.T) {
+	t.Parallel()
+	lines, err := os.ReadFile("testdata/i3a-local/a/proc/diskstats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vda, zram []byte
+	for l := range bytes.Lines(lines) {
+		switch {
+		case bytes.Contains(l, []byte(" vda ")):
+			vda = l
+		case bytes.Contains(l, []byte(" zram0 ")):
+			zram = l
+		}
+	}
+	dir := t.TempDir()
+	stats, block := filepath.Join(dir, "diskstats"), filepath.Join(dir, "block")
+	write := func(content ...[]byte) {
+		t.Helper()
+		if err := os.WriteFile(stats, bytes.Join(content, nil), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"vda", "zram0"} {
+		if err := os.MkdirAll(filepath.Join(block, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newDiskstatsCollector(stats, block)
+	whole := func() map[string]bool {
+		t.Helper()
+		s := &sources.Snapshot{}
+		if err := c.Collect(s); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, d := range s.Disks.Disks {
+			out[d.Name] = d.Whole
+		}
+		return out
+	}
+	write(vda)
+	if have := whole(); !have["vda"] {
+		t.Fatalf("first pass: want vda whole, have %v", have)
+	}
+	write(vda, zram) // zram0 appears: read at once
+	if have := whole(); !have["vda"] || !have["zram0"] {
+		t.Errorf("new device: want both whole, have %v", have)
+	}
+	if err := os.RemoveAll(filepath.Join(block, "vda")); err != nil {
+		t.Fatal(err)
+	}
+	if have := whole(); !have["vda"] {
+		t.Errorf("within topoTTL: want vda still whole (topology not re-read), have %v", have)
+	}
+	c.topoAt = c.topoAt.Add(-topoTTL)
+	if have := whole(); have["vda"] || !have["zram0"] {
+		t.Errorf("after topoTTL: want vda a partition now and zram0 whole, have %v", have)
+	}
 }
