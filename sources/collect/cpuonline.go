@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/ktop-dev/ktop/sources"
 )
@@ -18,14 +19,29 @@ func init() {
 	})
 }
 
+// cpuOnlineCollector reads the CPU set. It is topology (metrics-spec §0.5): read again every
+// topoTTL, or when /proc/stat's CPU lines (the online CPUs) changed since the last read, and
+// otherwise the last set is kept. The stat collector runs later in a pass, so a CPU going
+// offline or online is seen here one pass after /proc/stat shows it.
 type cpuOnlineCollector struct {
 	online, possible kernelFile
-	buf              []byte // reused: the files are tiny but read every tick
+	buf              []byte // reused: the files are tiny
+
+	stat    *statCollector // wired by connect; nil: re-read on topoTTL alone
+	last    *sources.CPUSet
+	lastAt  time.Time
+	statGen uint64 // stat.cpusGen at the last read
 }
 
 func (c *cpuOnlineCollector) Name() string { return sources.SrcCPUOnline }
 
 func (c *cpuOnlineCollector) Collect(s *sources.Snapshot) error {
+	at := now()
+	if c.last != nil && at.Sub(c.lastAt) < topoTTL && (c.stat == nil || c.stat.cpusGen == c.statGen) {
+		s.Online = c.last // shared by the snapshots until it changes: never written to
+		return nil
+	}
+	c.last = nil
 	var err error
 	if c.buf, err = c.online.read(c.buf); err != nil {
 		return err
@@ -44,6 +60,10 @@ func (c *cpuOnlineCollector) Collect(s *sources.Snapshot) error {
 		return err
 	}
 	s.Online = set
+	c.last, c.lastAt = set, at
+	if c.stat != nil {
+		c.statGen = c.stat.cpusGen
+	}
 	return nil
 }
 

@@ -114,3 +114,61 @@ func FuzzParseCPUList(f *testing.F) {
 		}
 	})
 }
+
+// TestCPUOnlineReread checks when the CPU set is read again, over a real hotplug capture
+// (CPU 1 taken offline): when /proc/stat's CPU lines change (seen one pass later, as stat
+// runs after), and after topoTTL; otherwise the last set is kept without reading sysfs.
+func TestCPUOnlineReread(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	fs := FS{Proc: filepath.Join(root, "proc"), Sys: filepath.Join(root, "sys")}
+	use := func(tree string, files ...string) {
+		t.Helper()
+		for _, f := range files {
+			b, err := os.ReadFile(filepath.Join("testdata/hotplug", tree, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(root, f)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(root, f), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	const stat, online = "proc/stat", "sys/devices/system/cpu/online"
+	oc := &cpuOnlineCollector{online: newKernelFile(fs.SysPath("devices/system/cpu/online"), false),
+		possible: newKernelFile(fs.SysPath("devices/system/cpu/possible"), false)}
+	sc := &statCollector{kernelFile: newKernelFile(fs.ProcPath("stat"), false)}
+	list := []Collector{oc, sc} // the registry's order: cpu_online before stat
+	connect(list)
+	set := &Set{list: list}
+	pass := func() []int {
+		t.Helper()
+		s := &sources.Snapshot{}
+		set.Collect(s)
+		if s.Online == nil {
+			t.Fatalf("no CPU set: %+v", s.Status)
+		}
+		return s.Online.Online
+	}
+	steps := []struct {
+		name string
+		do   func()
+		want []int
+	}{
+		{"first pass", func() { use("on", stat, online) }, []int{0, 1}},
+		{"second pass (stat's first CPU lines were a change)", func() {}, []int{0, 1}},
+		{"CPU 1 goes offline: stat shows it after the set was read", func() { use("off", stat, online) }, []int{0, 1}},
+		{"the next pass reads the set again", func() {}, []int{0}},
+		{"online file changes, stat does not: kept", func() { use("on", online) }, []int{0}},
+		{"after topoTTL: read again", func() { oc.lastAt = oc.lastAt.Add(-topoTTL) }, []int{0, 1}},
+	}
+	for _, st := range steps {
+		st.do()
+		if have := pass(); !slices.Equal(st.want, have) {
+			t.Errorf("%s: want %v, have %v", st.name, st.want, have)
+		}
+	}
+}

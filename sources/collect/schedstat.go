@@ -82,17 +82,27 @@ type taskFeed struct {
 	tasks []taskObs
 }
 
-// connect wires the procs collector's walk to the scheduler fallback, when both are in list.
+// connect wires the procs collector's walk to the scheduler fallback, and the CPU set's
+// re-read to /proc/stat's CPU lines, when both of a pair are in list.
 func connect(list []Collector) {
 	var pc *procCollector
 	var sc *schedstatCollector
+	var oc *cpuOnlineCollector
+	var stc *statCollector
 	for _, c := range list {
 		switch c := c.(type) {
 		case *procCollector:
 			pc = c
 		case *schedstatCollector:
 			sc = c
+		case *cpuOnlineCollector:
+			oc = c
+		case *statCollector:
+			stc = c
 		}
+	}
+	if oc != nil {
+		oc.stat = stc
 	}
 	if pc != nil && sc != nil {
 		// Wanted from the first pass when the kernel lacks /proc/schedstat, so that even the

@@ -15,6 +15,9 @@ func init() {
 type statCollector struct {
 	kernelFile
 	buf []byte
+
+	cpus    []int  // the CPU ids of the last read: the online CPUs
+	cpusGen uint64 // counts the changes of cpus, for the CPU set's re-read (cpuOnlineCollector)
 }
 
 func (c *statCollector) Name() string { return sources.SrcStat }
@@ -32,6 +35,13 @@ func (c *statCollector) Collect(s *sources.Snapshot) error {
 	}
 	st.At = at
 	s.Stat = st
+	if !slices.EqualFunc(c.cpus, st.CPUs, func(id int, t sources.CPUTimes) bool { return id == t.ID }) {
+		c.cpus = c.cpus[:0]
+		for _, t := range st.CPUs {
+			c.cpus = append(c.cpus, t.ID)
+		}
+		c.cpusGen++
+	}
 	return nil
 }
 
