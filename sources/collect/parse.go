@@ -76,3 +76,28 @@ func fields(b []byte, dst [][]byte) [][]byte {
 	}
 	return dst
 }
+
+// maxNames bounds a names table: kernel files name a few hundred counters at most, and a
+// damaged file must not grow the table without end.
+const maxNames = 4096
+
+// names interns the counter names of a file read every pass (/proc/vmstat's keys, the SNMP
+// headers): the same names come back each time, and looking one up by its bytes does not
+// allocate where making it a string again would (vmstat alone has ~180 a pass). A nil *names
+// makes a new string each time.
+type names struct{ m map[string]string }
+
+func (n *names) of(b []byte) string {
+	if n == nil {
+		return string(b)
+	}
+	if s, ok := n.m[string(b)]; ok {
+		return s
+	}
+	if n.m == nil || len(n.m) >= maxNames {
+		n.m = make(map[string]string)
+	}
+	s := string(b)
+	n.m[s] = s
+	return s
+}

@@ -4,8 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // fixture reads a file below testdata/ (parts joined), failing the test when it is missing.
@@ -127,5 +129,27 @@ func TestNextLine(t *testing.T) {
 		if string(line) != tc.line || string(rest) != tc.rest {
 			t.Errorf("nextLine(%q) = %q, %q; want %q, %q", tc.in, line, rest, tc.line, tc.rest)
 		}
+	}
+}
+
+func TestNames(t *testing.T) { // not parallel: AllocsPerRun
+	var nm names
+	a := nm.of([]byte("pgfault"))
+	b := nm.of([]byte("pgfault"))
+	if a != "pgfault" || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Errorf("want one interned %q, have %q and %q at two addresses", "pgfault", a, b)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { nm.of([]byte("pgfault")) }); allocs != 0 {
+		t.Errorf("a known name: want no allocation, have %v", allocs)
+	}
+	for i := range maxNames + 10 {
+		nm.of(strconv.AppendInt(nil, int64(i), 10))
+	}
+	if len(nm.m) > maxNames {
+		t.Errorf("want at most %d names kept, have %d", maxNames, len(nm.m))
+	}
+	var none *names
+	if have := none.of([]byte("x")); have != "x" {
+		t.Errorf("nil table: want %q, have %q", "x", have)
 	}
 }

@@ -19,6 +19,7 @@ func init() {
 type snmpCollector struct {
 	snmp, netstat kernelFile
 	buf           []byte
+	names         names
 }
 
 func (c *snmpCollector) Name() string { return sources.SrcSNMP }
@@ -32,7 +33,7 @@ func (c *snmpCollector) Collect(s *sources.Snapshot) error {
 	if c.buf, err = c.snmp.read(c.buf); err != nil {
 		return err
 	}
-	tcp, err := ParseSNMP(c.buf, "Tcp")
+	tcp, err := parseSNMP(c.buf, "Tcp", &c.names)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.snmp.path, err)
 	}
@@ -48,7 +49,7 @@ func (c *snmpCollector) Collect(s *sources.Snapshot) error {
 	case err != nil:
 		return err
 	default:
-		if out.TcpExt, err = ParseSNMP(c.buf, "TcpExt"); err != nil {
+		if out.TcpExt, err = parseSNMP(c.buf, "TcpExt", &c.names); err != nil {
 			return fmt.Errorf("%s: %w", c.netstat.path, err)
 		}
 	}
@@ -64,7 +65,10 @@ func (c *snmpCollector) Collect(s *sources.Snapshot) error {
 // The counters are unsigned long in the kernel, except MaxConn, which is signed and reads -1;
 // both fit int64. A counter above 2^63 (not seen in practice) is stored with its bit pattern,
 // so that uint64(v) gives the kernel's value back.
-func ParseSNMP(b []byte, proto string) (map[string]int64, error) {
+func ParseSNMP(b []byte, proto string) (map[string]int64, error) { return parseSNMP(b, proto, nil) }
+
+// parseSNMP is ParseSNMP with the names interned in nm.
+func parseSNMP(b []byte, proto string, nm *names) (map[string]int64, error) {
 	prefix := []byte(proto + ":")
 	var names, vals [][]byte
 	for len(b) > 0 {
@@ -97,7 +101,7 @@ func ParseSNMP(b []byte, proto string) (map[string]int64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", proto, n, err)
 		}
-		m[string(n)] = v
+		m[nm.of(n)] = v
 	}
 	return m, nil
 }

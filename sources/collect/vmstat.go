@@ -14,7 +14,8 @@ func init() {
 
 type vmstatCollector struct {
 	kernelFile
-	buf []byte
+	buf   []byte
+	names names
 }
 
 func (c *vmstatCollector) Name() string { return sources.SrcVMStat }
@@ -25,7 +26,7 @@ func (c *vmstatCollector) Collect(s *sources.Snapshot) error {
 	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
-	v, err := ParseVMStat(c.buf)
+	v, err := parseVMStat(c.buf, &c.names)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.path, err)
 	}
@@ -38,7 +39,10 @@ func (c *vmstatCollector) Collect(s *sources.Snapshot) error {
 // changes with nearly every kernel release (per-zone pgscan_kswapd_normal before 4.8, allocstall
 // per zone since 4.8, workingset_refault split in 5.9, pgsteal_anon/file in 5.8), so package
 // derive picks keys by name. A key printed twice (a linux-next bug once did) keeps its last value.
-func ParseVMStat(b []byte) (*sources.VMStat, error) {
+func ParseVMStat(b []byte) (*sources.VMStat, error) { return parseVMStat(b, nil) }
+
+// parseVMStat is ParseVMStat with the keys interned in nm.
+func parseVMStat(b []byte, nm *names) (*sources.VMStat, error) {
 	v := &sources.VMStat{Values: make(map[string]uint64, 200)}
 	var f [][]byte
 	for len(b) > 0 {
@@ -55,7 +59,7 @@ func ParseVMStat(b []byte) (*sources.VMStat, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f[0], err)
 		}
-		v.Values[string(f[0])] = n
+		v.Values[nm.of(f[0])] = n
 	}
 	if len(v.Values) == 0 {
 		return nil, fmt.Errorf("no values")
