@@ -509,6 +509,13 @@ func (c *procCollector) readEntry(rootfd, pid int, e *procEntry, at time.Time) (
 	e.last = p
 
 	switch {
+	case p.Kernel && e.statusOK:
+		// A kernel thread has no memory of its own and keeps its user: after the first read its
+		// status has nothing new (most of the processes that run in a pass on a quiet host are
+		// kernel threads). Its io is read when it ran.
+		if moved {
+			c.readIO(dfd, pid, e)
+		}
 	case moved:
 		e.slowAt, e.statmOK, e.epoch = at, false, c.epoch
 		e.runs = min(e.runs+1, keepSlowAfter)

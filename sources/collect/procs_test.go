@@ -538,10 +538,11 @@ func TestProcCollectorTiers(t *testing.T) {
 		t.Errorf("busy loop: utime %d", p.UTime)
 	}
 	// Idle for statusMaxAge: statm is checked; this capture has none, so status is read.
-	// io is not: a process that did not run did no I/O.
+	// io is not: a process that did not run did no I/O. The kernel threads 2 and 9 are not
+	// checked: they have no memory of their own.
 	clk.advance(statusMaxAge)
 	collectTable(t, c)
-	if have := count(); have["statm"] != 6 || have["status"] != 6 || have["io"] != 0 || have["stat"] != 1 {
+	if have := count(); have["statm"] != 4 || have["status"] != 4 || have["io"] != 0 || have["stat"] != 1 {
 		t.Errorf("after %v: %v", statusMaxAge, have)
 	}
 	clk.advance(statMaxAge)
@@ -551,8 +552,37 @@ func TestProcCollectorTiers(t *testing.T) {
 	}
 }
 
+// TestProcCollectorKernelThread: a kernel thread that runs has its stat and io read, but its
+// status only once: it has no memory of its own and keeps its user.
+func TestProcCollectorKernelThread(t *testing.T) {
+	t.Parallel()
+	c, clk, dir, count := countingCollector(t, liveA)
+	collectTable(t, c)
+	collectTable(t, c)
+	count()
+	// Hand-modified copy of the kworker's real schedstat: 1 ms more run time, one more slice.
+	run, delay, slices, err := ParseTaskSchedstat(mustRead(t, filepath.Join(liveA, "9", "schedstat")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := fmt.Sprintf("%d %d %d\n", run+1_000_000, delay, slices+1)
+	if err := os.WriteFile(filepath.Join(dir, "9", "schedstat"), []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Second)
+	tab := collectTable(t, c)
+	// stat twice: the kworker's and that of 14192, the empty directory read every pass.
+	if have := count(); have["9"] != 1 || have["stat"] != 2 || have["io"] != 1 || have["status"] != 0 {
+		t.Errorf("the kworker ran: want its stat and io read, not its status; have %v", have)
+	}
+	if p := procByPID(t, tab, 9); !p.Kernel || !p.HasStatus || p.User != "root" {
+		t.Errorf("kworker: want a kernel thread with its first status kept (user root), have %+v", p)
+	}
+}
+
 // TestProcCollectorStatm: for processes that did not run, status is re-read only when statm
-// says their resident or shared pages changed (reclaim, swap-out).
+// says their resident or shared pages changed (reclaim, swap-out). The kernel thread 170 has
+// no memory to check.
 func TestProcCollectorStatm(t *testing.T) {
 	t.Parallel()
 	c, clk, dir, count := countingCollector(t, cpu16A)
@@ -560,9 +590,9 @@ func TestProcCollectorStatm(t *testing.T) {
 	collectTable(t, c) // the processes in R at the first pass are read again (recheck)
 	count()
 	for i, want := range []map[string]int{
-		{"statm": 4, "status": 4}, // first check: no statm baseline yet
-		{"statm": 4, "status": 0}, // nothing changed
-		{"statm": 4, "status": 1}, // 409's resident pages changed (hand-modified copy below)
+		{"statm": 3, "status": 3}, // first check: no statm baseline yet
+		{"statm": 3, "status": 0}, // nothing changed
+		{"statm": 3, "status": 1}, // 409's resident pages changed (hand-modified copy below)
 	} {
 		if i == 2 {
 			// Hand-modified copy of 409's real statm: resident 563 → 500 pages, as if reclaimed.
@@ -825,11 +855,11 @@ func TestProcCollectorReclaimGate(t *testing.T) {
 		scanned bool // vmstat's pgscan_kswapd moves (hand-modified copy of the real file)
 		statm   int
 	}{
-		{statusMaxAge, false, 4},   // the first check of each process
+		{statusMaxAge, false, 3},   // the first check of each process (not the kernel thread 170)
 		{statusMaxAge, false, 0},   // no reclaim since: nothing read
-		{statusMaxAge, true, 4},    // reclaim: every idle process is checked
+		{statusMaxAge, true, 3},    // reclaim: every idle process is checked
 		{statusMaxAge, false, 0},   // quiet again
-		{statusBackstop, false, 4}, // the backstop
+		{statusBackstop, false, 3}, // the backstop
 	} {
 		if tt.scanned {
 			b := strings.Replace(string(vmstat), "pgscan_kswapd 0\n", "pgscan_kswapd 1000\n", 1)
