@@ -105,6 +105,10 @@ type procCollector struct {
 	reclaimOK   bool
 	reclaimRead bool // vmstat was read in this pass
 
+	// probed holds the status that probeNew read of a new process in this pass, for its first
+	// read of the walk: the same file a few milliseconds apart.
+	probed map[int]ProcStatus
+
 	// orphans are PIDs whose parent exited in the last pass: their stat is re-read.
 	orphans map[int]bool
 	gone    []int // PIDs that vanished in this pass
@@ -307,6 +311,7 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 			badErr = err
 		}
 	}
+	clear(c.probed) // those not read by the walk (the process exited meanwhile)
 	c.sweep()
 	if hp, hides := c.hidepid.get(); hides {
 		tab.Notes = append(tab.Notes, "hidepid="+hp+": other users' processes are hidden without CAP_SYS_PTRACE; list incomplete")
@@ -369,6 +374,13 @@ func (c *procCollector) probeNew(rootfd int, from, to uint64) bool {
 			if _, known := slices.BinarySearch(c.pids, tgid); !known {
 				c.pids = append(c.pids, tgid)
 				added = true
+			}
+			var st ProcStatus
+			if ParseProcStatus(c.buf, &st) == nil {
+				if c.probed == nil {
+					c.probed = make(map[int]ProcStatus)
+				}
+				c.probed[tgid] = st
 			}
 		default:
 			if e := c.cache[tgid]; e != nil {
@@ -648,16 +660,21 @@ func (c *procCollector) reclaimedSince(epoch uint64) bool {
 
 // readStatus reads status into e. A failure keeps the previous values.
 func (c *procCollector) readStatus(dfd, pid int, e *procEntry) {
-	if err := c.readSlow(&e.statusFd, dfd, pid, statusName, e); err != nil {
-		return
-	}
-	var st ProcStatus
-	if ParseProcStatus(c.buf, &st) == nil {
-		if !e.statusOK || st.UID != e.uid || e.user == "" {
-			e.user = c.userName(st.UID)
+	st, probed := c.probed[pid]
+	if probed {
+		delete(c.probed, pid)
+	} else {
+		if err := c.readSlow(&e.statusFd, dfd, pid, statusName, e); err != nil {
+			return
 		}
-		e.status, e.statusOK, e.uid = st, true, st.UID
+		if ParseProcStatus(c.buf, &st) != nil {
+			return
+		}
 	}
+	if !e.statusOK || st.UID != e.uid || e.user == "" {
+		e.user = c.userName(st.UID)
+	}
+	e.status, e.statusOK, e.uid = st, true, st.UID
 }
 
 // readIO reads io into e.

@@ -4,6 +4,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,24 +38,37 @@ func liveProcfs(t *testing.T) {
 	}
 }
 
-func hasPID(s *sources.Snapshot, pid int) bool {
+func hasPID(s *sources.Snapshot, pid int) bool { return procOf(s, pid) != nil }
+
+func procOf(s *sources.Snapshot, pid int) *sources.Proc {
 	for i := range s.Procs.Procs {
 		if s.Procs.Procs[i].PID == pid {
-			return true
+			return &s.Procs.Procs[i]
 		}
 	}
-	return false
+	return nil
 }
 
 // TestProbeFindsNewProcess: a process started between two passes is in the second one, found
-// by looking its PID up rather than by listing /proc. Other processes on the host take PIDs
-// too; when more than maxProbe were taken meanwhile the pass lists /proc (also right), so the
-// test tries a few times before it gives up on a host that busy.
+// by looking its PID up rather than by listing /proc, with the status the probe read (status
+// is opened once). Other processes on the host take PIDs too; when more than maxProbe were
+// taken meanwhile the pass lists /proc (also right), so the test tries a few times before it
+// gives up on a host that busy.
 func TestProbeFindsNewProcess(t *testing.T) {
 	liveProcfs(t)
 	c := newProcCollector(DefaultFS())
 	c.smaps.TopK = 0
 	defer c.Close()
+	var mu sync.Mutex
+	statusOpens := map[int]int{}
+	c.fault = func(pid int, name string) error {
+		if filepath.Base(name) == "status" {
+			mu.Lock()
+			statusOpens[pid]++
+			mu.Unlock()
+		}
+		return nil
+	}
 	probePass(t, c)
 	probePass(t, c)
 	for range 20 {
@@ -69,6 +84,14 @@ func TestProbeFindsNewProcess(t *testing.T) {
 			t.Fatalf("child %d missing from the pass after its start (listed %v)", pid, listed)
 		}
 		if !listed {
+			mu.Lock()
+			defer mu.Unlock()
+			if have := statusOpens[pid]; have != 1 {
+				t.Errorf("child %d: want its status opened once (by the probe), have %d", pid, have)
+			}
+			if p := procOf(s, pid); !p.HasStatus || p.RSSKB == 0 {
+				t.Errorf("child %d: want the probe's status in the table, have %+v", pid, p)
+			}
 			return // found by probing
 		}
 		time.Sleep(50 * time.Millisecond)
