@@ -54,7 +54,7 @@ type SampleMsg struct{ Sample *engine.Sample }
 type Model struct {
 	th       *theme.Theme
 	keys     KeyMap
-	help     help.Model
+	help     *help.Model // a pointer: the model is copied with every message, and help is most of it
 	hist     *engine.History
 	updates  <-chan *engine.Sample
 	interval time.Duration
@@ -84,12 +84,17 @@ type Model struct {
 	// copies, as the panels are.
 	sized []size
 
-	// status, bar and overlayBody are rendered in Update, so View only joins cached strings.
+	// status, bar and overlayBody are rendered in Update, so View only joins cached strings;
+	// bar was drawn for barFor.
 	status, bar, overlayBody string
+	barFor                   barKey
 	// hints is the status line's last key hints, redrawn only when the keys or the room
 	// change (most samples change neither). Shared by the model's copies.
 	hints *hintCache
 }
+
+// barKey is what the panel bar depends on: the panel shown and the width.
+type barKey struct{ active, width int }
 
 // hintCache is the key hints drawn for a list of bindings in some room.
 type hintCache struct {
@@ -112,7 +117,7 @@ func New(o Options) Model {
 	}
 	h.ShortSeparator = "  "
 	m := Model{
-		th: o.Theme, keys: DefaultKeyMap(), help: h,
+		th: o.Theme, keys: DefaultKeyMap(), help: &h,
 		hist: o.History, updates: o.Updates, interval: o.Interval, actions: o.Actions,
 		header: header.New(o.Theme),
 		panels: newPanels(o.Theme, o.Interval),
@@ -169,7 +174,7 @@ func waitSample(ch <-chan *engine.Sample) tea.Cmd {
 // Update routes: resize → layout; key → globals, then the focused view; sample → every view.
 // The status line and the overlay are then re-rendered for View to reuse.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	m, cmd := m.update(msg)
+	cmd := m.update(msg)
 	cmd = tea.Batch(cmd, m.loadWindow()) // a replay's window asked for by this message (replay.go)
 	if m.width > 0 && m.height > 0 && !m.tooSmall() {
 		m.overlayBody = ""
@@ -177,40 +182,42 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.overlayBody = m.pager.view(m.th, m.width, m.overlayHeight())
 		}
 		m.status = m.statusLine()
-		m.bar = m.panelBar()
+		if bf := (barKey{m.active, m.width}); bf != m.barFor || m.bar == "" {
+			m.bar, m.barFor = m.panelBar(), bf // it changes with neither samples nor most keys
+		}
 	}
 	return m, cmd
 }
 
-func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
 		m.route() // the chart's window follows its width
 		m.fillOverlay()
-		return m, nil
+		return nil
 	case tea.MouseMsg:
 		if m.click(msg) == nil { // only a left click on a chart means something
-			return m, m.moved() // a playing replay plays on from there
+			return m.moved() // a playing replay plays on from there
 		}
-		return m, nil
+		return nil
 	case tea.KeyMsg:
 		m.note = ""
 		if m.prompt != nil && msg.Type != tea.KeyCtrlC {
-			return m, m.promptKey(msg)
+			return m.promptKey(msg)
 		}
 		// A panel reading text or a choice gets every key but ctrl+c: "q" or "2" typed into
 		// a filter are text, not quit or a panel switch (and vim keys are not translated).
 		if c, ok := m.panels[m.active].(views.Capturer); ok && c.Capturing() && m.overlay == noOverlay && msg.Type != tea.KeyCtrlC {
-			return m, m.panels[m.active].Update(msg)
+			return m.panels[m.active].Update(msg)
 		}
 		if k, ok := m.keys.vim(msg); ok {
 			msg = k
 		}
 		switch {
 		case key.Matches(msg, m.keys.Quit):
-			return m, tea.Quit
+			return tea.Quit
 		case key.Matches(msg, m.keys.Help):
 			m.setOverlay(toggle(m.overlay, helpOverlay))
 		case key.Matches(msg, m.keys.Defs):
@@ -228,41 +235,41 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		case m.overlay != noOverlay:
 			m.scrollOverlay(msg)
 		case key.Matches(msg, m.keys.Record):
-			return m, m.recordKey()
+			return m.recordKey()
 		default:
 			if ok, cmd := m.replayKey(msg); ok {
-				return m, cmd
+				return cmd
 			}
 			if m.timeKey(msg) {
-				return m, m.moved()
+				return m.moved()
 			}
-			return m, m.panels[m.active].Update(msg)
+			return m.panels[m.active].Update(msg)
 		}
-		return m, nil
+		return nil
 	case overview.ExpandMsg:
 		for i, p := range m.panels {
 			if p == msg.Panel {
 				m.focus(i)
 			}
 		}
-		return m, nil
+		return nil
 	case replayTick:
-		return m, m.onTick(msg)
+		return m.onTick(msg)
 	case windowMsg:
 		m.gotWindow(msg)
-		return m, nil
+		return nil
 	case loadingMsg:
 		m.slowWindow(msg)
-		return m, nil
+		return nil
 	case recordDone:
 		m.recorded(msg)
-		return m, nil
+		return nil
 	case SampleMsg:
 		if m.rec != nil {
 			m.recSt = m.rec.State() // a recording's size moves, or a full disk stopped it
 		}
 		if msg.Sample == nil {
-			return m, waitSample(m.updates)
+			return waitSample(m.updates)
 		}
 		switch {
 		case m.cur.mode == live || m.hist == nil:
@@ -278,11 +285,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		// Otherwise the screen stays as it is; only the status line's distance to live and
 		// the history's reach move.
-		return m, waitSample(m.updates)
+		return waitSample(m.updates)
 	case views.ActionMsg:
 		// A panel asks for what only the system can do (signal, renice, an on-demand read):
 		// run it off the UI goroutine; its result comes back as a message.
-		return m, msg.Cmd(m.actions)
+		return msg.Cmd(m.actions)
 	}
 	// Anything else is a result of a panel's own command (an action's result, a UI tick):
 	// every panel sees it and takes only its own kinds.
@@ -290,7 +297,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 	for _, p := range m.panels {
 		cmds = append(cmds, p.Update(msg))
 	}
-	return m, tea.Batch(cmds...)
+	return tea.Batch(cmds...)
 }
 
 // focus shows panel i (wrapping around), closing any overlay.
@@ -397,10 +404,16 @@ func (m *Model) deliver(fm views.FrameMsg) {
 		m.frame = f
 	}
 	m.header, _ = m.header.Update(fm)
+	// The window goes to the panels as two messages, made once: shown and hidden.
+	shown, hidden := fm, fm
+	shown.Hidden, hidden.Hidden = false, true
+	var shownMsg, hiddenMsg tea.Msg = shown, hidden
 	for i := len(m.panels) - 1; i >= 0; i-- {
-		pm := fm
-		pm.Hidden = i != m.active
-		m.panels[i].Update(pm)
+		if i == m.active {
+			m.panels[i].Update(shownMsg)
+		} else {
+			m.panels[i].Update(hiddenMsg)
+		}
 	}
 	m.noteDamage()
 }
@@ -468,7 +481,7 @@ func (m Model) View() string {
 }
 
 // tooSmallView says what size is needed, centred and wrapped to whatever room there is.
-func (m Model) tooSmallView() string {
+func (m *Model) tooSmallView() string {
 	msg := fmt.Sprintf("terminal too small: need at least %d×%d, have %d×%d", MinWidth, MinHeight, m.width, m.height)
 	lines := strings.Split(ansi.Wrap(msg, m.width, ""), "\n")
 	top := max((m.height-len(lines))/2, 0)
@@ -486,37 +499,42 @@ func (m Model) tooSmallView() string {
 // statusLine is the cursor (LIVE, PAUSED or REPLAY, its time, how far behind live), the
 // history's reach, then key hints; while the go-to time is typed, the prompt; after a go-to
 // that could not be followed, why, in place of the hints.
-func (m Model) statusLine() string {
+func (m *Model) statusLine() string {
 	if m.prompt != nil {
 		return views.Fit(m.promptStatus(), m.width)
 	}
 	left := m.cursorStatus()
 	room := m.width - views.Width(left) - 2
-	h := m.help
-	h.Width = max(room, 0)
 	hints := ""
 	switch {
 	case room > 0 && m.note != "":
 		hints = views.Fit(m.th.Ink.Warn.Paint(m.note), room)
 	case room > 0:
-		hints = m.shortHelpView(h)
+		hints = m.shortHelpView(room)
 	}
 	gap := max(m.width-views.Width(left)-views.Width(hints), 1)
 	return views.Fit(left+views.Blanks(gap)+hints, m.width)
 }
 
-// shortHelpView is h.ShortHelpView(m.shortHelp()), drawn again only when the bindings (their
-// keys, descriptions and whether they are enabled) or the room differ from the last time.
-func (m Model) shortHelpView(h help.Model) string {
+// shortHelpView is help's ShortHelpView(m.shortHelp()) in room cells, drawn again only when
+// the bindings (their keys, descriptions and whether they are enabled) or the room differ
+// from the last time.
+func (m *Model) shortHelpView(room int) string {
 	bs := m.shortHelp()
-	if m.hints == nil {
+	draw := func() string {
+		h := m.help
+		defer func(w int) { h.Width = w }(h.Width) // the help screen's width, set at layout
+		h.Width = room
 		return h.ShortHelpView(bs)
 	}
-	key := hintKey(make([]byte, 0, len(m.hints.key)), h.Width, bs)
+	if m.hints == nil {
+		return draw()
+	}
+	key := hintKey(make([]byte, 0, len(m.hints.key)), room, bs)
 	if string(key) == string(m.hints.key) && m.hints.view != "" {
 		return m.hints.view
 	}
-	m.hints.key, m.hints.view = key, h.ShortHelpView(bs)
+	m.hints.key, m.hints.view = key, draw()
 	return m.hints.view
 }
 
@@ -540,7 +558,7 @@ func hintKey(b []byte, width int, bs []key.Binding) []byte {
 // shortHelp is the globals, then the focused view's keys (or the overlay's scrolling);
 // disabled bindings are skipped by help, and the globals come first so that a narrow line
 // still shows how to quit.
-func (m Model) shortHelp() []key.Binding {
+func (m *Model) shortHelp() []key.Binding {
 	if m.overlay != noOverlay {
 		// Scrolling first after esc: it is what the overlay's long text needs most.
 		g := m.keys.ShortHelp()
@@ -565,7 +583,7 @@ func (m Model) shortHelp() []key.Binding {
 
 // panelBar names every panel with its key, the active one highlighted; when the titles do not
 // fit, the others shrink to their keys so the active title always shows.
-func (m Model) panelBar() string {
+func (m *Model) panelBar() string {
 	full := make([]string, len(m.panels))
 	short := make([]string, len(m.panels))
 	for i, p := range m.panels {

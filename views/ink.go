@@ -74,6 +74,20 @@ func (k Ink) PaintTo(b *strings.Builder, s string) {
 	b.WriteString(k.suf)
 }
 
+// RepeatTo writes k.Paint(strings.Repeat(string(r), n)) to b, n ≥ 0, without making the run
+// first: bars and heat cells are runs of one glyph.
+func (k Ink) RepeatTo(b *strings.Builder, r rune, n int) {
+	if n == 0 || k.slow || r == '\n' || r == '\t' {
+		b.WriteString(k.render(strings.Repeat(string(r), n)))
+		return
+	}
+	b.WriteString(k.pre)
+	for range n {
+		b.WriteRune(r)
+	}
+	b.WriteString(k.suf)
+}
+
 // WriteBytes adds st.Render(string(p)) of a one-line p that holds no tab to b, without making
 // a string of it first (an empty p adds nothing: the chart runs it writes are never empty).
 func (k Ink) WriteBytes(b *strings.Builder, p []byte) {

@@ -47,8 +47,9 @@ func TestInkMatchesRender(t *testing.T) {
 	}
 }
 
-// TestInkPaintMatchesRender: Paint draws exactly what lipgloss would for any text, the empty
-// one, tabs and several lines included, in every profile, fast styles and slow ones alike.
+// TestInkPaintMatchesRender: Paint (and RepeatTo, of runs of a rune) draws exactly what
+// lipgloss would for any text, the empty one, tabs and several lines included, in every
+// profile, fast styles and slow ones alike.
 func TestInkPaintMatchesRender(t *testing.T) {
 	t.Parallel()
 	for _, p := range []termenv.Profile{termenv.Ascii, termenv.ANSI, termenv.ANSI256, termenv.TrueColor} {
@@ -69,6 +70,15 @@ func TestInkPaintMatchesRender(t *testing.T) {
 				k.PaintTo(&b, s)
 				if want, have := st.Render(s), k.Paint(s); want != have || b.String() != want {
 					t.Errorf("%v %v: Paint(%q) = %q, PaintTo %q; lipgloss %q", p, st, s, have, b.String(), want)
+				}
+			}
+			for _, r := range []rune{'█', 'x', ' ', '\t', '\n'} {
+				for _, n := range []int{0, 1, 3} {
+					var b strings.Builder
+					k.RepeatTo(&b, r, n)
+					if want, have := st.Render(strings.Repeat(string(r), n)), b.String(); want != have {
+						t.Errorf("%v %v: RepeatTo(%q, %d) = %q; lipgloss %q", p, st, r, n, have, want)
+					}
 				}
 			}
 		}

@@ -31,7 +31,7 @@ func Width(s string) int {
 			}
 			i = j + 1
 		case c >= 0x80:
-			r, size := utf8.DecodeRuneInString(s[i:])
+			r, size := decodeRune(s, i)
 			if !oneCell(r) {
 				return ansi.StringWidth(s)
 			}
@@ -42,6 +42,18 @@ func Width(s string) int {
 		}
 	}
 	return n
+}
+
+// decodeRune is utf8.DecodeRuneInString(s[i:]), decoding in line the two sequences the screen
+// is made of: U+2000–U+2FFF (bars, box drawing, braille: lead byte E2) and Latin-1 (C2, C3).
+func decodeRune(s string, i int) (rune, int) {
+	switch c := s[i]; {
+	case c == 0xe2 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
+		return rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f), 3
+	case (c == 0xc2 || c == 0xc3) && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
+		return rune(c&0x1f)<<6 | rune(s[i+1]&0x3f), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
 }
 
 // The runes oneCell knows: Latin-1's printable half and U+2000–U+2BFF (punctuation, arrows,

@@ -73,3 +73,25 @@ func BenchmarkWidth(b *testing.B) {
 }
 
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
+
+// TestDecodeRune: the in-line decoding is utf8.DecodeRuneInString's for every rune it takes
+// (and their sequences cut short or broken), at the end of a text and before more.
+func TestDecodeRune(t *testing.T) {
+	t.Parallel()
+	var texts []string
+	for _, rg := range [][2]rune{{0x80, 0x100}, {0x2000, 0x3000}} {
+		for r := rg[0]; r < rg[1]; r++ {
+			s := string(r)
+			for n := 1; n <= len(s); n++ {
+				texts = append(texts, s[:n], s[:n]+"a", s[:n]+"\xff")
+			}
+		}
+	}
+	texts = append(texts, "\xe2\x80\xc0", "\xe2\xc0\x80", "\xc2\xc0", "\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80")
+	for _, s := range texts {
+		wr, wn := utf8.DecodeRuneInString(s)
+		if hr, hn := decodeRune(s, 0); hr != wr || hn != wn {
+			t.Errorf("decodeRune(%q) = %U, %d; want %U, %d", s, hr, hn, wr, wn)
+		}
+	}
+}

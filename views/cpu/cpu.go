@@ -56,6 +56,7 @@ const (
 	kindBars kind = iota
 	kindHeat
 	kindHistory
+	nKinds
 )
 
 // Model is the CPU panel.
@@ -72,6 +73,7 @@ type Model struct {
 	// legend line, then draws the heat grid, rather than show a few CPUs and scroll.
 	compact bool
 	view    string
+	legends *[nKinds]string // each kind's legend, drawn once: it depends on the theme alone
 }
 
 // New returns an empty CPU panel.
@@ -273,7 +275,13 @@ func (m *Model) render() {
 	vis := m.visibleLines()
 	k, withLegend := m.shape()
 	if withLegend {
-		legend := m.legend(k)
+		if m.legends == nil {
+			m.legends = new([nKinds]string)
+		}
+		if m.legends[k] == "" {
+			m.legends[k] = m.legend(k)
+		}
+		legend := m.legends[k]
 		if rows > vis {
 			last := min(m.offset+vis, rows)
 			ind := m.th.Ink.Dim.Paint(fmt.Sprintf("↕ lines %d-%d of %d", m.offset+1, last, rows))
@@ -383,11 +391,11 @@ func (m *Model) cellRun(b *strings.Builder, look, n int) {
 	switch {
 	case n <= 0:
 	case look == lookBlank:
-		b.WriteString(strings.Repeat(" ", n))
+		b.WriteString(views.Blanks(n))
 	case look == lookSteal:
-		b.WriteString(m.th.Ink.Warn.Paint(strings.Repeat("!", n)))
+		m.th.Ink.Warn.RepeatTo(b, '!', n)
 	default:
-		b.WriteString(m.th.Ink.Heat[look].Paint(strings.Repeat(string(m.th.HeatGlyph[look]), n)))
+		m.th.Ink.Heat[look].RepeatTo(b, m.th.HeatGlyph[look], n)
 	}
 }
 
@@ -495,11 +503,12 @@ func cells(v [theme.NSeg]float64, w int) (n [theme.NSeg]int) {
 func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 	th := m.th
 	var b strings.Builder
+	b.Grow(4 * w) // a bar's runes are 3 bytes, and each run has its escapes: no regrowing
 	name := fmt.Sprintf("%*s", nw, c.Name)
 	if c.ID < 0 {
-		b.WriteString(th.Ink.Title.Paint(name))
+		th.Ink.Title.PaintTo(&b, name)
 	} else {
-		b.WriteString(th.Ink.Label.Paint(name))
+		th.Ink.Label.PaintTo(&b, name)
 	}
 	b.WriteByte(' ')
 	bw := w - nw - 1 - numsWidth
@@ -513,12 +522,12 @@ func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 			n := cells(v, bw)
 			for i, k := range n {
 				if k > 0 {
-					b.WriteString(th.Ink.Seg[i].Paint(strings.Repeat(string(th.SegGlyph[i]), k)))
+					th.Ink.Seg[i].RepeatTo(&b, th.SegGlyph[i], k)
 					used += k
 				}
 			}
 		}
-		b.WriteString(th.Ink.Track.Paint(strings.Repeat(string(th.TrackRune), bw-used)))
+		th.Ink.Track.RepeatTo(&b, th.TrackRune, bw-used)
 	}
 	busy := views.Missing + " "
 	if c.Idle.OK {
@@ -529,13 +538,21 @@ func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 	if c.Steal.OK && c.Steal.V >= stealWarn {
 		stStyle = th.Ink.Warn // steal above a few % means the hypervisor is taking CPU away
 	}
-	fmt.Fprintf(&b, " %s %s %s", th.Ink.Value.Paint(fmt.Sprintf("%6s", busy)), th.Ink.Label.Paint("st"), stStyle.Paint(fmt.Sprintf("%5s", st)))
+	b.WriteByte(' ')
+	th.Ink.Value.PaintTo(&b, fmt.Sprintf("%6s", busy))
+	b.WriteByte(' ')
+	th.Ink.Label.PaintTo(&b, "st")
+	b.WriteByte(' ')
+	stStyle.PaintTo(&b, fmt.Sprintf("%5s", st))
 	if guest {
 		g := views.Missing
 		if c.Guest.OK || c.Gnice.OK {
 			g = fmt.Sprintf("%.1f", c.Guest.Or(0)+c.Gnice.Or(0))
 		}
-		fmt.Fprintf(&b, " %s %s", th.Ink.Label.Paint("gu"), th.Ink.Value.Paint(fmt.Sprintf("%5s", g)))
+		b.WriteByte(' ')
+		th.Ink.Label.PaintTo(&b, "gu")
+		b.WriteByte(' ')
+		th.Ink.Value.PaintTo(&b, fmt.Sprintf("%5s", g))
 	}
 	return b.String()
 }

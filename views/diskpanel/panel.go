@@ -236,13 +236,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.frame = msg.Current()
 		old := m.sel
 		m.pickSel()
-		m.layout()
+		// Hidden, neither the layout nor the view is needed: the app routes the window again
+		// when the panel is shown.
+		if !msg.Hidden {
+			m.layout()
+		}
 		if m.sel != old {
 			m.setSpecs()
 		}
 		m.util, _ = m.util.Update(msg)
 		m.await, _ = m.await.Update(msg)
-		if !msg.Hidden { // the app routes the window again when it is shown
+		if !msg.Hidden {
 			m.render()
 		}
 	case tea.KeyMsg:

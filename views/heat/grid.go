@@ -129,7 +129,7 @@ func (r *Row) strip(b *strings.Builder, th *theme.Theme, off, end int) {
 		case run < 0:
 			b.WriteString(th.Ink.Dim.Paint(strings.Repeat(views.Missing, n)))
 		default:
-			b.WriteString(th.Ink.Heat[run].Paint(strings.Repeat(string(th.HeatGlyph[run]), n)))
+			th.Ink.Heat[run].RepeatTo(b, th.HeatGlyph[run], n)
 		}
 	}
 	for j := off; j < end; j++ {

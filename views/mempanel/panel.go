@@ -286,10 +286,10 @@ func (m *Model) bar(w int, total uint64, parts []uint64, mark uint64, withMark b
 		markAt = min(int(math.Round(float64(mark)*float64(w)/float64(total))), w-1)
 	}
 	var b strings.Builder
-	run := func(style views.Ink, s string) { style.PaintTo(&b, s) }
+	b.Grow(4 * w) // the glyphs are 3 bytes, and each run has its escapes
 	for i := 0; i < w; {
 		if i == markAt {
-			run(th.Ink.Title, availMark)
+			th.Ink.Title.PaintTo(&b, availMark)
 			i++
 			continue
 		}
@@ -298,9 +298,9 @@ func (m *Model) bar(w int, total uint64, parts []uint64, mark uint64, withMark b
 			j++
 		}
 		if p := cells[i]; p >= 0 {
-			run(th.Ink.Mem[min(p, theme.NMem-1)], strings.Repeat(string(th.MemGlyph[min(p, theme.NMem-1)]), j-i))
+			th.Ink.Mem[min(p, theme.NMem-1)].RepeatTo(&b, th.MemGlyph[min(p, theme.NMem-1)], j-i)
 		} else {
-			run(th.Ink.Track, strings.Repeat(string(th.TrackRune), j-i))
+			th.Ink.Track.RepeatTo(&b, th.TrackRune, j-i)
 		}
 		i = j
 	}

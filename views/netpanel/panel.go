@@ -214,13 +214,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.frame = msg.Current()
 		old := m.sel
 		m.pickSel()
-		m.layout()
+		// Hidden, neither the layout (the TCP lines it wraps are most of a frame's work) nor
+		// the view is needed: the app routes the window again when the panel is shown.
+		if !msg.Hidden {
+			m.layout()
+		}
 		if m.sel != old {
 			m.pkts.SetSpec(m.pktsSpec())
 		}
 		m.pkts, _ = m.pkts.Update(msg)
 		m.tcp, _ = m.tcp.Update(msg)
-		if !msg.Hidden { // the app routes the window again when it is shown
+		if !msg.Hidden {
 			m.render()
 		}
 	case tea.KeyMsg:

@@ -73,14 +73,32 @@ func (c *heightCache) get(tile, w int) (least, most int) {
 	if !ok {
 		hs = make([][2]int, c.n)
 		for i := range c.n {
-			l, m := c.f(i, w)
-			// Every tile shows at least one line and never wants fewer lines than it needs.
-			l = max(l, 1)
-			hs[i] = [2]int{l, max(m, l)}
+			hs[i] = c.ask(i, w)
 		}
 		c.byW[w] = hs
 	}
 	return hs[tile][0], hs[tile][1]
+}
+
+// ask is tile's heights at w as the planner takes them: every tile shows at least one line
+// and never wants fewer lines than it needs.
+func (c *heightCache) ask(tile, w int) [2]int {
+	l, m := c.f(tile, w)
+	l = max(l, 1)
+	return [2]int{l, max(m, l)}
+}
+
+// unchanged reports whether every panel still gives the heights c holds, at every width the
+// planner asked about: a plan made from c is then the plan layout would make again.
+func (c *heightCache) unchanged() bool {
+	for w, hs := range c.byW {
+		for i, h := range hs {
+			if c.ask(i, w) != h {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // colWidths splits w into cols widths with gaps between them; the first columns take the
@@ -107,10 +125,15 @@ func colWidths(w, cols int) []int {
 // fits, tiles go in order at their least height and the ones left over are named on the last
 // line.
 func layout(n, w, h, titleW int, heights heightFunc) plan {
+	return layoutWith(n, w, h, titleW, &heightCache{f: heights, n: n})
+}
+
+// layoutWith is layout asking the heights through hc, which then holds every height the plan
+// depends on (see heightCache.unchanged).
+func layoutWith(n, w, h, titleW int, hc *heightCache) plan {
 	if n == 0 || w <= 0 || h <= 0 {
 		return plan{}
 	}
-	hc := &heightCache{f: heights, n: n}
 	c0 := min(max((w+gap)/(prefColW+gap), 1), maxCols, n)
 	cmax := max(min((w+gap)/(minColW+gap), maxCols, n), c0)
 	gw := titleW + 1

@@ -24,10 +24,19 @@ type Model struct {
 	width, height int
 	focus         int // index into panels of the focused tile
 	plan          plan
-	tiles         []string // each place's Tile(), rendered in Update/SetSize
-	view          string
-	titles        map[titleKey]string // rendered titles (see title)
+	// planFor and planHeights are what plan was made from: its size and title width, and
+	// every height the planner asked of the panels. A frame seldom changes a tile's heights,
+	// so the plan is made again only when one of them differs (refresh).
+	planFor     planInput
+	planHeights *heightCache
+	tiles       []string // each place's Tile(), rendered in Update/SetSize
+	view        string
+	titles      map[titleKey]string // rendered titles (see title)
+	cells       []string            // compose's grid, kept for the next frame
 }
+
+// planInput is what a plan depends on besides the tiles' heights.
+type planInput struct{ n, w, h, titleW int }
 
 // New returns the Overview over panels, the other panels in the order of their digit keys: the
 // Overview is panel 1, so panels[0] is labelled 2, …, panels[8] is labelled 0. The root
@@ -105,10 +114,24 @@ func (m *Model) Focused() views.Panel {
 	return m.panels[m.focus]
 }
 
-// refresh plans the grid for the current size and tile heights, keeps the focus on a visible
-// tile, asks every visible panel for its tile and composes the screen.
+// refresh plans the grid for the current size and tile heights (unless the plan already is
+// of them), keeps the focus on a visible tile, asks every visible panel for its tile and
+// composes the screen.
 func (m *Model) refresh() {
-	m.plan = layout(len(m.panels), m.width, m.height, m.titleWidth(), m.heights)
+	in := planInput{n: len(m.panels), w: m.width, h: m.height, titleW: m.titleWidth()}
+	if m.planHeights == nil || in != m.planFor || !m.planHeights.unchanged() {
+		m.replan(in)
+	}
+	m.tiles = m.renderTiles(m.plan, m.tiles)
+	m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
+}
+
+// replan lays the tiles out for in and the panels' heights now, and keeps the focus on a
+// visible tile.
+func (m *Model) replan(in planInput) {
+	hc := &heightCache{f: m.heights, n: in.n}
+	m.plan = layoutWith(in.n, in.w, in.h, in.titleW, hc)
+	m.planFor, m.planHeights = in, hc
 	if ps := m.plan.places; len(ps) > 0 && m.plan.index(m.focus) < 0 {
 		// The focused tile no longer fits: take the last visible one before it (places run in
 		// tile order), else the first.
@@ -121,8 +144,6 @@ func (m *Model) refresh() {
 		m.focus = f
 	}
 	m.keys.setEnabled(len(m.plan.places), m.plan.deepest(), m.plan.cols)
-	m.tiles = m.renderTiles(m.plan)
-	m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
 }
 
 func (m *Model) heights(i, w int) (least, most int) { return m.panels[i].TileHeight(w) }
@@ -138,21 +159,26 @@ func digit(i int) string {
 // tileKey is the digit that shows tile i's panel in full.
 func tileKey(i int) string { return digit(i + 1) }
 
-// titleWidth is the widest gutter title: mark, digit, space, title.
+// titleWidth is the widest gutter title: mark, digit, space, title (measured apart: nothing
+// joins across the space).
 func (m *Model) titleWidth() int {
 	w := 0
 	for i, p := range m.panels {
-		w = max(w, views.Width(focusMark+tileKey(i)+" "+p.Title()))
+		w = max(w, views.Width(focusMark)+len(tileKey(i))+1+views.Width(p.Title()))
 	}
 	return w
 }
 
-// renderTiles asks each visible panel for its tile at its place's content size.
-func (m *Model) renderTiles(p plan) []string {
-	out := make([]string, len(p.places))
+// renderTiles asks each visible panel for its tile at its place's content size, into out
+// when it has the room (the strings of the frame before are done with).
+func (m *Model) renderTiles(p plan, out []string) []string {
+	if cap(out) < len(p.places) {
+		out = make([]string, len(p.places))
+	}
+	out = out[:len(p.places)]
 	for i, pl := range p.places {
-		w, h := p.content(pl)
-		if w > 0 && h > 0 {
+		out[i] = ""
+		if w, h := p.content(pl); w > 0 && h > 0 {
 			out[i] = m.panels[pl.tile].Tile(w, h)
 		}
 	}
@@ -222,24 +248,26 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		return views.Block([]string{m.th.Ink.Dim.Paint("no panels to summarise")}, w, h)
 	}
 	cols := p.cols
-	widths := make([]int, cols)
-	xs := make([]int, cols)
+	var widthsA, xsA [maxCols]int // a plan has at most maxCols columns
+	widths, xs := widthsA[:cols], xsA[:cols]
 	for _, pl := range p.places {
 		widths[pl.col], xs[pl.col] = pl.w, pl.x
 	}
-	// grid[c][y] is exactly widths[c] cells wide, or empty where no tile is.
-	grid := make([][]string, cols)
-	for c := range grid {
-		grid[c] = make([]string, h)
+	// grid[c*h+y] is exactly widths[c] cells wide, or empty where no tile is. Its cells are
+	// kept for the next frame.
+	if cap(m.cells) < cols*h {
+		m.cells = make([]string, cols*h)
 	}
+	grid := m.cells[:cols*h]
+	clear(grid)
 	var blankGutter string
 	if p.mode == gutter && p.gutterW > 0 {
-		blankGutter = strings.Repeat(" ", p.gutterW)
+		blankGutter = views.Blanks(p.gutterW)
 	}
 	for i, pl := range p.places {
 		cw, ch := p.content(pl)
-		lines := strings.Split(tiles[i], "\n")
-		col := grid[pl.col]
+		rest := tiles[i] // its lines, cut off one by one
+		col := grid[pl.col*h : (pl.col+1)*h]
 		y := pl.y
 		if p.mode == titleLine {
 			col[y] = m.title(pl.tile, pl.tile == focus, titleLine, pl.w)
@@ -249,10 +277,8 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 			if y+j >= h {
 				break
 			}
-			line := ""
-			if j < len(lines) {
-				line = lines[j]
-			}
+			var line string
+			line, rest, _ = strings.Cut(rest, "\n")
 			line = views.Fit(line, cw)
 			if blankGutter != "" {
 				g := blankGutter
@@ -264,47 +290,82 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 			col[y+j] = line
 		}
 	}
-	// The lines go straight into one string: each is put together in line (reused), which
-	// is cut only when the layout is wider than the screen.
-	n := 0
-	for c := range grid {
-		for _, cell := range grid[c] {
+	// Every screen line has the same gaps between its columns and the same blanks after the
+	// last: the screen's size is known before it is written, and it is written once, straight
+	// into one string. A line is put together in line (reused) only when the layout is wider
+	// than the screen and must be cut.
+	gaps, x := 0, 0
+	for c := range cols {
+		gaps += max(xs[c]-x, 0)
+		x = max(x, xs[c]) + widths[c]
+	}
+	tail := max(w-x, 0)
+	rows := h
+	last := ""
+	if p.more {
+		rows = h - 1
+		last = views.Fit(m.hiddenLine(p.hidden, w), w)
+	}
+	n := rows*(gaps+tail) + h - 1 + len(last)
+	for c := range cols {
+		for _, cell := range grid[c*h : c*h+rows] {
+			if cell == "" {
+				n += widths[c]
+			}
 			n += len(cell)
 		}
 	}
 	var b strings.Builder
-	b.Grow(n + h*(w+1))
-	line := make([]byte, 0, 4*w)
-	for y := range h {
+	b.Grow(n)
+	var line []byte
+	for y := range rows {
 		if y > 0 {
 			b.WriteByte('\n')
 		}
-		if p.more && y == h-1 {
-			b.WriteString(views.Fit(m.hiddenLine(p.hidden, w), w))
-			break
+		if x > w {
+			line = m.lineAt(line[:0], grid, y, h, widths, xs)
+			b.WriteString(views.Fit(string(line), w)) // as views.Block would
+			continue
 		}
-		line = line[:0]
-		x := 0
+		at := 0
 		for c := range cols {
-			if pad := xs[c] - x; pad > 0 {
-				line = append(line, views.Blanks(pad)...)
+			if pad := xs[c] - at; pad > 0 {
+				b.WriteString(views.Blanks(pad))
 			}
-			if cell := grid[c][y]; cell != "" {
-				line = append(line, cell...)
+			if cell := grid[c*h+y]; cell != "" {
+				b.WriteString(cell)
 			} else {
-				line = append(line, views.Blanks(widths[c])...)
+				b.WriteString(views.Blanks(widths[c]))
 			}
-			x = max(x, xs[c]) + widths[c]
+			at = max(at, xs[c]) + widths[c]
 		}
-		switch {
-		case x <= w:
-			b.Write(line)
-			b.WriteString(views.Blanks(w - x))
-		default: // a layout wider than the screen: cut it as views.Block would
-			b.WriteString(views.Fit(string(line), w))
+		b.WriteString(views.Blanks(tail))
+	}
+	if p.more {
+		if rows > 0 {
+			b.WriteByte('\n')
 		}
+		b.WriteString(last)
 	}
 	return b.String()
+}
+
+// lineAt appends screen line y of grid (h lines a column) to line: each column's cell, or
+// blanks where it has none, after the gap before it.
+func (m *Model) lineAt(line []byte, grid []string, y, h int, widths, xs []int) []byte {
+	x := 0
+	for c := range widths {
+		if pad := xs[c] - x; pad > 0 {
+			line = append(line, views.Blanks(pad)...)
+		}
+		if cell := grid[c*h+y]; cell != "" {
+			line = append(line, cell...)
+		} else {
+			line = append(line, views.Blanks(widths[c])...)
+		}
+		x = max(x, xs[c]) + widths[c]
+	}
+	return line
 }
 
 // hiddenLine names the tiles that did not fit with their digits, or gives the digits alone
@@ -327,7 +388,7 @@ func (m *Model) hiddenLine(hidden []int, w int) string {
 // Overview, but it is a compact summary like any other.
 func (m *Model) Tile(w, h int) string {
 	p := layout(len(m.panels), w, h, m.titleWidth(), m.heights)
-	return m.compose(p, m.renderTiles(p), w, h, -1)
+	return m.compose(p, m.renderTiles(p, nil), w, h, -1)
 }
 
 // TileHeight is every tile at its least, one column with gutter titles, up to every tile at its

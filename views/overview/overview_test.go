@@ -327,7 +327,7 @@ func TestComposeMeasuresOnce(t *testing.T) {
 		for f := range m.panels {
 			m.focus = f
 			p := m.plan
-			tiles := m.renderTiles(p)
+			tiles := m.renderTiles(p, nil)
 			want, have := composeRef(m, p, tiles, w, h, f), m.compose(p, tiles, w, h, f)
 			if want != have {
 				t.Errorf("%dx%d focus %d: compose differs from fitting every line\nwant:\n%s\nhave:\n%s", w, h, f, want, have)
@@ -390,4 +390,45 @@ func composeRef(m *Model, p plan, tiles []string, w, h, focus int) string {
 		out[h-1] = m.hiddenLine(p.hidden, w)
 	}
 	return views.Block(out, w, h)
+}
+
+// TestPlanKeptWhileHeightsStay: the plan is made again only when the size or a tile's heights
+// change, and the screen is then what a new Overview would draw: frames that change the
+// heights (tiles growing, shrinking, hiding others) and frames that do not, at sizes of both
+// title modes and of hidden tiles.
+func TestPlanKeptWhileHeightsStay(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		tile, least, most int // a height change before the frame, or tile -1 for none
+		replan            bool
+	}
+	steps := []step{
+		{-1, 0, 0, false},
+		{7, 2, 15, false}, // the same heights again
+		{7, 2, 3, true},   // Processes shrinks
+		{-1, 0, 0, false},
+		{0, 4, 30, true}, // CPU wants more than there is
+		{8, 1, 1, true},
+		{-1, 0, 0, false},
+	}
+	for _, sz := range [][2]int{{60, 8}, {80, 20}, {200, 46}} {
+		w, h := sz[0], sz[1]
+		ps := checklist()
+		m := newModel(ps, w, h)
+		for i, s := range steps {
+			if s.tile >= 0 {
+				f := ps[s.tile].(*fake)
+				f.least, f.most = s.least, s.most
+				f.lines = lines(strings.ToLower(f.title), s.most)
+			}
+			before := m.planHeights
+			m.Update(views.FrameMsg{})
+			if want, have := s.replan, m.planHeights != before; want != have {
+				t.Errorf("%dx%d step %d: planned again %v, want %v", w, h, i, have, want)
+			}
+			if want, have := newModel(ps, w, h).View(), m.View(); want != have {
+				t.Errorf("%dx%d step %d: kept plan draws\n%s\nwant\n%s", w, h, i, have, want)
+			}
+		}
+	}
 }

@@ -136,9 +136,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		m.dropGonePins()
-		m.rebuild()
+		if !msg.Hidden || !m.untouched() {
+			m.rebuild()
+		}
 		if m.detail != nil {
 			m.detail.frames(msg)
+		}
+		if msg.Hidden { // the app routes the window again when it is shown
+			m.setKeys()
+			return nil
 		}
 	case tea.KeyMsg:
 		cmd = m.key(msg)
@@ -169,6 +175,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	m.render()
 	return cmd
 }
+
+// untouched reports whether the list is as it starts: the cursor on the busiest row, no thread
+// polling, no detail view. Its rows are then the same whenever they are built, so a hidden
+// panel builds them only when shown; any other list follows each frame, hidden or not (the
+// cursor keeps to its process, the threads read are the listed processes').
+func (m *Model) untouched() bool { return !m.follow && !m.threadsOn && m.detail == nil }
 
 func (m *Model) setStatus(s string, bad bool) {
 	m.status, m.statusBad, m.statusTTL = s, bad, statusFrames
