@@ -138,10 +138,29 @@ func BenchmarkWindowHeap(b *testing.B) {
 		h.cmu.Lock()
 		h.frames = map[frameKey]*cached{}
 		h.status = nil
+		h.lastWin, h.spareWin = lastWindow{}, lastWindow{}
 		h.cmu.Unlock()
 		runtime.GC()
 		runtime.ReadMemStats(&without)
 		b.ReportMetric(float64(int64(with.HeapAlloc)-int64(without.HeapAlloc))/(1<<20), "window-MiB")
 		e.Close()
+	}
+}
+
+// BenchmarkWindowSlide is the live window a chart asks for each sample: 400 frames ending at
+// the newest sample, one sample later each time (the History is 1000 samples long; each op
+// appends one, untimed).
+func BenchmarkWindowSlide(b *testing.B) {
+	h := NewHistoryWith(HistoryOptions{BlockLen: 30, Codec: recCodec, Budget: 1 << 30})
+	syn := newSynth(b, 70)
+	ss := more(h, syn, nil, 1000)
+	prev := ss[len(ss)-1]
+	h.FramesAt(h.Len()-1, 400, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		prev = more(h, syn, prev, 1)[0]
+		b.StartTimer()
+		h.FramesAt(h.Len()-1, 400, 1)
 	}
 }

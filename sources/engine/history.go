@@ -106,14 +106,27 @@ type History struct {
 	follow map[sources.ProcID]bool
 	file   *fileStore // a replay's recording, which holds the samples instead (replay.go)
 
-	cmu     sync.Mutex // the caches below, which only readers use (and Append ages kept)
-	frames  map[frameKey]*cached
-	kept    decoded // the block decoded last
-	keptAge int     // samples appended since kept was last used
-	gen     uint64
-	at      []*Sample                 // most recently used last
-	status  map[string]sources.Status // the Status map the last window frame made shares
+	cmu      sync.Mutex // the caches below, which only readers use (and Append ages kept)
+	frames   map[frameKey]*cached
+	kept     decoded // the block decoded last
+	keptAge  int     // samples appended since kept was last used
+	gen      uint64
+	at       []*Sample                 // most recently used last
+	status   map[string]sources.Status // the Status map the last window frame made shares
+	lastWin  lastWindow                // the frames of the last window (not keyed)
+	spareWin lastWindow                // lastWin's buffers before it, for the next window
 }
+
+// lastWindow is a window's frames in order, oldest first (nil where there was none): the next
+// window, a sample later, shares all of them but the oldest.
+type lastWindow struct {
+	keys []frameKey
+	cs   []*cached
+}
+
+// evictSlack is how many frames no window uses may stay cached before they are swept: a
+// sweep walks the whole cache, and a window a sample later leaves one frame unused.
+const evictSlack = 32
 
 // frameKey names a window frame: the bucket (or sample, step 1) that ends at sequence
 // number seq.
@@ -514,6 +527,7 @@ func (h *History) Follow(ids []sources.ProcID) {
 	if !same {
 		h.cmu.Lock()
 		clear(h.frames) // they were cut for the processes followed before
+		h.lastWin, h.spareWin = lastWindow{}, lastWindow{}
 		h.cmu.Unlock()
 	}
 }
@@ -590,23 +604,74 @@ func (h *History) Window(end, n, step int, o WindowOptions) Window {
 	h.gen++
 	gen := h.gen
 	h.cmu.Unlock()
-	out := make([]*derive.Frame, 0, len(ends)+1)
-	for k := len(ends) - 1; k >= 0; k-- {
-		if o.Stop != nil && o.Stop() {
-			return Window{}
+	stop := func() bool { return o.Stop != nil && o.Stop() }
+	var out []*derive.Frame
+	if keyed {
+		out = make([]*derive.Frame, 0, len(ends)+1)
+		for k := len(ends) - 1; k >= 0; k-- {
+			if stop() {
+				return Window{}
+			}
+			if f := h.keyFrame(&v, ends[k], step, gen); f != nil {
+				out = append(out, f)
+			}
 		}
-		var f *derive.Frame
-		if keyed {
-			f = h.keyFrame(&v, ends[k], step, gen)
+	} else if out = h.windowFrames(&v, ends, step, gen, stop); out == nil {
+		return Window{}
+	}
+	h.evict(gen, len(out))
+	return Window{Frames: append(out, cur.Frame), Keyed: keyed}
+}
+
+// windowFrames is the frames that end at ends (newest first), oldest first and with room for
+// one more; nil when stop said to abandon them. Cached frames are marked as used by gen. The
+// window of the sample before (the same step, one frame fewer at its end) holds all of this
+// one's frames but the newest: those are found by their place in it, under one lock, rather
+// than looked up in the cache one by one (400 lookups a sample for a 200-column chart).
+func (h *History) windowFrames(v *view, ends []int, step int, gen uint64, stop func() bool) []*derive.Frame {
+	h.cmu.Lock()
+	w := h.spareWin // the buffers of the window before last, unless another call holds them
+	h.spareWin = lastWindow{}
+	h.cmu.Unlock()
+	keys := slices.Grow(w.keys[:0], len(ends))[:len(ends)]
+	for k, i := range ends {
+		keys[len(ends)-1-k] = frameKey{seq: v.seq(i), step: step}
+	}
+	cs := slices.Grow(w.cs[:0], len(keys))[:len(keys)]
+	clear(cs)
+	h.cmu.Lock()
+	last, j := h.lastWin, 0
+	for p, key := range keys {
+		for j < len(last.keys) && (last.keys[j].step != key.step || last.keys[j].seq < key.seq) {
+			j++
+		}
+		if j < len(last.keys) && last.keys[j] == key && last.cs[j] != nil {
+			cs[p] = last.cs[j]
 		} else {
-			f = h.windowFrame(&v, ends[k], step, gen)
+			cs[p] = h.frames[key]
 		}
-		if f != nil {
-			out = append(out, f)
+		if cs[p] != nil {
+			cs[p].gen = gen
 		}
 	}
-	h.evict(gen)
-	return Window{Frames: append(out, cur.Frame), Keyed: keyed}
+	h.cmu.Unlock()
+	out := make([]*derive.Frame, 0, len(keys)+1)
+	for p, key := range keys {
+		if cs[p] == nil {
+			if stop() {
+				return nil
+			}
+			cs[p] = h.windowFrame(v, ends[len(ends)-1-p], key, gen)
+		}
+		if cs[p] != nil {
+			out = append(out, cs[p].f)
+		}
+	}
+	h.cmu.Lock()
+	clear(h.lastWin.cs) // kept for its room only: it must not hold on to frames
+	h.spareWin, h.lastWin = h.lastWin, lastWindow{keys, cs}
+	h.cmu.Unlock()
+	return out
 }
 
 // keyFrame is the key frame for the bucket that ends at index i (KeyedWindow): from the key
@@ -642,31 +707,26 @@ func (v *view) keySnap(i int) *sources.Snapshot {
 	return s
 }
 
-// windowFrame is the light frame of the sample (step 1) or bucket that ends at index i.
-func (h *History) windowFrame(v *view, i, step int, gen uint64) *derive.Frame {
-	key := frameKey{seq: v.seq(i), step: step}
-	if f, ok := h.cachedFrame(key, gen); ok {
-		return f
-	}
+// windowFrame derives the light frame of the sample (step 1) or bucket that ends at index i
+// and caches it under key for the window of gen; nil when it cannot be read.
+func (h *History) windowFrame(v *view, i int, key frameKey, gen uint64) *cached {
 	var f *derive.Frame
 	switch s := v.tailSample(i); {
-	case step == 1 && s != nil:
+	case key.step == 1 && s != nil:
 		f = s.Frame
-	case step == 1:
+	case key.step == 1:
 		cur := h.snapAt(v, i)
 		if cur == nil {
 			return nil
 		}
 		f = derive.Derive(v.lightSnap(h.snapAt(v, i-1)), v.lightSnap(cur))
 	default:
-		f = h.bucket(v, max(i-step, 0), i)
+		f = h.bucket(v, max(i-key.step, 0), i)
 	}
 	if f == nil {
 		return nil
 	}
-	f = light(f, v.follow)
-	h.cacheFrame(key, f, gen)
-	return f
+	return h.cacheFrame(key, light(f, v.follow), gen)
 }
 
 // cachedFrame is the window frame kept under key, marked as used by the window of gen.
@@ -684,7 +744,7 @@ func (h *History) cachedFrame(key frameKey, gen uint64) (*derive.Frame, bool) {
 // the same from one sample to the next but for a failure or a recovery: the window's frames
 // share one map (measured on the development VM: a window of 400 light frames held 5.70 MiB
 // with a map each, 4.86 MiB sharing them).
-func (h *History) cacheFrame(key frameKey, f *derive.Frame, gen uint64) {
+func (h *History) cacheFrame(key frameKey, f *derive.Frame, gen uint64) *cached {
 	h.cmu.Lock()
 	defer h.cmu.Unlock()
 	if maps.Equal(f.Status, h.status) {
@@ -692,7 +752,9 @@ func (h *History) cacheFrame(key frameKey, f *derive.Frame, gen uint64) {
 	} else {
 		h.status = f.Status
 	}
-	h.frames[key] = &cached{f, gen}
+	c := &cached{f, gen}
+	h.frames[key] = c
+	return c
 }
 
 // bucket derives the frame of samples (from, to] against sample from, with every kernel log
@@ -718,12 +780,15 @@ func (h *History) bucket(v *view, from, to int) *derive.Frame {
 	return f
 }
 
-// evict keeps the frames of the last window only: the next window is this one slid by a
-// sample or two (live, or a step of the cursor), so it needs only new ones; another zoom needs
-// other frames anyway.
-func (h *History) evict(gen uint64) {
+// evict keeps the frames of the last window (used of them) and up to evictSlack others: the
+// next window is this one slid by a sample or two (live, or a step of the cursor), so it needs
+// only new ones; another zoom needs other frames anyway.
+func (h *History) evict(gen uint64, used int) {
 	h.cmu.Lock()
 	defer h.cmu.Unlock()
+	if len(h.frames) <= used+evictSlack {
+		return
+	}
 	for k, c := range h.frames {
 		if c.gen < gen {
 			delete(h.frames, k)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"reflect"
 	"runtime"
@@ -379,6 +380,62 @@ func TestHistoryWindowSharesStatus(t *testing.T) {
 		}
 		if !maps.Equal(fs[i].Status, h.SampleAt(i).Frame.Status) {
 			t.Errorf("frame %d's statuses %v, want %v", i, fs[i].Status, h.SampleAt(i).Frame.Status)
+		}
+	}
+}
+
+// TestHistoryWindowSlides builds windows as the UI asks for them — live, a sample later each
+// time, then at another zoom, then with other processes followed — and checks each against the
+// same window built by a History whose frame cache is empty: frames found by their place in
+// the window before (windowFrames) must be the frames a lookup would give.
+func TestHistoryWindowSlides(t *testing.T) {
+	t.Parallel()
+	h := NewHistoryWith(HistoryOptions{BlockLen: 10, Codec: recCodec, Budget: 1 << 30})
+	syn := newSynth(t, 6)
+	ss := more(h, syn, nil, 30)
+	seqs := func(fs []*derive.Frame) []uint64 {
+		var out []uint64
+		for _, f := range fs {
+			out = append(out, f.Seq)
+		}
+		return out
+	}
+	check := func(name string, end, n, step int) {
+		t.Helper()
+		have := h.FramesAt(end, n, step)
+		h.cmu.Lock()
+		frames, last := h.frames, h.lastWin
+		h.frames, h.lastWin = map[frameKey]*cached{}, lastWindow{}
+		h.cmu.Unlock()
+		want := h.FramesAt(end, n, step)
+		h.cmu.Lock()
+		h.frames, h.lastWin = frames, last // as the UI left them, for the next window
+		h.cmu.Unlock()
+		if !slices.Equal(seqs(want), seqs(have)) {
+			t.Fatalf("%s: frames %v, want %v", name, seqs(have), seqs(want))
+		}
+		for i := range want {
+			w, hv := want[i], have[i]
+			if w.CswchS != hv.CswchS || len(w.Procs) != len(hv.Procs) || w.Interval != hv.Interval {
+				t.Errorf("%s: frame %d (seq %d) differs: %+v, want %+v", name, i, w.Seq, hv.CswchS, w.CswchS)
+			}
+		}
+	}
+	for end := 10; end < 30; end++ { // live: a sample later each time
+		check(fmt.Sprintf("step 1 to %d", end), end, 8, 1)
+	}
+	for end := 20; end < 30; end += 3 { // zoomed out, the cursor stepping
+		check(fmt.Sprintf("step 3 to %d", end), end, 5, 3)
+	}
+	check("back at step 1", 29, 8, 1)
+	p := ss[len(ss)-1].Snap.Procs.Procs[0]
+	h.Follow([]sources.ProcID{{PID: p.PID, Start: p.StartTime}})
+	check("following a process", 29, 8, 1)
+	more(h, syn, ss[len(ss)-1], 1)
+	check("following, a sample later", 30, 8, 1)
+	for _, f := range h.FramesAt(30, 8, 1)[:7] {
+		if len(f.Procs) != 1 {
+			t.Errorf("frame %d: %d process rows, want the followed one", f.Seq, len(f.Procs))
 		}
 	}
 }
