@@ -1117,27 +1117,17 @@ func encStrU64Map2(e *encoder, v, r unsafe.Pointer) bool {
 	if len(m) == 0 {
 		return dl != 0
 	}
-	changed := true
-	keys := sameKeys(e, m, rm)
-	if keys != nil {
+	keys, d, same := e.strU64Deltas(m, rm)
+	changed := !same || dl != 0
+	if same {
 		e.buf = append(e.buf, 0)
-		changed = dl != 0
 	} else {
-		keys = sortedKeys(m)
 		e.buf = append(e.buf, 1)
 		for _, k := range keys {
 			e.str(k, "")
 		}
 	}
-	d := e.scratchDeltas(len(keys))
-	for i, k := range keys {
-		d[i] = int64(m[k] - rm[k])
-	}
-	if e.numColumn(d, false, false) {
-		changed = true
-	}
-	e.keys[mapPtr(m)] = keys
-	return changed
+	return e.numColumn(d, false, false) || changed
 }
 
 func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {
