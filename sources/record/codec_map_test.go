@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 	"unsafe"
+
+	"github.com/ktop-dev/ktop/sources"
 )
 
 // counters has the maps that take the map[string]uint64 path (vmstat, the TCP counters).
@@ -76,10 +78,27 @@ func encodeStream[T any](t *testing.T, vals []*T, ver, blockLen int, lookup bool
 	return out
 }
 
-// The map[string]uint64 encoder remembers each map's keys and values for the next sample;
-// what it writes so must be what looking every key up in both maps writes, byte for byte:
+// snapshotSeries is the fixture's two snapshots and copies of them whose maps lose, gain and
+// change entries: statuses (string keys, struct values) and counters.
+func snapshotSeries(t *testing.T) []*sources.Snapshot {
+	fx := fixtureSnapshots(t)
+	a, b := fx[0], fx[1]
+	fewer := deepCopy(b)
+	delete(fewer.Status, sources.SrcStat)
+	delete(fewer.VMStat.Values, "pgfault")
+	more := deepCopy(fewer)
+	more.Status["zz"] = sources.Status{State: sources.Failed, Reason: "new"}
+	more.Status[sources.SrcMeminfo] = sources.Status{State: sources.Failed, Reason: "changed"}
+	more.VMStat.Values["pgfault"] = 1
+	none := deepCopy(more)
+	none.Status, none.SNMP.Tcp = nil, map[string]int64{}
+	return []*sources.Snapshot{a, b, fewer, more, more, b, none, a, fewer}
+}
+
+// The map encoders' fast paths (a map[string]uint64's remembered keys and values, a string-
+// keyed map's entries copied out) must write what the general path writes, byte for byte:
 // files are read by other versions, and the compat files only hold what once was.
-func TestStrU64MapMemoSameBytes(t *testing.T) {
+func TestMapFastPathsSameBytes(t *testing.T) {
 	t.Parallel()
 	check := func(name string, want, have [][]byte) {
 		t.Helper()
@@ -92,11 +111,13 @@ func TestStrU64MapMemoSameBytes(t *testing.T) {
 			}
 		}
 	}
+	snaps := snapshotSeries(t)
 	for _, ver := range versions {
 		for _, blockLen := range []int{1, 4, 100} {
 			name := vname(ver) + "/blocks of " + strconv.Itoa(blockLen)
 			vals := counterSeries()
 			check(name+"/counters", encodeStream(t, vals, ver, blockLen, true), encodeStream(t, vals, ver, blockLen, false))
+			check(name+"/snapshots", encodeStream(t, snaps, ver, blockLen, true), encodeStream(t, snaps, ver, blockLen, false))
 			for seed := range uint64(4) {
 				rv := rndSeries(rand.New(rand.NewPCG(seed, 7)), 100)
 				check(name+"/random", encodeStream(t, rv, ver, blockLen, true), encodeStream(t, rv, ver, blockLen, false))
