@@ -16,8 +16,8 @@ import (
 //	   or zero); keys must be strictly increasing.
 //
 // The common map[string]<64-bit integer> (vmstat, TCP counters) has a reflection-free path
-// that remembers each map's sorted keys for the next sample; it writes the same bytes as the
-// general path, so either may read what the other wrote.
+// that remembers each map's sorted keys and values for the next sample; it writes the same
+// bytes as the general path, so either may read what the other wrote.
 
 func mapOps(p *plan) (encFunc, decFunc) {
 	k, el := p.key.kind, p.elem.kind
