@@ -682,15 +682,13 @@ func BenchmarkHistoryBlocks(b *testing.B) {
 					b.Fatal(err)
 				}
 				size := 0
+				be := newBlockEncoder(pl) // kept from block to block, as EncodeBlock keeps it
+				var raw []byte
 				for b.Loop() {
 					size = 0
 					for i := 0; i < len(ds.samples); i += blockLen {
-						be := newBlockEncoder(pl)
-						var raw []byte
-						for _, s := range ds.samples[i:min(i+blockLen, len(ds.samples))] {
-							if raw, err = be.add(raw, unsafe.Pointer(s)); err != nil {
-								b.Fatal(err)
-							}
+						if raw, _, err = be.block(raw[:0], ds.samples[i:min(i+blockLen, len(ds.samples))]); err != nil {
+							b.Fatal(err)
 						}
 						size += len(enc.EncodeAll(raw, nil))
 					}

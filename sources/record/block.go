@@ -274,6 +274,16 @@ func memEncoder(first []byte) (*zstd.Encoder, error) {
 	return e, nil
 }
 
+// memBlock is EncodeBlock's encoder and raw stream, kept from block to block: made afresh, the
+// string table, the memos and the buffers grew again from nothing for every block, a third
+// of what encoding a block cost (BenchmarkHistoryBlocks). What it keeps is about one block's
+// raw stream and strings.
+var memBlock struct {
+	sync.Mutex
+	be  *blockEncoder
+	raw []byte
+}
+
 // EncodeBlock packs snapshots into one compressed block and appends it to dst: the encoding of
 // a file block (deltas, string table, zstd with a dictionary) without the file around it and
 // without a schema, so it is only for this process's own use: the in-memory history keeps its
@@ -283,16 +293,15 @@ func EncodeBlock(dst []byte, snaps []*sources.Snapshot) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	be := newBlockEncoder(rp.plan)
-	var raw []byte
-	first := 0 // the first snapshot's raw bytes
-	for i, s := range snaps {
-		if raw, err = be.add(raw, unsafe.Pointer(s)); err != nil {
-			return dst, err
-		}
-		if i == 0 {
-			first = len(raw)
-		}
+	memBlock.Lock()
+	defer memBlock.Unlock()
+	if memBlock.be == nil {
+		memBlock.be = newBlockEncoder(rp.plan)
+	}
+	raw, first, err := memBlock.be.block(memBlock.raw[:0], snaps)
+	memBlock.raw = raw
+	if err != nil {
+		return dst, err
 	}
 	dst = append(dst, memMagic...)
 	if len(snaps) == 0 {
@@ -307,6 +316,22 @@ func EncodeBlock(dst []byte, snaps []*sources.Snapshot) ([]byte, error) {
 	dst = append(dst, 1)
 	dst = appendUvarint(dst, uint64(len(snaps)))
 	return z.EncodeAll(raw, dst), nil
+}
+
+// block appends the raw stream of a block of snaps to raw, the first one a key sample, and
+// says where the first one's part ends. It holds on to no snapshot afterwards.
+func (b *blockEncoder) block(raw []byte, snaps []*sources.Snapshot) (out []byte, first int, err error) {
+	b.reset()
+	defer b.reset()
+	for i, s := range snaps {
+		if raw, err = b.add(raw, unsafe.Pointer(s)); err != nil {
+			return raw, 0, err
+		}
+		if i == 0 {
+			first = len(raw)
+		}
+	}
+	return raw, first, nil
 }
 
 // DecodeBlock returns the snapshots of a block made by EncodeBlock.

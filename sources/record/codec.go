@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sync"
 	"time"
 	"unsafe"
@@ -240,13 +241,18 @@ func mulWork(n, w int) int {
 }
 
 // encoder holds the per-block state of the writer side: the output, the block's string table
-// and the sorted keys of the maps of the previous sample.
+// and what it keeps of the maps of the previous sample.
 type encoder struct {
 	buf      []byte
 	strs     map[string]uint64
-	keys     map[unsafe.Pointer][]string // string-keyed maps of this sample → sorted keys
-	prevKeys map[unsafe.Pointer][]string // the same for the previous sample (the reference)
+	keys     map[unsafe.Pointer]strU64Memo // string-keyed maps of this sample → sorted keys, values
+	prevKeys map[unsafe.Pointer]strU64Memo // the same for the previous sample (the reference)
 	keyBuf   []byte
+	// spareVals are the values of memos no longer needed, for the next ones to reuse.
+	spareVals [][]uint64
+	// lookupMaps makes maps take the general path, which looks every key up in both maps
+	// (tests compare the bytes of both paths).
+	lookupMaps bool
 
 	// Version 2 only. ints is a stack of scratch indexes (a keyed slice's matches), which
 	// nested values push onto and pop; deltas is a numeric column's scratch, never held while
@@ -258,25 +264,45 @@ type encoder struct {
 }
 
 func newEncoder() *encoder {
-	return &encoder{strs: map[string]uint64{}, keys: map[unsafe.Pointer][]string{}, prevKeys: map[unsafe.Pointer][]string{}}
+	return &encoder{strs: map[string]uint64{}, keys: map[unsafe.Pointer]strU64Memo{}, prevKeys: map[unsafe.Pointer]strU64Memo{}}
 }
 
 // resetBlock forgets the string table and references: the next sample is a key sample.
 func (e *encoder) resetBlock() {
 	clear(e.strs)
-	clear(e.keys)
-	clear(e.prevKeys)
+	e.dropMemos(e.keys)
+	e.dropMemos(e.prevKeys)
 	e.times = timeState{}
 }
 
 // encode appends one sample: *p against reference *r (nil for a key sample).
 func (e *encoder) encode(pl *plan, p, r unsafe.Pointer) []byte {
 	e.prevKeys, e.keys = e.keys, e.prevKeys
-	clear(e.keys)
+	e.dropMemos(e.keys)
 	e.buf = e.buf[:0]
 	e.times.startSample()
 	pl.enc(e, p, r)
 	return e.buf
+}
+
+// dropMemos empties memos, keeping their values' arrays for reuse. Each memo has its own
+// (the keys may be shared, the values never are).
+func (e *encoder) dropMemos(memos map[unsafe.Pointer]strU64Memo) {
+	for _, m := range memos {
+		e.spareVals = append(e.spareVals, m.vals)
+	}
+	clear(memos)
+}
+
+// takeVals returns room for n values of a memo.
+func (e *encoder) takeVals(n int) []uint64 {
+	k := len(e.spareVals)
+	if k == 0 {
+		return make([]uint64, n)
+	}
+	v := e.spareVals[k-1]
+	e.spareVals = e.spareVals[:k-1]
+	return slices.Grow(v[:0], n)[:n]
 }
 
 func (e *encoder) uvarint(v uint64) {

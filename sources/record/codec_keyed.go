@@ -286,13 +286,24 @@ func (x *keyIndex) find(e *encoder, st *plan, rh *sliceHeader, size uintptr, v u
 		return -1
 	}
 	if x.m == nil {
-		x.m = make(map[string]int, rh.len)
+		// The keys one after the other in one string, which the map's keys are parts of: one
+		// allocation rather than one a key (a sample where a process starts builds this).
+		ends, mark := e.pushInts(rh.len)
+		e.keyBuf = e.keyBuf[:0]
 		for i := range rh.len {
-			e.keyBuf = appendKey(e.keyBuf[:0], st, at(rh, i, size))
-			if _, dup := x.m[string(e.keyBuf)]; !dup {
-				x.m[string(e.keyBuf)] = i
-			}
+			e.keyBuf = appendKey(e.keyBuf, st, at(rh, i, size))
+			ends[i] = len(e.keyBuf)
 		}
+		all := string(e.keyBuf)
+		x.m = make(map[string]int, rh.len)
+		start := 0
+		for i, end := range ends {
+			if _, dup := x.m[all[start:end]]; !dup {
+				x.m[all[start:end]] = i
+			}
+			start = end
+		}
+		e.popInts(mark)
 	}
 	e.keyBuf = appendKey(e.keyBuf[:0], st, v)
 	if i, ok := x.m[string(e.keyBuf)]; ok {

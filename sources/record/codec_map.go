@@ -16,8 +16,8 @@ import (
 //	   or zero); keys must be strictly increasing.
 //
 // The common map[string]<64-bit integer> (vmstat, TCP counters) has a reflection-free path
-// that remembers each map's sorted keys for the next sample; it writes the same bytes as the
-// general path, so either may read what the other wrote.
+// that remembers each map's sorted keys and values for the next sample; it writes the same
+// bytes as the general path, so either may read what the other wrote.
 
 func mapOps(p *plan) (encFunc, decFunc) {
 	k, el := p.key.kind, p.elem.kind
@@ -48,25 +48,21 @@ func encStrU64Map(e *encoder, v, r unsafe.Pointer) bool {
 	if len(m) == 0 {
 		return dl != 0
 	}
-	changed := true
-	keys := sameKeys(e, m, rm)
-	if keys != nil {
+	keys, d, same := e.strU64Deltas(m, rm)
+	changed := !same || dl != 0
+	if same {
 		e.buf = append(e.buf, 0)
-		changed = dl != 0
-		for _, k := range keys {
-			d := m[k] - rm[k]
-			e.varint(int64(d))
-			changed = changed || d != 0
+		for _, x := range d {
+			e.varint(x)
+			changed = changed || x != 0
 		}
 	} else {
-		keys = sortedKeys(m)
 		e.buf = append(e.buf, 1)
-		for _, k := range keys {
+		for i, k := range keys {
 			e.str(k, "")
-			e.varint(int64(m[k] - rm[k]))
+			e.varint(d[i])
 		}
 	}
-	e.keys[mapPtr(m)] = keys
 	return changed
 }
 
@@ -78,13 +74,62 @@ func refStrU64Map(r unsafe.Pointer) map[string]uint64 {
 	return *(*map[string]uint64)(r)
 }
 
-// sameKeys returns the key list cached for the reference map when it is also m's key set
-// (checked against both maps, whatever the cache holds), or nil.
-func sameKeys(e *encoder, m, rm map[string]uint64) []string {
-	if rk, ok := e.prevKeys[mapPtr(rm)]; ok && rm != nil && len(rm) == len(m) && len(rk) == len(m) && hasAll(m, rk) && hasAll(rm, rk) {
-		return rk
+// strU64Memo is what the encoder keeps of a map[string]uint64 it wrote, for the next sample's
+// map written against it: the keys in order (shared from sample to sample while they stay
+// the same) and their values.
+type strU64Memo struct {
+	keys []string
+	vals []uint64
+}
+
+// strU64Deltas returns the keys of non-empty m in the order they are written, each value's
+// delta from rm's value of that key (zero where rm has none) in the encoder's scratch, and
+// whether the keys are those of rm as written in the previous sample (mode 0). It remembers
+// m's keys and values for the next sample.
+func (e *encoder) strU64Deltas(m, rm map[string]uint64) (keys []string, d []int64, same bool) {
+	d, vals := e.scratchDeltas(len(m)), e.takeVals(len(m))
+	prev, ok := e.prevKeys[mapPtr(rm)]
+	if ok && !e.lookupMaps && len(rm) == len(m) && len(prev.keys) == len(m) {
+		keys, same = prev.keys, deltasFromMemo(m, prev, vals, d)
 	}
-	return nil
+	if !same {
+		keys, same = deltasByLookup(m, rm, prev.keys, ok, vals, d)
+	}
+	e.keys[mapPtr(m)] = strU64Memo{keys, vals}
+	return keys, d, same
+}
+
+// deltasFromMemo is strU64Deltas when the reference was written in the previous sample, so
+// that its keys in order and values are remembered: m has the same keys if it has all of
+// them (the counts are equal), and one lookup a key both checks that and finds the delta.
+// The memo is the reference's own as long as samples are not changed once written
+// (blockEncoder.add), so this writes what deltasByLookup would. It reports false, with vals
+// and d partly filled, when a key is missing.
+func deltasFromMemo(m map[string]uint64, prev strU64Memo, vals []uint64, d []int64) bool {
+	for i, k := range prev.keys {
+		x, ok := m[k]
+		if !ok {
+			return false
+		}
+		vals[i], d[i] = x, int64(x-prev.vals[i])
+	}
+	return true
+}
+
+// deltasByLookup is strU64Deltas the general way, looking every key up in both maps: the same
+// keys (mode 0) are those remembered for rm (rk, when known) if both maps hold all of them,
+// otherwise m's keys are sorted.
+func deltasByLookup(m, rm map[string]uint64, rk []string, known bool, vals []uint64, d []int64) ([]string, bool) {
+	same := known && rm != nil && len(rm) == len(m) && len(rk) == len(m) && hasAll(m, rk) && hasAll(rm, rk)
+	keys := rk
+	if !same {
+		keys = sortedKeys(m)
+	}
+	for i, k := range keys {
+		x := m[k]
+		vals[i], d[i] = x, int64(x-rm[k])
+	}
+	return keys, same
 }
 
 func hasAll(m map[string]uint64, keys []string) bool {

@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -994,9 +995,101 @@ func mapColumnOps(p *plan) (encFunc, decFunc) {
 	}
 	enc, dec := genericMapColumnOps(p)
 	if k == kString && p.key.t.Kind() == reflect.String {
-		dec = strMapColumnDec(p)
+		enc, dec = strMapColumnEnc(p, enc), strMapColumnDec(p)
 	}
 	return enc, dec
+}
+
+// strMapColumnEnc writes what genericMapColumnOps writes (general) for a map with string
+// keys (a sample's statuses) without reflection's copies of every key and value, three
+// allocations an entry: each map's entries are copied out into an array, sorted by key,
+// and the reference's are matched by a walk along both.
+func strMapColumnEnc(p *plan, general encFunc) encFunc {
+	kp, vp, kt, vt := p.key, p.elem, p.t.Key(), p.t.Elem()
+	return func(e *encoder, v, r unsafe.Pointer) bool {
+		if e.lookupMaps {
+			return general(e, v, r)
+		}
+		m := reflect.NewAt(p.t, v).Elem()
+		var rm reflect.Value
+		if r != nil {
+			rm = reflect.NewAt(p.t, r).Elem()
+		}
+		dl := reflectLenCode(m) - reflectLenCode(rm)
+		e.varint(int64(dl))
+		if m.Len() == 0 {
+			return dl != 0
+		}
+		kv := reflect.New(kt).Elem()
+		cur, ref := sortedEntries(m, kv, vt), sortedEntries(rm, kv, vt)
+		same := slices.Equal(cur.keys, ref.keys)
+		if same {
+			e.buf = append(e.buf, 0)
+		} else {
+			e.buf = append(e.buf, 1)
+			for _, k := range cur.keys {
+				kp.enc(e, unsafe.Pointer(&k), nil)
+			}
+		}
+		match, mark := e.pushInts(len(cur.keys))
+		defer e.popInts(mark)
+		j := 0
+		for i, k := range cur.keys {
+			for j < len(ref.keys) && ref.keys[j] < k {
+				j++
+			}
+			match[i] = -1
+			if j < len(ref.keys) && ref.keys[j] == k {
+				match[i] = j
+			}
+		}
+		changed := e.column(vp, len(cur.keys), false, func(i int) (unsafe.Pointer, unsafe.Pointer) {
+			var rp unsafe.Pointer
+			if match[i] >= 0 {
+				rp = ref.val(match[i])
+			}
+			return cur.val(i), rp
+		})
+		return changed || !same || dl != 0
+	}
+}
+
+// mapEntries are a map's entries copied out, in key order: keys[i]'s value is element
+// order[i] of vals.
+type mapEntries struct {
+	keys  []string
+	order []int
+	vals  unsafe.Pointer // an array of the map's values, in the map's own order
+	size  uintptr        // a value's
+}
+
+func (x *mapEntries) val(i int) unsafe.Pointer {
+	return unsafe.Add(x.vals, uintptr(x.order[i])*x.size)
+}
+
+// sortedEntries copies out the entries of map m (none if m is not valid), its keys read
+// through kv, a settable value of its key type; vt is its value type.
+func sortedEntries(m, kv reflect.Value, vt reflect.Type) mapEntries {
+	if !m.IsValid() || m.Len() == 0 {
+		return mapEntries{}
+	}
+	n := m.Len()
+	vals := reflect.MakeSlice(reflect.SliceOf(vt), n, n)
+	names := make([]string, 0, n) // in the map's order
+	x := mapEntries{keys: make([]string, n), order: make([]int, n), vals: vals.UnsafePointer(), size: vt.Size()}
+	var it reflect.MapIter
+	it.Reset(m)
+	for i := 0; it.Next(); i++ {
+		kv.SetIterKey(&it)
+		names = append(names, kv.String())
+		vals.Index(i).SetIterValue(&it)
+		x.order[i] = i
+	}
+	slices.SortFunc(x.order, func(a, b int) int { return strings.Compare(names[a], names[b]) })
+	for i, o := range x.order {
+		x.keys[i] = names[o]
+	}
+	return x
 }
 
 // strMapColumnDec reads what genericMapColumnOps writes for a map with string keys (a
@@ -1117,27 +1210,17 @@ func encStrU64Map2(e *encoder, v, r unsafe.Pointer) bool {
 	if len(m) == 0 {
 		return dl != 0
 	}
-	changed := true
-	keys := sameKeys(e, m, rm)
-	if keys != nil {
+	keys, d, same := e.strU64Deltas(m, rm)
+	changed := !same || dl != 0
+	if same {
 		e.buf = append(e.buf, 0)
-		changed = dl != 0
 	} else {
-		keys = sortedKeys(m)
 		e.buf = append(e.buf, 1)
 		for _, k := range keys {
 			e.str(k, "")
 		}
 	}
-	d := e.scratchDeltas(len(keys))
-	for i, k := range keys {
-		d[i] = int64(m[k] - rm[k])
-	}
-	if e.numColumn(d, false, false) {
-		changed = true
-	}
-	e.keys[mapPtr(m)] = keys
-	return changed
+	return e.numColumn(d, false, false) || changed
 }
 
 func decStrU64Map2(d *decoder, v, r unsafe.Pointer) {

@@ -165,7 +165,8 @@ func rndSeries(rng *rand.Rand, n int) []*rnd {
 		}
 		if pick(0.5) {
 			m := map[string]uint64{}
-			for k, v := range cur.M {
+			for _, k := range slices.Sorted(maps.Keys(cur.M)) { // in order: a seed makes one series
+				v := cur.M[k]
 				if !pick(0.1) {
 					m[k] = v + uint64(rng.IntN(2))*rng.Uint64()
 				}
@@ -180,7 +181,8 @@ func rndSeries(rng *rand.Rand, n int) []*rnd {
 		}
 		if pick(0.4) {
 			m := map[uint16]rndSub{}
-			for k, v := range cur.ByID {
+			for _, k := range slices.Sorted(maps.Keys(cur.ByID)) {
+				v := cur.ByID[k]
 				if pick(0.8) {
 					if pick(0.3) {
 						v.X++
@@ -196,7 +198,8 @@ func rndSeries(rng *rand.Rand, n int) []*rnd {
 		}
 		if pick(0.4) {
 			m := map[string]rndSub{}
-			for k, v := range cur.Named {
+			for _, k := range slices.Sorted(maps.Keys(cur.Named)) {
+				v := cur.Named[k]
 				if pick(0.85) {
 					if pick(0.4) {
 						v.X += uint16(rng.IntN(3))
@@ -280,7 +283,7 @@ func bigSeries(rng *rand.Rand, n int) []*big {
 				e.At = time.Unix(1_800_000_000+int64(rng.IntN(1000)), 0)
 			}
 			next.Nums[rng.IntN(len(next.Nums))] += 3
-			for k := range next.M {
+			for _, k := range slices.Sorted(maps.Keys(next.M)) {
 				if rng.IntN(100) == 0 {
 					next.M[k]++
 				}
