@@ -20,6 +20,7 @@ type snmpCollector struct {
 	snmp, netstat kernelFile
 	buf           []byte
 	names         names
+	scratch       snmpScratch
 }
 
 func (c *snmpCollector) Name() string { return sources.SrcSNMP }
@@ -33,7 +34,7 @@ func (c *snmpCollector) Collect(s *sources.Snapshot) error {
 	if c.buf, err = c.snmp.read(c.buf); err != nil {
 		return err
 	}
-	tcp, err := parseSNMP(c.buf, "Tcp", &c.names)
+	tcp, err := parseSNMP(c.buf, "Tcp", &c.names, &c.scratch)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.snmp.path, err)
 	}
@@ -49,7 +50,7 @@ func (c *snmpCollector) Collect(s *sources.Snapshot) error {
 	case err != nil:
 		return err
 	default:
-		if out.TcpExt, err = parseSNMP(c.buf, "TcpExt", &c.names); err != nil {
+		if out.TcpExt, err = parseSNMP(c.buf, "TcpExt", &c.names, &c.scratch); err != nil {
 			return fmt.Errorf("%s: %w", c.netstat.path, err)
 		}
 	}
@@ -65,10 +66,15 @@ func (c *snmpCollector) Collect(s *sources.Snapshot) error {
 // The counters are unsigned long in the kernel, except MaxConn, which is signed and reads -1;
 // both fit int64. A counter above 2^63 (not seen in practice) is stored with its bit pattern,
 // so that uint64(v) gives the kernel's value back.
-func ParseSNMP(b []byte, proto string) (map[string]int64, error) { return parseSNMP(b, proto, nil) }
+func ParseSNMP(b []byte, proto string) (map[string]int64, error) {
+	return parseSNMP(b, proto, nil, &snmpScratch{})
+}
 
-// parseSNMP is ParseSNMP with the names interned in nm.
-func parseSNMP(b []byte, proto string, nm *names) (map[string]int64, error) {
+// snmpScratch is parseSNMP's field lists, reused from pass to pass (TcpExt has ~120 names).
+type snmpScratch struct{ names, vals [][]byte }
+
+// parseSNMP is ParseSNMP with the names interned in nm and the field lists in sc.
+func parseSNMP(b []byte, proto string, nm *names, sc *snmpScratch) (map[string]int64, error) {
 	prefix := []byte(proto + ":")
 	var names, vals [][]byte
 	for len(b) > 0 {
@@ -80,13 +86,14 @@ func parseSNMP(b []byte, proto string, nm *names) (map[string]int64, error) {
 		}
 		// The first line of the pair is the header, the next line with the prefix the values.
 		if names == nil {
-			names = fields(rest, nil)
-			if len(names) == 0 {
+			sc.names = fields(rest, sc.names[:0])
+			if names = sc.names; len(names) == 0 {
 				return nil, fmt.Errorf("%s: empty header", proto)
 			}
 			continue
 		}
-		vals = fields(rest, nil)
+		sc.vals = fields(rest, sc.vals[:0])
+		vals = sc.vals
 		break
 	}
 	if names == nil {
