@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -166,8 +165,8 @@ func grid(f *derive.Frame) *heat.Grid {
 		if c := cmp.Compare(b.Total.Or(-1), a.Total.Or(-1)); c != 0 {
 			return c
 		}
-		an, _ := strconv.Atoi(a.IRQ)
-		bn, _ := strconv.Atoi(b.IRQ)
+		an, _ := irqNumber(a.IRQ)
+		bn, _ := irqNumber(b.IRQ)
 		return cmp.Or(cmp.Compare(an, bn), cmp.Compare(a.IRQ, b.IRQ))
 	}
 	slices.SortStableFunc(devs, busiestFirst)
@@ -193,8 +192,24 @@ func DeviceName(desc string) string {
 }
 
 func isNumber(s string) bool {
-	_, err := strconv.Atoi(s)
-	return err == nil
+	_, ok := irqNumber(s)
+	return ok
+}
+
+// irqNumber is the number of a numbered IRQ ("24"); 0 and false for the named ones ("LOC").
+// Not strconv.Atoi: its error for a name is an allocation, and the sort asks for every pair.
+func irqNumber(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 func (m *Model) render() {

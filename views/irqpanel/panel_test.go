@@ -166,3 +166,16 @@ func TestTile(t *testing.T) {
 		t.Errorf("tile:\nhave %q\nwant %q", have, want)
 	}
 }
+
+func TestIRQNumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{{"0", 0, true}, {"24", 24, true}, {"127", 127, true}, {"LOC", 0, false}, {"", 0, false}, {"IPI0", 0, false}, {"-1", 0, false}, {"1234567890", 0, false}} {
+		if have, ok := irqNumber(tc.in); have != tc.want || ok != tc.ok {
+			t.Errorf("%q: want %d %v, have %d %v", tc.in, tc.want, tc.ok, have, ok)
+		}
+	}
+}
