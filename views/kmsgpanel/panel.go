@@ -325,16 +325,27 @@ func (m *Model) Tile(w, h int) string {
 func (m *Model) notable() []entry {
 	var out []entry
 	for i := range m.entries {
-		if e := &m.entries[i]; m.visible(e) && (e.rec.Level <= warnLevel || e.rec.Event != "") {
+		if e := &m.entries[i]; m.isNotable(e) {
 			out = append(out, *e)
 		}
 	}
 	return out
 }
 
-// TileHeight wants the head and up to five notable records.
+func (m *Model) isNotable(e *entry) bool {
+	return m.visible(e) && (e.rec.Level <= warnLevel || e.rec.Event != "")
+}
+
+// TileHeight wants the head and up to five notable records. The Overview asks it at several
+// widths each sample: it counts them without copying them out.
 func (m *Model) TileHeight(int) (least, most int) {
-	return 2, 1 + min(max(len(m.notable()), 1), 5)
+	n := 0
+	for i := 0; i < len(m.entries) && n < 5; i++ {
+		if m.isNotable(&m.entries[i]) {
+			n++
+		}
+	}
+	return 2, 1 + max(n, 1)
 }
 
 // ShortHelp lists the panel's keys.

@@ -229,6 +229,10 @@ func TestTile(t *testing.T) {
 	if least, most := m.TileHeight(80); least != 2 || most != 6 {
 		t.Errorf("TileHeight = %d, %d; want 2, 6", least, most)
 	}
+	empty := panel(t, fixture.ASCII(), []*derive.Frame{{Time: fixture.T0, Kmsg: &derive.Kmsg{Records: []sources.KmsgRecord{}}}}, 80, 24)
+	if least, most := empty.TileHeight(80); least != 2 || most != 2 {
+		t.Errorf("no records: TileHeight = %d, %d; want 2, 2", least, most)
+	}
 }
 
 func TestDefs(t *testing.T) {
