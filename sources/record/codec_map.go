@@ -200,13 +200,7 @@ func genericMapOps(p *plan) (encFunc, decFunc) {
 	kp, vp := p.key, p.elem
 	cmpKeys := keyCompare(kp.kind)
 	enc := func(e *encoder, v, r unsafe.Pointer) bool {
-		m := reflect.NewAt(p.t, v).Elem()
-		var rm reflect.Value
-		if r != nil {
-			rm = reflect.NewAt(p.t, r).Elem()
-		}
-		dl := reflectLenCode(m) - reflectLenCode(rm)
-		e.varint(int64(dl))
+		m, rm, dl := e.mapLens(p.t, v, r)
 		if m.Len() == 0 {
 			return dl != 0
 		}
@@ -328,4 +322,16 @@ func keyCompare(k kind) func(a, b reflect.Value) int {
 		}
 		return 1
 	}
+}
+
+// mapLens reads the map of type t at v and its reference at r (invalid when r is nil), and
+// writes the change of length code from the reference's, which every map encoding starts with.
+func (e *encoder) mapLens(t reflect.Type, v, r unsafe.Pointer) (m, rm reflect.Value, dl int) {
+	m = reflect.NewAt(t, v).Elem()
+	if r != nil {
+		rm = reflect.NewAt(t, r).Elem()
+	}
+	dl = reflectLenCode(m) - reflectLenCode(rm)
+	e.varint(int64(dl))
+	return m, rm, dl
 }

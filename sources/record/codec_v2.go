@@ -1010,13 +1010,7 @@ func strMapColumnEnc(p *plan, general encFunc) encFunc {
 		if e.lookupMaps {
 			return general(e, v, r)
 		}
-		m := reflect.NewAt(p.t, v).Elem()
-		var rm reflect.Value
-		if r != nil {
-			rm = reflect.NewAt(p.t, r).Elem()
-		}
-		dl := reflectLenCode(m) - reflectLenCode(rm)
-		e.varint(int64(dl))
+		m, rm, dl := e.mapLens(p.t, v, r)
 		if m.Len() == 0 {
 			return dl != 0
 		}
@@ -1281,13 +1275,7 @@ func genericMapColumnOps(p *plan) (encFunc, decFunc) {
 	cmpKeys := keyCompare(kp.kind)
 	kt, vt := p.t.Key(), p.t.Elem()
 	enc := func(e *encoder, v, r unsafe.Pointer) bool {
-		m := reflect.NewAt(p.t, v).Elem()
-		var rm reflect.Value
-		if r != nil {
-			rm = reflect.NewAt(p.t, r).Elem()
-		}
-		dl := reflectLenCode(m) - reflectLenCode(rm)
-		e.varint(int64(dl))
+		m, rm, dl := e.mapLens(p.t, v, r)
 		if m.Len() == 0 {
 			return dl != 0
 		}
