@@ -291,9 +291,9 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		}
 	}
 	// Every screen line has the same gaps between its columns and the same blanks after the
-	// last: the screen's size is known before it is written, and it is written once, straight
-	// into one string. A line is put together in line (reused) only when the layout is wider
-	// than the screen and must be cut.
+	// last: the screen's size is known before it is written, and it is written once into one
+	// string. Each line is put together in line (reused) first, and cut when the layout is
+	// wider than the screen.
 	gaps, x := 0, 0
 	for c := range cols {
 		gaps += max(xs[c]-x, 0)
@@ -322,23 +322,12 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		if y > 0 {
 			b.WriteByte('\n')
 		}
+		line = m.lineAt(line[:0], grid, y, h, widths, xs)
 		if x > w {
-			line = m.lineAt(line[:0], grid, y, h, widths, xs)
 			b.WriteString(views.Fit(string(line), w)) // as views.Block would
 			continue
 		}
-		at := 0
-		for c := range cols {
-			if pad := xs[c] - at; pad > 0 {
-				b.WriteString(views.Blanks(pad))
-			}
-			if cell := grid[c*h+y]; cell != "" {
-				b.WriteString(cell)
-			} else {
-				b.WriteString(views.Blanks(widths[c]))
-			}
-			at = max(at, xs[c]) + widths[c]
-		}
+		b.Write(line)
 		b.WriteString(views.Blanks(tail))
 	}
 	if p.more {
