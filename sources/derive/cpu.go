@@ -107,19 +107,17 @@ func deriveCPU(prev, cur *sources.Snapshot, f *Frame) {
 		}
 		return
 	}
-	prevByID := make(map[int]sources.CPUTimes, len(prev.Stat.CPUs))
-	for _, c := range prev.Stat.CPUs {
-		prevByID[c.ID] = c
-	}
+	pc := prev.Stat.CPUs
+	prevByID := prevRows[int]{n: len(pc), key: func(j int) int { return pc[j].ID }}
 	var all cpuDelta
 	matched := 0
-	for _, c := range st.CPUs {
-		p, ok := prevByID[c.ID]
+	for i, c := range st.CPUs {
+		j, ok := prevByID.find(i, c.ID)
 		if !ok {
 			f.CPU = append(f.CPU, CPU{ID: c.ID, Name: cpuName(c.ID)})
 			continue
 		}
-		d := cpuDeltaOf(p, c)
+		d := cpuDeltaOf(pc[j], c)
 		all.add(d)
 		matched++
 		f.CPU = append(f.CPU, d.percent(c.ID))

@@ -19,15 +19,13 @@ func deriveDisk(prev, cur *sources.Snapshot, f *Frame) {
 		return
 	}
 	f.Disk = make([]Disk, 0, len(ds.Disks))
-	var prevDisk map[diskKey]*sources.Disk
+	var prevDisk prevRows[diskKey]
+	var pd []sources.Disk
 	dt := 0.0
 	if prev != nil && prev.Disks != nil {
 		dt = ds.At.Sub(prev.Disks.At).Seconds()
-		prevDisk = make(map[diskKey]*sources.Disk, len(prev.Disks.Disks))
-		for i := range prev.Disks.Disks {
-			d := &prev.Disks.Disks[i]
-			prevDisk[diskKey{d.Major, d.Minor, d.Name}] = d
-		}
+		pd = prev.Disks.Disks
+		prevDisk = prevRows[diskKey]{n: len(pd), key: func(j int) diskKey { return diskKey{pd[j].Major, pd[j].Minor, pd[j].Name} }}
 	}
 	for i := range ds.Disks {
 		d := &ds.Disks[i]
@@ -35,8 +33,8 @@ func deriveDisk(prev, cur *sources.Snapshot, f *Frame) {
 		if o.Dev == "" {
 			o.Dev = d.Name
 		}
-		if p, ok := prevDisk[diskKey{d.Major, d.Minor, d.Name}]; ok && dt > 0 {
-			iostat(p, d, dt, &o)
+		if j, ok := prevDisk.find(i, diskKey{d.Major, d.Minor, d.Name}); ok && dt > 0 {
+			iostat(&pd[j], d, dt, &o)
 		}
 		f.Disk = append(f.Disk, o)
 	}

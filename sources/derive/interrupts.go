@@ -24,26 +24,27 @@ func deriveInterrupts(prev, cur *sources.Snapshot, f *Frame) {
 	}
 	out := &Interrupts{CPUs: slices.Clone(in.CPUs), Rows: make([]IRQRate, len(in.Rows))}
 	var p *sources.Interrupts
-	var prevRow map[irqKey]*sources.IRQRow
+	var prevRow prevRows[irqKey]
+	var colBuf [64]int
 	var cols []int
 	dt := 0.0
 	if prev != nil && prev.Interrupts != nil {
 		p = prev.Interrupts
 		dt = in.At.Sub(p.At).Seconds()
-		cols = columnMap(p.CPUs, in.CPUs)
-		prevRow = make(map[irqKey]*sources.IRQRow, len(p.Rows))
-		for i := range p.Rows {
-			r := &p.Rows[i]
-			prevRow[irqKey{r.Name, r.Desc}] = r
-		}
+		cols = columnMap(colBuf[:0], p.CPUs, in.CPUs)
+		prevRow = prevRows[irqKey]{n: len(p.Rows), key: func(j int) irqKey { return irqKey{p.Rows[j].Name, p.Rows[j].Desc} }}
 	}
+	// One array holds every row's per-CPU rates: a slice per row was most of this section's
+	// allocations (tens of rows a sample).
+	perCPU := make([]Val, len(in.Rows)*len(in.CPUs))
 	for i := range in.Rows {
 		r := &in.Rows[i]
 		o := IRQRate{IRQ: r.Name, Desc: r.Desc}
 		if r.Counts != nil {
-			o.PerCPU = make([]Val, len(in.CPUs))
+			o.PerCPU = perCPU[i*len(in.CPUs) : (i+1)*len(in.CPUs) : (i+1)*len(in.CPUs)]
 		}
-		if pr, ok := prevRow[irqKey{r.Name, r.Desc}]; ok {
+		if j, ok := prevRow.find(i, irqKey{r.Name, r.Desc}); ok {
+			pr := &p.Rows[j]
 			switch {
 			case r.Counts == nil && pr.Counts == nil:
 				o.Total = rateOf32(pr.Total, r.Total, dt)

@@ -14,20 +14,19 @@ func deriveNet(prev, cur *sources.Snapshot, f *Frame) {
 		return
 	}
 	f.Net = make([]Net, 0, len(nd.Ifaces))
-	var prevIf map[string]*sources.Iface
+	var prevIf prevRows[string]
+	var pi []sources.Iface
 	dt := 0.0
 	if prev != nil && prev.Net != nil {
 		dt = nd.At.Sub(prev.Net.At).Seconds()
-		prevIf = make(map[string]*sources.Iface, len(prev.Net.Ifaces))
-		for i := range prev.Net.Ifaces {
-			prevIf[prev.Net.Ifaces[i].Name] = &prev.Net.Ifaces[i]
-		}
+		pi = prev.Net.Ifaces
+		prevIf = prevRows[string]{n: len(pi), key: func(j int) string { return pi[j].Name }}
 	}
 	for i := range nd.Ifaces {
 		c := &nd.Ifaces[i]
 		o := Net{Iface: c.Name}
-		if p, ok := prevIf[c.Name]; ok && dt > 0 {
-			sar(p, c, dt, &o)
+		if j, ok := prevIf.find(i, c.Name); ok && dt > 0 {
+			sar(&pi[j], c, dt, &o)
 		}
 		f.Net = append(f.Net, o)
 	}

@@ -160,10 +160,19 @@ func (s *ProcSummary) count(c *sources.Proc) {
 	}
 }
 
+// stateNames holds each state letter as a string: string(c.State) allocated a new one for every
+// process of every sample.
+var stateNames = func() (t [256]string) {
+	for i := range t {
+		t[i] = string(rune(i))
+	}
+	return t
+}()
+
 // procOf computes one process's row; p is nil (or dt ≤ 0) when there is no baseline.
 func procOf(p, c *sources.Proc, dt float64, at time.Time) Proc {
 	r := Proc{
-		PID: c.PID, Start: c.StartTime, PPID: c.PPID, Comm: c.Comm, User: c.User, State: string(c.State),
+		PID: c.PID, Start: c.StartTime, PPID: c.PPID, Comm: c.Comm, User: c.User, State: stateNames[c.State],
 		Cmdline: c.Cmdline, Kernel: c.Kernel, CPU: int(c.CPU), Threads: int(c.Threads),
 		Nice: int(c.Nice), TimeS: float64(c.UTime+c.STime) / userHZ,
 		SmapsSkip: c.SmapsSkip, IONote: ioNote(c.IOState),

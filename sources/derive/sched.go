@@ -25,22 +25,22 @@ func deriveSched(prev, cur *sources.Snapshot, f *Frame) {
 	if st.Fallback {
 		out.Source = SchedFromTasks
 	}
-	var prevCPU map[int]sources.SchedCPU
+	var prevCPU prevRows[int]
+	var pc []sources.SchedCPU
 	dtNs := 0.0
 	// Counters of the two sources are not comparable: no rates across a switch.
 	if prev != nil && prev.Schedstat != nil && prev.Schedstat.Fallback == st.Fallback {
 		dtNs = float64(st.At.Sub(prev.Schedstat.At).Nanoseconds())
-		prevCPU = make(map[int]sources.SchedCPU, len(prev.Schedstat.CPUs))
-		for _, c := range prev.Schedstat.CPUs {
-			prevCPU[c.ID] = c
-		}
+		pc = prev.Schedstat.CPUs
+		prevCPU = prevRows[int]{n: len(pc), key: func(j int) int { return pc[j].ID }}
 	}
-	for _, c := range st.CPUs {
+	for i, c := range st.CPUs {
 		o := SchedCPU{ID: c.ID}
 		if st.Fallback {
 			o.Runnable = Some(float64(c.Runnable))
 		}
-		if p, ok := prevCPU[c.ID]; ok && dtNs > 0 {
+		if j, ok := prevCPU.find(i, c.ID); ok && dtNs > 0 {
+			p := pc[j]
 			dRun, okRun := sources.Delta(p.RunNs, c.RunNs, sources.W64)
 			dWait, okWait := sources.Delta(p.WaitNs, c.WaitNs, sources.W64)
 			dSl, okSl := sources.Delta(p.Timeslices, c.Timeslices, sources.W64)

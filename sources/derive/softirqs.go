@@ -17,21 +17,21 @@ func deriveSoftirqs(prev, cur *sources.Snapshot, f *Frame) {
 	}
 	out := &Softirqs{CPUs: slices.Clone(si.CPUs), Rows: make([]SoftirqRow, len(si.Types))}
 	var p *sources.Softirqs
-	var prevRow map[string]int
+	var prevRow prevRows[string]
+	var colBuf [64]int
 	var cols []int
 	dt := 0.0
 	if prev != nil && prev.Softirqs != nil {
 		p = prev.Softirqs
 		dt = si.At.Sub(p.At).Seconds()
-		cols = columnMap(p.CPUs, si.CPUs)
-		prevRow = make(map[string]int, len(p.Types))
-		for i, t := range p.Types {
-			prevRow[t] = i
-		}
+		cols = columnMap(colBuf[:0], p.CPUs, si.CPUs)
+		prevRow = prevRows[string]{n: len(p.Types), key: func(j int) string { return p.Types[j] }}
 	}
+	perCPU := make([]Val, len(si.Types)*len(si.CPUs)) // one array for every row, as in interrupts
+	n := len(si.CPUs)
 	for i, t := range si.Types {
-		row := SoftirqRow{Type: t, PerCPU: make([]Val, len(si.CPUs))}
-		if j, ok := prevRow[t]; ok && j < len(p.Counts) && i < len(si.Counts) {
+		row := SoftirqRow{Type: t, PerCPU: perCPU[i*n : (i+1)*n : (i+1)*n]}
+		if j, ok := prevRow.find(i, t); ok && j < len(p.Counts) && i < len(si.Counts) {
 			row.Total = perCPURates(cols, p.Counts[j], si.Counts[i], dt, row.PerCPU)
 		}
 		out.Rows[i] = row
@@ -40,19 +40,26 @@ func deriveSoftirqs(prev, cur *sources.Snapshot, f *Frame) {
 }
 
 // columnMap maps each current CPU column to the previous sample's column of the same CPU id,
-// or -1 for a CPU absent before (it just came online). Built once per sample, not per row.
-func columnMap(prevIDs, curIDs []int) []int {
+// or -1 for a CPU absent before (it just came online), appending to dst (a caller's array on
+// its stack, so that a sample's map costs no allocation). Built once per sample, not per row.
+func columnMap(dst, prevIDs, curIDs []int) []int {
+	m := dst[:0]
+	if slices.Equal(prevIDs, curIDs) { // the usual case: no CPU came or went
+		for j := range curIDs {
+			m = append(m, j)
+		}
+		return m
+	}
 	at := make(map[int]int, len(prevIDs))
 	for k, id := range prevIDs {
 		at[id] = k
 	}
-	m := make([]int, len(curIDs))
-	for j, id := range curIDs {
+	for _, id := range curIDs {
 		k, ok := at[id]
 		if !ok {
 			k = -1
 		}
-		m[j] = k
+		m = append(m, k)
 	}
 	return m
 }
