@@ -19,34 +19,39 @@ func derivePSI(prev, cur *sources.Snapshot, f *Frame) {
 		p = prev.PSI
 		dt = c.At.Sub(p.At).Seconds()
 	}
-	res := func(pick func(*sources.PSI) *sources.PSIResource) *PSIResource {
-		cr := pick(c)
+	// The whole section is one allocation: a pointer per resource and line was a dozen a sample.
+	var mem struct {
+		psi   PSI
+		res   [4]PSIResource
+		lines [8]PSILine
+	}
+	out := &mem
+	res := func(k int, cr, pr *sources.PSIResource) *PSIResource {
 		if cr == nil {
 			return nil
-		}
-		var pr *sources.PSIResource
-		if p != nil {
-			pr = pick(p)
 		}
 		var ps, pf *sources.PSILine
 		if pr != nil {
 			ps, pf = pr.Some, pr.Full
 		}
-		return &PSIResource{Some: psiLine(ps, cr.Some, dt), Full: psiLine(pf, cr.Full, dt)}
+		r := &out.res[k]
+		r.Some = psiLine(&out.lines[2*k], ps, cr.Some, dt)
+		r.Full = psiLine(&out.lines[2*k+1], pf, cr.Full, dt)
+		return r
 	}
-	f.PSI = &PSI{
-		CPU:    res(func(s *sources.PSI) *sources.PSIResource { return s.CPU }),
-		Memory: res(func(s *sources.PSI) *sources.PSIResource { return s.Memory }),
-		IO:     res(func(s *sources.PSI) *sources.PSIResource { return s.IO }),
-		IRQ:    res(func(s *sources.PSI) *sources.PSIResource { return s.IRQ }),
+	var pc, pm, pio, pirq *sources.PSIResource
+	if p != nil {
+		pc, pm, pio, pirq = p.CPU, p.Memory, p.IO, p.IRQ
 	}
+	out.psi = PSI{CPU: res(0, c.CPU, pc), Memory: res(1, c.Memory, pm), IO: res(2, c.IO, pio), IRQ: res(3, c.IRQ, pirq)}
+	f.PSI = &out.psi
 }
 
-func psiLine(prev, cur *sources.PSILine, dt float64) *PSILine {
+func psiLine(l *PSILine, prev, cur *sources.PSILine, dt float64) *PSILine {
 	if cur == nil {
 		return nil
 	}
-	l := &PSILine{Avg10: cur.Avg10, Avg60: cur.Avg60, Avg300: cur.Avg300}
+	*l = PSILine{Avg10: cur.Avg10, Avg60: cur.Avg60, Avg300: cur.Avg300}
 	if prev != nil && dt > 0 {
 		if d, ok := sources.Delta(prev.Total, cur.Total, sources.W64); ok {
 			l.Stall = Some(clamp(float64(d)/(dt*1e6)*100, 0, 100))
