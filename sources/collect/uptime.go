@@ -33,7 +33,8 @@ func (c *uptimeCollector) Collect(s *sources.Snapshot) error {
 // ParseUptime parses "12345.67 23456.78": seconds up, and idle seconds summed over CPUs.
 func ParseUptime(b []byte) (*sources.Uptime, error) {
 	line, _ := nextLine(b)
-	f := fields(line, nil)
+	var fa [4][]byte // fields stays on the stack
+	f := fields(line, fa[:0])
 	if len(f) < 2 {
 		return nil, fmt.Errorf("want 2 fields, got %d", len(f))
 	}
