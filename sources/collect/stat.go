@@ -53,7 +53,9 @@ func ParseStat(b []byte) (*sources.Stat, error) { return parseStat(b, 0) }
 // allocation rather than a doubling series.
 func parseStat(b []byte, ncpu int) (*sources.Stat, error) {
 	st := &sources.Stat{Total: sources.CPUTimes{ID: -1}}
-	var fa [16][]byte // a cpu line has 11 fields: fields stays on the stack
+	// A cpu line has 11 fields, the intr line cut at 64 bytes at most 30: fields stays on the
+	// stack.
+	var fa [32][]byte
 	var f [][]byte
 	seenTotal := false
 	for len(b) > 0 {
