@@ -56,6 +56,9 @@ func Collectors(fs FS) []Collector {
 
 // Collect runs every collector into snap, recording each Status.
 func (s *Set) Collect(snap *sources.Snapshot) {
+	if snap.Status == nil { // sized once: SetStatus would grow it from empty, pass after pass
+		snap.Status = make(map[string]sources.Status, len(s.list))
+	}
 	for _, c := range s.list {
 		st := sources.StatusOf(c.Collect(snap))
 		if n, ok := c.(noter); ok && st.State == sources.OK {

@@ -30,6 +30,8 @@ type diskstatsCollector struct {
 	topoAt  time.Time            // when topo was read; zero before the first read
 	sysfsOK bool                 // block was there at topoAt
 	note    string
+	names   names
+	sc      diskScratch
 }
 
 // diskKey names a device: a major:minor number reused by another device is another key.
@@ -58,7 +60,8 @@ func (c *diskstatsCollector) Collect(s *sources.Snapshot) error {
 	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
-	ds, err := ParseDiskstats(c.buf)
+	c.sc.names = &c.names
+	ds, err := parseDiskstats(c.buf, &c.sc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.path, err)
 	}
@@ -133,13 +136,25 @@ func (c *diskstatsCollector) readTopo(name string) diskTopo {
 // up to the 17 known fields. Kernels before 2.6.25 printed partitions with 4 counters (reads,
 // sectors read, writes, sectors written), kept as such with Fields = 4.
 func ParseDiskstats(b []byte) (*sources.Diskstats, error) {
+	return parseDiskstats(b, &diskScratch{})
+}
+
+// diskScratch is what parseDiskstats keeps from pass to pass: the field list, the interned
+// device names, and the previous pass's device count.
+type diskScratch struct {
+	f     [][]byte
+	names *names // nil: fresh strings
+	disks int
+}
+
+func parseDiskstats(b []byte, sc *diskScratch) (*sources.Diskstats, error) {
 	ds := &sources.Diskstats{}
 	var f [][]byte
 	for len(b) > 0 {
 		var line []byte
 		line, b = nextLine(b)
-		f = fields(line, f)
-		if len(f) == 0 {
+		sc.f = fields(line, sc.f)
+		if f = sc.f; len(f) == 0 {
 			continue
 		}
 		n := len(f) - 3
@@ -161,7 +176,7 @@ func ParseDiskstats(b []byte) (*sources.Diskstats, error) {
 		if err1 != nil || err2 != nil || maj > 1<<32-1 || mnr > 1<<32-1 {
 			return nil, fmt.Errorf("line %q: bad device number", truncate(line))
 		}
-		d := sources.Disk{Major: uint32(maj), Minor: uint32(mnr), Name: Sanitize(string(f[2])), Fields: want}
+		d := sources.Disk{Major: uint32(maj), Minor: uint32(mnr), Name: Sanitize(sc.names.of(f[2])), Fields: want}
 		d.Display = d.Name
 		var v [17]uint64
 		for i := 0; i < want; i++ {
@@ -180,8 +195,12 @@ func ParseDiskstats(b []byte) (*sources.Diskstats, error) {
 			d.DiscardIOs, d.DiscardMerges, d.DiscardSectors, d.DiscardTicks = v[11], v[12], v[13], v[14]
 			d.FlushIOs, d.FlushTicks = v[15], v[16]
 		}
+		if ds.Disks == nil { // sized by the previous pass: one allocation, not a doubling series
+			ds.Disks = make([]sources.Disk, 0, max(sc.disks, 8))
+		}
 		ds.Disks = append(ds.Disks, d)
 	}
+	sc.disks = len(ds.Disks)
 	slices.SortStableFunc(ds.Disks, func(a, b sources.Disk) int { return strings.Compare(a.Name, b.Name) })
 	return ds, nil
 }

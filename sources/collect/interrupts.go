@@ -3,7 +3,6 @@ package collect
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/ktop-dev/ktop/sources"
 )
@@ -16,7 +15,9 @@ func init() {
 
 type interruptsCollector struct {
 	kernelFile
-	buf []byte
+	buf   []byte
+	names names
+	sc    irqScratch
 }
 
 func (c *interruptsCollector) Name() string { return sources.SrcInterrupts }
@@ -27,7 +28,8 @@ func (c *interruptsCollector) Collect(s *sources.Snapshot) error {
 	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
-	in, err := ParseInterrupts(c.buf)
+	c.sc.names = &c.names
+	in, err := parseInterrupts(c.buf, &c.sc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.path, err)
 	}
@@ -44,17 +46,35 @@ func (c *interruptsCollector) Collect(s *sources.Snapshot) error {
 // split at the first colon rather than at blanks. Blank lines, which some kernels print, are
 // skipped.
 func ParseInterrupts(b []byte) (*sources.Interrupts, error) {
+	return parseInterrupts(b, &irqScratch{})
+}
+
+// irqScratch is what parseInterrupts keeps from pass to pass: the field list and the joined
+// description it splits and joins into, the interned names and descriptions (the same ~40 rows
+// come back every pass), the CPU ids, and the previous pass's row and count totals, so that a
+// pass makes one allocation for its rows and one for their counts instead of one per row.
+type irqScratch struct {
+	f      [][]byte
+	desc   []byte
+	names  *names // nil: fresh strings
+	cpus   headerCPUs
+	counts countChunks
+	rows   int
+}
+
+func parseInterrupts(b []byte, sc *irqScratch) (*sources.Interrupts, error) {
 	in := &sources.Interrupts{}
+	sc.counts.begin()
 	var f [][]byte
 	header := false
 	for len(b) > 0 {
 		var line []byte
 		line, b = nextLine(b)
 		if !header {
-			if f = fields(line, f); len(f) == 0 {
+			if sc.f = fields(line, sc.f); len(sc.f) == 0 {
 				continue
 			}
-			ids, err := parseCPUHeader(f)
+			ids, err := sc.cpus.parse(sc.f)
 			if err != nil {
 				return nil, err
 			}
@@ -73,8 +93,12 @@ func ParseInterrupts(b []byte) (*sources.Interrupts, error) {
 		if len(name) == 0 || bytes.ContainsAny(name, " \t") {
 			return nil, fmt.Errorf("malformed row %q", truncate(line))
 		}
-		f = fields(line[colon+1:], f)
-		row := sources.IRQRow{Name: Sanitize(string(name))}
+		sc.f = fields(line[colon+1:], sc.f)
+		f = sc.f
+		if in.Rows == nil { // sized by the previous pass: one allocation, not a doubling series
+			in.Rows = make([]sources.IRQRow, 0, max(sc.rows, 16))
+		}
+		row := sources.IRQRow{Name: Sanitize(sc.names.of(name))}
 		// A single number with nothing after it is a system-wide row (ERR, MIS). Checked first so
 		// that a one-CPU machine still tells ERR apart from a per-CPU row, which always has a
 		// description.
@@ -90,7 +114,7 @@ func ParseInterrupts(b []byte) (*sources.Interrupts, error) {
 		if len(f) < len(in.CPUs) {
 			return nil, fmt.Errorf("%s: %d columns for %d CPUs", name, len(f), len(in.CPUs))
 		}
-		row.Counts = make([]uint64, len(in.CPUs))
+		row.Counts = sc.counts.take(len(in.CPUs))
 		for i := range row.Counts {
 			v, err := parseUint(f[i])
 			if err != nil {
@@ -99,24 +123,13 @@ func ParseInterrupts(b []byte) (*sources.Interrupts, error) {
 			row.Counts[i] = v
 			row.Total += v
 		}
-		row.Desc = Sanitize(joinFields(f[len(in.CPUs):]))
+		sc.desc = appendJoined(sc.desc[:0], f[len(in.CPUs):])
+		row.Desc = Sanitize(sc.names.of(sc.desc))
 		in.Rows = append(in.Rows, row)
 	}
 	if !header {
 		return nil, fmt.Errorf("no CPU header")
 	}
+	sc.rows = len(in.Rows)
 	return in, nil
-}
-
-// joinFields joins tokens with single spaces: the kernel pads the description into columns,
-// and the padding carries no meaning.
-func joinFields(f [][]byte) string {
-	var sb strings.Builder
-	for i, t := range f {
-		if i > 0 {
-			sb.WriteByte(' ')
-		}
-		sb.Write(t)
-	}
-	return sb.String()
 }

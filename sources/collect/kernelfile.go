@@ -3,6 +3,7 @@ package collect
 import (
 	"io/fs"
 	"syscall"
+	"unsafe"
 )
 
 // sysfsMagic is SYSFS_MAGIC, statfs's f_type of a sysfs mount (procfsMagic is procfs's).
@@ -23,6 +24,13 @@ type kernelFile struct {
 	fd    int  // the kept descriptor, when kept
 	kept  bool // (the zero kernelFile keeps nothing: fd 0 is not a kept descriptor)
 	plain bool // the file is not on procfs or sysfs: never kept
+
+	// cpath is path NUL-terminated, made once: syscall.Open copies its string to the heap on
+	// every call. openErr is the last failed open's error, handed out again while opening
+	// fails the same way: a file the kernel does not have (/proc/pressure/irq,
+	// /proc/schedstat) is tried every pass, and each try made a new error.
+	cpath   []byte
+	openErr *fs.PathError
 }
 
 func newKernelFile(path string, whole bool) kernelFile {
@@ -43,9 +51,12 @@ func (f *kernelFile) read(buf []byte) ([]byte, error) {
 		// back) is dropped, and the file opened again by name once.
 		f.Close()
 	}
-	fd, err := syscall.Open(f.path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := f.open()
 	if err != nil {
-		return buf[:0], &fs.PathError{Op: "open", Path: f.path, Err: err}
+		if f.openErr == nil || f.openErr.Err != err {
+			f.openErr = &fs.PathError{Op: "open", Path: f.path, Err: err}
+		}
+		return buf[:0], f.openErr
 	}
 	var st syscall.Statfs_t
 	if syscall.Fstatfs(fd, &st) != nil || (st.Type != procfsMagic && st.Type != sysfsMagic) {
@@ -59,6 +70,27 @@ func (f *kernelFile) read(buf []byte) ([]byte, error) {
 		f.Close()
 	}
 	return b, err
+}
+
+// open opens the file by name, read-only.
+func (f *kernelFile) open() (int, error) {
+	if f.cpath == nil {
+		f.cpath = append([]byte(f.path), 0)
+	}
+	// AT_FDCWD, so that a relative path resolves as open(2) does; a variable, as a negative
+	// constant does not convert to uintptr.
+	cwd := -100
+	for {
+		fd, _, errno := syscall.Syscall6(syscall.SYS_OPENAT, uintptr(cwd), uintptr(unsafe.Pointer(&f.cpath[0])),
+			uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC), 0, 0, 0)
+		if errno == syscall.EINTR {
+			continue
+		}
+		if errno != 0 {
+			return -1, errno
+		}
+		return int(fd), nil
+	}
 }
 
 // pread reads the kept descriptor from offset 0.

@@ -116,3 +116,32 @@ func TestKernelFilePlain(t *testing.T) {
 		t.Errorf("removed file: want not-exist, have %v", err)
 	}
 }
+
+// A file the kernel does not have is tried every pass: the same error comes back (not a new
+// one each time), it still says not-exist with its path, and a file that appears later, or a
+// relative path, is read.
+func TestKernelFileMissing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "irq")
+	f := newKernelFile(path, true)
+	defer f.Close()
+	_, err1 := f.read(nil)
+	_, err2 := f.read(nil)
+	if !os.IsNotExist(err1) || err1 != err2 {
+		t.Fatalf("want one not-exist error twice, have %v and %v", err1, err2)
+	}
+	if want, have := "open "+path+": no such file or directory", err1.Error(); want != have {
+		t.Errorf("want %q, have %q", want, have)
+	}
+	if err := os.WriteFile(path, []byte("full avg10=0.00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if have, err := f.read(nil); err != nil || string(have) != "full avg10=0.00\n" {
+		t.Errorf("after the file appeared: %q, %v", have, err)
+	}
+	rel := newKernelFile(filepath.Join("testdata", "16cpu", "b", "proc", "loadavg"), true)
+	defer rel.Close()
+	if have, err := rel.read(nil); err != nil || len(have) == 0 {
+		t.Errorf("relative path: %q, %v", have, err)
+	}
+}

@@ -110,7 +110,7 @@ func (c *kmsgCollector) start() (err error) {
 	}
 	// The backlog is read without blocking, up to EAGAIN, before the goroutine starts, so the
 	// first sample already carries the recent history.
-	if err := st.consume(backlogReader{rc}, true); err != nil {
+	if err := st.consume(newBacklogReader(rc), true); err != nil {
 		f.Close()
 		return err
 	}
@@ -157,15 +157,30 @@ func (c *kmsgCollector) Close() {
 }
 
 // backlogReader reads the device without waiting: EAGAIN, "no record yet", ends the backlog.
-type backlogReader struct{ rc syscall.RawConn }
+// Its read function is made once: a closure per Read cost three allocations per record of
+// the backlog (the whole ring buffer, thousands of records, at start).
+type backlogReader struct {
+	rc   syscall.RawConn
+	read func(fd uintptr) bool
+	p    []byte // Read's buffer, for read
+	n    int    // read's results
+	err  error
+}
 
-func (b backlogReader) Read(p []byte) (int, error) {
-	var n int
-	var rerr error
-	err := b.rc.Read(func(fd uintptr) bool {
-		n, rerr = syscall.Read(int(fd), p)
+func newBacklogReader(rc syscall.RawConn) *backlogReader {
+	b := &backlogReader{rc: rc}
+	b.read = func(fd uintptr) bool {
+		b.n, b.err = syscall.Read(int(fd), b.p)
 		return true // never park: the caller wants EAGAIN, not a wait
-	})
+	}
+	return b
+}
+
+func (b *backlogReader) Read(p []byte) (int, error) {
+	b.p = p
+	err := b.rc.Read(b.read)
+	n, rerr := b.n, b.err
+	b.p, b.err = nil, nil
 	if err != nil {
 		return 0, err
 	}
@@ -227,6 +242,7 @@ type kmsgStream struct {
 	history, maxPending int // kmsgHistory and kmsgMaxPending; tests lower them
 
 	mu      sync.Mutex
+	empty   *sources.Kmsg // the last record-less take, handed out again while nothing changes
 	pending []sources.KmsgRecord
 	lost    uint64
 	lastSeq uint64
@@ -333,6 +349,15 @@ func (s *kmsgStream) take() (*sources.Kmsg, error) {
 	if len(s.pending) == 0 && s.err != nil {
 		return nil, s.err
 	}
+	if len(s.pending) == 0 {
+		// Most passes bring no record: the snapshots share one empty Kmsg (never written to)
+		// until the lost count changes.
+		if s.empty == nil || s.empty.Lost != s.lost {
+			s.empty = &sources.Kmsg{Lost: s.lost}
+		}
+		s.pending = nil
+		return s.empty, nil
+	}
 	k := &sources.Kmsg{Records: s.pending, Lost: s.lost}
 	s.pending = nil
 	return k, nil
@@ -403,7 +428,10 @@ func unescapeKmsg(b []byte) string {
 	if bytes.IndexByte(b, '\\') < 0 {
 		return string(b)
 	}
-	out := make([]byte, 0, len(b))
+	// A Builder grown once makes the string in one allocation (a []byte and then string(out)
+	// made two).
+	var out strings.Builder
+	out.Grow(len(b))
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c == '\\' && i+3 < len(b) && b[i+1] == 'x' {
@@ -417,9 +445,9 @@ func unescapeKmsg(b []byte) string {
 				}
 			}
 		}
-		out = append(out, c)
+		out.WriteByte(c)
 	}
-	return string(out)
+	return out.String()
 }
 
 func unhex(c byte) (byte, bool) {

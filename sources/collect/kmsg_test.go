@@ -227,6 +227,39 @@ func TestKmsgStreamLoss(t *testing.T) {
 	}
 }
 
+// TestKmsgStreamEmptyTakes checks the passes that bring no record: they share one empty Kmsg
+// while the lost count holds, and a record or a loss in between is never hidden by it.
+func TestKmsgStreamEmptyTakes(t *testing.T) {
+	t.Parallel()
+	recs := kmsgRecords(t)
+	s := newKmsgStream()
+	take := func() *sources.Kmsg {
+		t.Helper()
+		k, err := s.take()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	a, b := take(), take()
+	if a != b || len(a.Records) != 0 || a.Lost != 0 {
+		t.Errorf("want one shared empty Kmsg, have %p %+v and %p %+v", a, a, b, b)
+	}
+	if err := s.consume(&scriptReader{items: []any{recs[10], recs[13]}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if k := take(); !slices.Equal(seqs(k.Records), []uint64{10, 13}) || k.Lost != 2 {
+		t.Errorf("want records 10, 13 lost 2, have %v lost %d", seqs(k.Records), k.Lost)
+	}
+	c, d := take(), take()
+	if c == a || c != d || len(c.Records) != 0 || c.Lost != 2 {
+		t.Errorf("want a new shared empty Kmsg with lost 2, have %+v and %+v", c, d)
+	}
+	if len(a.Records) != 0 || a.Lost != 0 {
+		t.Errorf("the earlier empty Kmsg changed: %+v", a)
+	}
+}
+
 func TestKmsgStreamReadError(t *testing.T) {
 	t.Parallel()
 	recs := kmsgRecords(t)

@@ -37,7 +37,8 @@ func (c *loadavgCollector) Collect(s *sources.Snapshot) error {
 // which is the only cheap source of the runnable and thread counts, hence this parser.
 func ParseLoadavg(b []byte) (*sources.LoadAvg, error) {
 	line, _ := nextLine(b)
-	f := fields(line, nil)
+	var fa [8][]byte // fields stays on the stack
+	f := fields(line, fa[:0])
 	if len(f) < 4 {
 		return nil, fmt.Errorf("want 4 or 5 fields, got %d", len(f))
 	}

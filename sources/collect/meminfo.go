@@ -37,15 +37,7 @@ func (c *meminfoCollector) Collect(s *sources.Snapshot) error {
 // keys vary by architecture and config. Values stay in kB (HugePages_* are counts).
 func ParseMeminfo(b []byte) (*sources.MemInfo, error) {
 	m := &sources.MemInfo{}
-	dst := map[string]*uint64{
-		"MemTotal": &m.MemTotal, "MemFree": &m.MemFree, "MemAvailable": &m.MemAvailable,
-		"Buffers": &m.Buffers, "Cached": &m.Cached, "SReclaimable": &m.SReclaimable,
-		"Shmem": &m.Shmem, "SwapTotal": &m.SwapTotal, "SwapFree": &m.SwapFree,
-		"SwapCached": &m.SwapCached, "Dirty": &m.Dirty, "Writeback": &m.Writeback,
-		"AnonPages": &m.AnonPages, "Mapped": &m.Mapped, "Slab": &m.Slab,
-		"SUnreclaim": &m.SUnreclaim, "KernelStack": &m.KernelStack, "PageTables": &m.PageTables,
-		"HugePages_Total": &m.HugePagesTotal, "Hugepagesize": &m.Hugepagesize,
-	}
+	var fa [4][]byte // "value kB": fields stays on the stack
 	var f [][]byte
 	seenTotal := false
 	for len(b) > 0 {
@@ -55,11 +47,11 @@ func ParseMeminfo(b []byte) (*sources.MemInfo, error) {
 		if !ok {
 			continue
 		}
-		p, known := dst[string(key)]
-		if !known {
+		p := meminfoField(m, key)
+		if p == nil {
 			continue
 		}
-		f = fields(rest, f)
+		f = fields(rest, fa[:0])
 		if len(f) == 0 {
 			return nil, fmt.Errorf("%s: no value", key)
 		}
@@ -79,4 +71,53 @@ func ParseMeminfo(b []byte) (*sources.MemInfo, error) {
 		return nil, fmt.Errorf("no MemTotal")
 	}
 	return m, nil
+}
+
+// meminfoField is where key's value goes, nil for a key not kept. A switch rather than a map
+// of pointers into m: that map was built afresh for every parse (20 entries, a few
+// allocations a pass).
+func meminfoField(m *sources.MemInfo, key []byte) *uint64 {
+	switch string(key) {
+	case "MemTotal":
+		return &m.MemTotal
+	case "MemFree":
+		return &m.MemFree
+	case "MemAvailable":
+		return &m.MemAvailable
+	case "Buffers":
+		return &m.Buffers
+	case "Cached":
+		return &m.Cached
+	case "SReclaimable":
+		return &m.SReclaimable
+	case "Shmem":
+		return &m.Shmem
+	case "SwapTotal":
+		return &m.SwapTotal
+	case "SwapFree":
+		return &m.SwapFree
+	case "SwapCached":
+		return &m.SwapCached
+	case "Dirty":
+		return &m.Dirty
+	case "Writeback":
+		return &m.Writeback
+	case "AnonPages":
+		return &m.AnonPages
+	case "Mapped":
+		return &m.Mapped
+	case "Slab":
+		return &m.Slab
+	case "SUnreclaim":
+		return &m.SUnreclaim
+	case "KernelStack":
+		return &m.KernelStack
+	case "PageTables":
+		return &m.PageTables
+	case "HugePages_Total":
+		return &m.HugePagesTotal
+	case "Hugepagesize":
+		return &m.Hugepagesize
+	}
+	return nil
 }

@@ -29,6 +29,9 @@ type netdevCollector struct {
 	// linkBuf is readLink's: netdev's own buf holds /proc/net/dev while the links are read.
 	linkBuf []byte
 	link    map[string]linkInfo
+	live    map[string]bool // scratch of Collect: the interfaces listed this pass
+	names   names
+	sc      netdevScratch
 }
 
 // linkInfo is an interface's speed and duplex, re-read every topoTTL: they change only on
@@ -47,12 +50,17 @@ func (c *netdevCollector) Collect(s *sources.Snapshot) error {
 	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
-	nd, err := ParseNetDev(c.buf)
+	c.sc.names = &c.names
+	nd, err := parseNetDev(c.buf, &c.sc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.path, err)
 	}
 	nd.At = at
-	live := make(map[string]bool, len(nd.Ifaces))
+	if c.live == nil {
+		c.live = make(map[string]bool, len(nd.Ifaces))
+	}
+	live := c.live
+	clear(live)
 	for i := range nd.Ifaces {
 		ifc := &nd.Ifaces[i]
 		live[ifc.Name] = true
@@ -97,6 +105,18 @@ func (c *netdevCollector) readLink(name string, at time.Time) linkInfo {
 // colon ("eth0:68210035552"), and old kernels allowed alias names with colons ("ibr10:30"),
 // so the name ends at the last colon.
 func ParseNetDev(b []byte) (*sources.NetDev, error) {
+	return parseNetDev(b, &netdevScratch{})
+}
+
+// netdevScratch is what parseNetDev keeps from pass to pass: the field list, the interned
+// interface names, and the previous pass's interface count.
+type netdevScratch struct {
+	f      [][]byte
+	names  *names // nil: fresh strings
+	ifaces int
+}
+
+func parseNetDev(b []byte, sc *netdevScratch) (*sources.NetDev, error) {
 	nd := &sources.NetDev{}
 	var f [][]byte
 	for len(b) > 0 {
@@ -113,24 +133,30 @@ func ParseNetDev(b []byte) (*sources.NetDev, error) {
 		if len(name) == 0 {
 			return nil, fmt.Errorf("malformed line %q", truncate(line))
 		}
-		f = fields(line[colon+1:], f)
-		if len(f) < 16 {
+		sc.f = fields(line[colon+1:], sc.f)
+		if f = sc.f; len(f) < 16 {
 			return nil, fmt.Errorf("%s: %d counters, want 16", name, len(f))
 		}
-		ifc := sources.Iface{Name: Sanitize(string(name)), SpeedMbps: -1}
-		dst := [16]*uint64{
-			&ifc.RxBytes, &ifc.RxPackets, &ifc.RxErrs, &ifc.RxDrop, &ifc.RxFifo, &ifc.RxFrame, &ifc.RxCompressed, &ifc.RxMulticast,
-			&ifc.TxBytes, &ifc.TxPackets, &ifc.TxErrs, &ifc.TxDrop, &ifc.TxFifo, &ifc.TxColls, &ifc.TxCarrier, &ifc.TxCompressed,
-		}
-		for i, p := range dst {
-			v, err := parseUint(f[i])
+		var v [16]uint64
+		for i := range v {
+			x, err := parseUint(f[i])
 			if err != nil {
 				return nil, fmt.Errorf("%s counter %d: %w", name, i+1, err)
 			}
-			*p = v
+			v[i] = x
+		}
+		// Assigned by name rather than through pointers into ifc, which made ifc escape: one
+		// allocation per interface and pass.
+		ifc := sources.Iface{Name: Sanitize(sc.names.of(name)), SpeedMbps: -1,
+			RxBytes: v[0], RxPackets: v[1], RxErrs: v[2], RxDrop: v[3], RxFifo: v[4], RxFrame: v[5], RxCompressed: v[6], RxMulticast: v[7],
+			TxBytes: v[8], TxPackets: v[9], TxErrs: v[10], TxDrop: v[11], TxFifo: v[12], TxColls: v[13], TxCarrier: v[14], TxCompressed: v[15],
+		}
+		if nd.Ifaces == nil { // sized by the previous pass: one allocation, not a doubling series
+			nd.Ifaces = make([]sources.Iface, 0, max(sc.ifaces, 4))
 		}
 		nd.Ifaces = append(nd.Ifaces, ifc)
 	}
+	sc.ifaces = len(nd.Ifaces)
 	slices.SortStableFunc(nd.Ifaces, func(a, b sources.Iface) int { return strings.Compare(a.Name, b.Name) })
 	return nd, nil
 }

@@ -101,3 +101,48 @@ func (n *names) of(b []byte) string {
 	n.m[s] = s
 	return s
 }
+
+// appendJoined appends tokens joined by single spaces to dst: the kernel pads descriptions
+// into columns, and the padding carries no meaning.
+func appendJoined(dst []byte, f [][]byte) []byte {
+	for i, t := range f {
+		if i > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, t...)
+	}
+	return dst
+}
+
+// countChunks hands out the per-row count slices of one pass (interrupts, softirqs) from one
+// allocation sized by the previous pass, instead of one allocation per row. The slices are
+// kept by the Snapshot, so a pass never reuses the previous pass's chunk: begin drops it.
+// Each slice is capped at its length, so that an append to one row cannot overwrite the next.
+type countChunks struct {
+	free []uint64
+	used int // counts handed out since begin
+	hint int // counts the previous pass used
+}
+
+// begin starts a pass.
+func (c *countChunks) begin() {
+	if c.used > 0 {
+		c.hint = c.used
+	}
+	c.free, c.used = nil, 0
+}
+
+// take returns n zeroed counts.
+func (c *countChunks) take(n int) []uint64 {
+	if len(c.free) < n {
+		size := c.hint - c.used
+		if size < n {
+			size = 8 * n // more rows than the pass before (or the first pass)
+		}
+		c.free = make([]uint64, size)
+	}
+	s := c.free[:n:n]
+	c.free = c.free[n:]
+	c.used += n
+	return s
+}

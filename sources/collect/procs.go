@@ -264,7 +264,7 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 	if err != nil {
 		return &os.PathError{Op: "read", Path: c.root + "/uptime", Err: err}
 	}
-	up, err := ParseUptime(c.buf)
+	up, _, err := parseUptime(c.buf)
 	if err != nil {
 		return fmt.Errorf("%s/uptime: %w", c.root, err)
 	}
@@ -290,7 +290,7 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 	c.gone = c.gone[:0]
 
 	c.gen++
-	tab := &sources.ProcTable{At: at, Uptime: up.Up, Procs: make([]sources.Proc, 0, len(c.pids))}
+	tab := &sources.ProcTable{At: at, Uptime: up, Procs: make([]sources.Proc, 0, len(c.pids))}
 	hidden, bad := 0, 0
 	var badErr error
 	for _, pid := range c.pids {

@@ -49,7 +49,9 @@ func (c *psiCollector) Collect(s *sources.Snapshot) error {
 		}
 		c.filesDir = c.dir
 	}
-	p := &sources.PSI{At: now()}
+	blk := &psiBlock{}
+	p := &blk.psi
+	p.At = now()
 	var firstMissing error
 	for i, dst := range [len(psiResources)]**sources.PSIResource{&p.CPU, &p.Memory, &p.IO, &p.IRQ} {
 		f := &c.files[i]
@@ -69,8 +71,8 @@ func (c *psiCollector) Collect(s *sources.Snapshot) error {
 		if err != nil {
 			return err
 		}
-		res, err := ParsePSI(c.buf)
-		if err != nil {
+		res := &blk.res[i]
+		if err := parsePSI(c.buf, res, (*[2]sources.PSILine)(blk.lines[2*i:])); err != nil {
 			return fmt.Errorf("%s: %w", f.path, err)
 		}
 		*dst = res
@@ -95,42 +97,61 @@ func (c *psiCollector) Collect(s *sources.Snapshot) error {
 // error.
 func ParsePSI(b []byte) (*sources.PSIResource, error) {
 	r := &sources.PSIResource{}
-	var f [][]byte
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
-		f = fields(line, f)
-		if len(f) == 0 {
-			continue
-		}
-		var dst **sources.PSILine
-		switch string(f[0]) {
-		case "some":
-			dst = &r.Some
-		case "full":
-			dst = &r.Full
-		default:
-			continue
-		}
-		l, err := parsePSILine(f[1:])
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f[0], err)
-		}
-		*dst = l
-	}
-	if r.Some == nil && r.Full == nil {
-		return nil, fmt.Errorf("no some or full line")
+	if err := parsePSI(b, r, &[2]sources.PSILine{}); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
-func parsePSILine(kvs [][]byte) (*sources.PSILine, error) {
-	l := &sources.PSILine{}
+// psiBlock is a pass's PSI in one allocation instead of up to thirteen (the PSI, four
+// resources, two lines each): they are kept, and die, together.
+type psiBlock struct {
+	psi   sources.PSI
+	res   [len(psiResources)]sources.PSIResource
+	lines [2 * len(psiResources)]sources.PSILine
+}
+
+// parsePSI is ParsePSI into r, with its some and full lines in lines.
+func parsePSI(b []byte, r *sources.PSIResource, lines *[2]sources.PSILine) error {
+	var fa [8][]byte // "some avg10=… avg60=… avg300=… total=…": fields stays on the stack
+	var f [][]byte
+	for len(b) > 0 {
+		var line []byte
+		line, b = nextLine(b)
+		f = fields(line, fa[:0])
+		if len(f) == 0 {
+			continue
+		}
+		var dst **sources.PSILine
+		var l *sources.PSILine
+		switch string(f[0]) {
+		case "some":
+			dst, l = &r.Some, &lines[0]
+		case "full":
+			dst, l = &r.Full, &lines[1]
+		default:
+			continue
+		}
+		if err := parsePSILine(f[1:], l); err != nil {
+			return fmt.Errorf("%s: %w", f[0], err)
+		}
+		*dst = l
+	}
+	if r.Some == nil && r.Full == nil {
+		return fmt.Errorf("no some or full line")
+	}
+	return nil
+}
+
+// parsePSILine parses one line's key=value fields into l (zeroed first: a line printed twice
+// keeps its last values, as when each line had its own PSILine).
+func parsePSILine(kvs [][]byte, l *sources.PSILine) error {
+	*l = sources.PSILine{}
 	var seen uint8
 	for _, kv := range kvs {
 		k, v, ok := bytes.Cut(kv, []byte("="))
 		if !ok {
-			return nil, fmt.Errorf("malformed field %q", kv)
+			return fmt.Errorf("malformed field %q", kv)
 		}
 		var err error
 		switch string(k) {
@@ -148,13 +169,13 @@ func parsePSILine(kvs [][]byte) (*sources.PSILine, error) {
 			seen |= 8
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
+			return fmt.Errorf("%s: %w", k, err)
 		}
 	}
 	if seen != 15 {
-		return nil, fmt.Errorf("want avg10, avg60, avg300 and total")
+		return fmt.Errorf("want avg10, avg60, avg300 and total")
 	}
-	return l, nil
+	return nil
 }
 
 // parsePct parses an average printed as "%lu.%02lu": plain decimal digits only, so that "NaN",

@@ -61,6 +61,10 @@ type schedstatCollector struct {
 	primed  bool                      // a first pass has set every thread's baseline
 	statBuf []byte
 	taskBuf []byte
+
+	runnable  map[int]uint64 // scratch of fallback: runnable threads per CPU this pass
+	noteOf    int            // the thread count c.note was written for, to write it once
+	noteValid bool
 }
 
 // taskObs is one thread's scheduler state in one pass: what the fallback needs of
@@ -143,7 +147,7 @@ func (c *schedstatCollector) Collect(s *sources.Snapshot) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		c.note = ""
+		c.note, c.noteValid = "", false
 		if c.feed != nil {
 			c.feed.want = false
 		}
@@ -166,7 +170,11 @@ func (c *schedstatCollector) fallback(s *sources.Snapshot, at time.Time) error {
 		c.cum = make(map[int]*sources.SchedCPU)
 	}
 	c.gen++
-	runnable := make(map[int]uint64)
+	if c.runnable == nil {
+		c.runnable = make(map[int]uint64)
+	}
+	runnable := c.runnable
+	clear(runnable)
 	threads := 0
 	if c.feed != nil && c.feed.want && c.feed.table != nil && c.feed.table == s.Procs {
 		for i := range c.feed.tasks {
@@ -209,10 +217,14 @@ func (c *schedstatCollector) fallback(s *sources.Snapshot, at time.Time) error {
 		st.CPUs = append(st.CPUs, cpu)
 	}
 	slices.SortFunc(st.CPUs, func(a, b sources.SchedCPU) int { return a.ID - b.ID })
-	c.note = fmt.Sprintf("CONFIG_SCHEDSTATS off (no /proc/schedstat): per-task fallback over %d threads", threads)
-	if hp, hides := c.hidepid.get(); hides {
-		// The sums are then the user's own threads': say so, or they read as the machine's.
-		c.note += "; hidepid=" + hp + " hides other users' threads without CAP_SYS_PTRACE: only ktop's user's are counted"
+	// The same note comes back every pass while the thread count holds: built once for it.
+	if !c.noteValid || c.noteOf != threads {
+		c.note = fmt.Sprintf("CONFIG_SCHEDSTATS off (no /proc/schedstat): per-task fallback over %d threads", threads)
+		if hp, hides := c.hidepid.get(); hides {
+			// The sums are then the user's own threads': say so, or they read as the machine's.
+			c.note += "; hidepid=" + hp + " hides other users' threads without CAP_SYS_PTRACE: only ktop's user's are counted"
+		}
+		c.noteOf, c.noteValid = threads, true
 	}
 	s.Schedstat = st
 	return nil

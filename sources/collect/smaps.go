@@ -102,6 +102,7 @@ type SmapsPolicy struct {
 	notTopK string // reason for processes outside the top K, built once per K
 	notK    int
 	cand    []int
+	isCand  map[int]bool // scratch of Apply: indexes of this pass's candidates
 }
 
 type procKey struct {
@@ -205,7 +206,11 @@ func (p *SmapsPolicy) Apply(tab *sources.ProcTable, read func(pid int) (*sources
 		return procs[a].PID - procs[b].PID
 	})
 	top := p.cand[:min(p.TopK, len(p.cand))]
-	isCand := make(map[int]bool, len(top)+len(pinned))
+	if p.isCand == nil {
+		p.isCand = make(map[int]bool, len(top)+len(pinned))
+	}
+	isCand := p.isCand
+	clear(isCand)
 	for _, i := range top {
 		isCand[i] = true
 	}

@@ -29,7 +29,7 @@ func (c *statCollector) Collect(s *sources.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	st, err := ParseStat(c.buf)
+	st, err := parseStat(c.buf, len(c.cpus))
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.path, err)
 	}
@@ -47,8 +47,15 @@ func (c *statCollector) Collect(s *sources.Snapshot) error {
 
 // ParseStat parses /proc/stat. CPU lines may carry 4 to 10 (or more) columns depending on the
 // kernel's age; missing trailing columns are 0. CPUs are keyed by the id in "cpuN".
-func ParseStat(b []byte) (*sources.Stat, error) {
+func ParseStat(b []byte) (*sources.Stat, error) { return parseStat(b, 0) }
+
+// parseStat is ParseStat with room made for the ncpu CPU lines of the previous pass: one
+// allocation rather than a doubling series.
+func parseStat(b []byte, ncpu int) (*sources.Stat, error) {
 	st := &sources.Stat{Total: sources.CPUTimes{ID: -1}}
+	// A cpu line has 11 fields, the intr line cut at 64 bytes at most 30: fields stays on the
+	// stack.
+	var fa [32][]byte
 	var f [][]byte
 	seenTotal := false
 	for len(b) > 0 {
@@ -57,7 +64,7 @@ func ParseStat(b []byte) (*sources.Stat, error) {
 		// The intr line has one number per IRQ; only its first (the total) is needed, so
 		// avoid splitting the whole line.
 		if bytes.HasPrefix(line, []byte("intr ")) {
-			f = fields(line[:min(len(line), 64)], f)
+			f = fields(line[:min(len(line), 64)], fa[:0])
 			if len(f) < 2 {
 				return nil, fmt.Errorf("malformed intr line")
 			}
@@ -68,7 +75,7 @@ func ParseStat(b []byte) (*sources.Stat, error) {
 			st.Intr = v
 			continue
 		}
-		f = fields(line, f)
+		f = fields(line, fa[:0])
 		if len(f) == 0 {
 			continue
 		}
@@ -83,6 +90,9 @@ func ParseStat(b []byte) (*sources.Stat, error) {
 				st.Total = t
 				seenTotal = true
 			} else {
+				if st.CPUs == nil {
+					st.CPUs = make([]sources.CPUTimes, 0, max(ncpu, 4))
+				}
 				st.CPUs = append(st.CPUs, t)
 			}
 		case string(key) == "ctxt":

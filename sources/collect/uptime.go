@@ -32,18 +32,26 @@ func (c *uptimeCollector) Collect(s *sources.Snapshot) error {
 
 // ParseUptime parses "12345.67 23456.78": seconds up, and idle seconds summed over CPUs.
 func ParseUptime(b []byte) (*sources.Uptime, error) {
-	line, _ := nextLine(b)
-	f := fields(line, nil)
-	if len(f) < 2 {
-		return nil, fmt.Errorf("want 2 fields, got %d", len(f))
-	}
-	up, err := parseFloat(f[0])
+	up, idle, err := parseUptime(b)
 	if err != nil {
-		return nil, fmt.Errorf("bad uptime %q", f[0])
-	}
-	idle, err := parseFloat(f[1])
-	if err != nil {
-		return nil, fmt.Errorf("bad idle time %q", f[1])
+		return nil, err
 	}
 	return &sources.Uptime{Up: up, Idle: idle}, nil
+}
+
+// parseUptime is ParseUptime without the Uptime: the procs collector needs the number only.
+func parseUptime(b []byte) (up, idle float64, err error) {
+	line, _ := nextLine(b)
+	var fa [4][]byte // fields stays on the stack
+	f := fields(line, fa[:0])
+	if len(f) < 2 {
+		return 0, 0, fmt.Errorf("want 2 fields, got %d", len(f))
+	}
+	if up, err = parseFloat(f[0]); err != nil {
+		return 0, 0, fmt.Errorf("bad uptime %q", f[0])
+	}
+	if idle, err = parseFloat(f[1]); err != nil {
+		return 0, 0, fmt.Errorf("bad idle time %q", f[1])
+	}
+	return up, idle, nil
 }

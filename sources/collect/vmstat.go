@@ -16,6 +16,7 @@ type vmstatCollector struct {
 	kernelFile
 	buf   []byte
 	names names
+	keys  int // the previous pass's key count, to size the map
 }
 
 func (c *vmstatCollector) Name() string { return sources.SrcVMStat }
@@ -26,10 +27,11 @@ func (c *vmstatCollector) Collect(s *sources.Snapshot) error {
 	if c.buf, err = c.read(c.buf); err != nil {
 		return err
 	}
-	v, err := parseVMStat(c.buf, &c.names)
+	v, err := parseVMStat(c.buf, &c.names, c.keys)
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.path, err)
 	}
+	c.keys = len(v.Values)
 	v.At = at
 	s.VMStat = v
 	return nil
@@ -39,16 +41,21 @@ func (c *vmstatCollector) Collect(s *sources.Snapshot) error {
 // changes with nearly every kernel release (per-zone pgscan_kswapd_normal before 4.8, allocstall
 // per zone since 4.8, workingset_refault split in 5.9, pgsteal_anon/file in 5.8), so package
 // derive picks keys by name. A key printed twice (a linux-next bug once did) keeps its last value.
-func ParseVMStat(b []byte) (*sources.VMStat, error) { return parseVMStat(b, nil) }
+func ParseVMStat(b []byte) (*sources.VMStat, error) { return parseVMStat(b, nil, 0) }
 
-// parseVMStat is ParseVMStat with the keys interned in nm.
-func parseVMStat(b []byte, nm *names) (*sources.VMStat, error) {
-	v := &sources.VMStat{Values: make(map[string]uint64, 200)}
+// parseVMStat is ParseVMStat with the keys interned in nm and the map sized for the previous
+// pass's keys (200 before the first).
+func parseVMStat(b []byte, nm *names, keys int) (*sources.VMStat, error) {
+	if keys == 0 {
+		keys = 200
+	}
+	v := &sources.VMStat{Values: make(map[string]uint64, keys)}
+	var fa [4][]byte // "name value": fields stays on the stack
 	var f [][]byte
 	for len(b) > 0 {
 		var line []byte
 		line, b = nextLine(b)
-		f = fields(line, f)
+		f = fields(line, fa[:0])
 		if len(f) == 0 {
 			continue
 		}
