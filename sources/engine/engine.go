@@ -81,11 +81,6 @@ func (e *Engine) Sample() *Sample {
 	start := time.Now()
 	e.seq++
 	snap := &sources.Snapshot{Seq: e.seq, Time: start}
-	if e.prev != nil {
-		// Sized for the sources the last pass reported: grown from empty, the map took about
-		// seven allocations a sample.
-		snap.Status = make(map[string]sources.Status, len(e.prev.Status))
-	}
 	e.set.Collect(snap)
 	fr := derive.Derive(e.prev, snap)
 	// The cost is measured after collecting and deriving so that it covers this tick's work;
