@@ -1,0 +1,103 @@
+package views
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Lines is a block's lines (or a Flow's items) written into one buffer that its owner keeps
+// from frame to frame: a tile drawn every sample then makes one string, its block, instead of
+// one for every run, value, item and line on the way (each allocation costs about a
+// microsecond of CPU at one frame a second: docs/perf.md). Nothing outside the owner may keep
+// a Line: the next frame writes over it.
+type Lines struct {
+	// B is the buffer: the lines ended so far, then the one being written.
+	B    []byte
+	ends []int
+}
+
+// Reset empties l for a new block, keeping its memory.
+func (l *Lines) Reset() {
+	l.B, l.ends = l.B[:0], l.ends[:0]
+}
+
+// End ends the line being written (an empty one if nothing was written since).
+func (l *Lines) End() { l.ends = append(l.ends, len(l.B)) }
+
+// Len is the number of lines ended.
+func (l *Lines) Len() int { return len(l.ends) }
+
+// Line is line i, valid until l is next written to.
+func (l *Lines) Line(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = l.ends[i-1]
+	}
+	return l.B[start:l.ends[i]]
+}
+
+// Block is Block(the lines as strings, w, h), byte for byte, made as one string.
+func (l *Lines) Block(w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	n := min(l.Len(), h)
+	size := h - 1 + (h-n)*max(w, 0)
+	for i := range n {
+		line := l.Line(i)
+		lw := WidthBytes(line)
+		if lw > w {
+			size += len(Fit(string(line), w))
+			continue
+		}
+		size += len(line) + w - lw
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := range h {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		lw := 0
+		if i < n {
+			line := l.Line(i)
+			if lw = WidthBytes(line); lw > w {
+				b.WriteString(Fit(string(line), w))
+				continue
+			}
+			b.Write(line)
+		}
+		b.WriteString(Blanks(w - lw))
+	}
+	return b.String()
+}
+
+// FlowTo writes Flow(the items of l, w) to out, line by line, as Flow packs them: two spaces
+// apart, an item that does not fit on the line starts the next, one wider than w is cut.
+func (l *Lines) FlowTo(out *Lines, w int) {
+	used := 0
+	for i := range l.Len() {
+		it := l.Line(i)
+		iw := WidthBytes(it)
+		if used > 0 && used+2+iw > w {
+			out.End()
+			used = 0
+		}
+		if used > 0 {
+			out.B = append(out.B, "  "...)
+			used += 2
+		}
+		if iw > w-used {
+			cut := ansi.Truncate(string(it), max(w-used, 0), "…")
+			out.B = append(out.B, cut...)
+			used += Width(cut)
+			continue
+		}
+		out.B = append(out.B, it...)
+		used += iw
+	}
+	if used > 0 {
+		out.End()
+	}
+}
