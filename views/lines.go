@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ktop-dev/ktop/sources/derive"
 )
 
 // Lines is a block's lines (or a Flow's items) written into one buffer that its owner keeps
@@ -100,4 +101,35 @@ func (l *Lines) FlowTo(out *Lines, w int) {
 	if used > 0 {
 		out.End()
 	}
+}
+
+// Str writes s, unstyled, to the line being written.
+func (l *Lines) Str(s string) { l.B = append(l.B, s...) }
+
+// Paint writes k.Paint(s) to the line being written.
+func (l *Lines) Paint(k Ink, s string) { l.B = k.Append(l.B, s) }
+
+// PaintBytes writes k.Paint(string(p)) of a p with no newline or tab.
+func (l *Lines) PaintBytes(k Ink, p []byte) { l.B = k.AppendBytes(l.B, p) }
+
+// PaintNum writes k.Paint(Num(v, prec)).
+func (l *Lines) PaintNum(k Ink, v derive.Val, prec int) {
+	var a [32]byte
+	l.B = k.AppendBytes(l.B, AppendNum(a[:0], v, prec))
+}
+
+// PaintShort writes k.Paint(ShortVal(v)).
+func (l *Lines) PaintShort(k Ink, v derive.Val) {
+	var a [32]byte
+	l.B = k.AppendBytes(l.B, AppendShortVal(a[:0], v))
+}
+
+// Item writes one "label value" item, the label in ink label and the value in ink val, and
+// ends it:
+// the summaries panels flow are made of them.
+func (l *Lines) Item(label Ink, name string, val Ink, v string) {
+	l.B = label.Append(l.B, name)
+	l.B = append(l.B, ' ')
+	l.B = val.Append(l.B, v)
+	l.End()
 }
