@@ -33,6 +33,7 @@ type Model struct {
 	view        string
 	titles      map[titleKey]string // rendered titles (see title)
 	cells       []string            // compose's grid, kept for the next frame
+	gutters     []string            // each grid cell's gutter title or blanks, kept likewise
 }
 
 // planInput is what a plan depends on besides the tiles' heights.
@@ -185,8 +186,9 @@ func (m *Model) renderTiles(p plan, out []string) []string {
 	return out
 }
 
-// title is tile i's title in exactly w cells (see render), made once per tile, focus, mode,
-// width and title: titles change only with the layout and the focus, not with each frame.
+// title is tile i's title in exactly w cells (see render; a gutter title has the blank after
+// it too), made once per tile, focus, mode, width and title: titles change only with the
+// layout and the focus, not with each frame.
 func (m *Model) title(i int, focused bool, md mode, w int) string {
 	k := titleKey{tile: i, focused: focused, md: md, w: w, title: m.panels[i].Title()}
 	if s, ok := m.titles[k]; ok {
@@ -196,6 +198,9 @@ func (m *Model) title(i int, focused bool, md mode, w int) string {
 		m.titles = make(map[titleKey]string) // the layout changed: older titles are done with
 	}
 	s := m.renderTitle(k)
+	if k.md == gutter {
+		s += " " // the gutter's last cell, kept with the title so a line joins no string
+	}
 	m.titles[k] = s
 	return s
 }
@@ -256,10 +261,11 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 	// grid[c*h+y] is exactly widths[c] cells wide, or empty where no tile is. Its cells are
 	// kept for the next frame.
 	if cap(m.cells) < cols*h {
-		m.cells = make([]string, cols*h)
+		m.cells, m.gutters = make([]string, cols*h), make([]string, cols*h)
 	}
-	grid := m.cells[:cols*h]
+	grid, gutters := m.cells[:cols*h], m.gutters[:cols*h]
 	clear(grid)
+	clear(gutters)
 	var blankGutter string
 	if p.mode == gutter && p.gutterW > 0 {
 		blankGutter = views.Blanks(p.gutterW)
@@ -268,6 +274,7 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		cw, ch := p.content(pl)
 		rest := tiles[i] // its lines, cut off one by one
 		col := grid[pl.col*h : (pl.col+1)*h]
+		gut := gutters[pl.col*h : (pl.col+1)*h]
 		y := pl.y
 		if p.mode == titleLine {
 			col[y] = m.title(pl.tile, pl.tile == focus, titleLine, pl.w)
@@ -279,15 +286,13 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 			}
 			var line string
 			line, rest, _ = strings.Cut(rest, "\n")
-			line = views.Fit(line, cw)
-			if blankGutter != "" {
-				g := blankGutter
+			col[y+j] = views.Fit(line, cw)
+			if blankGutter != "" { // written before the line by lineAt: no string of the two
+				gut[y+j] = blankGutter
 				if j == 0 {
-					g = m.title(pl.tile, pl.tile == focus, gutter, p.gutterW-1) + " "
+					gut[y+j] = m.title(pl.tile, pl.tile == focus, gutter, p.gutterW-1)
 				}
-				line = g + line
 			}
-			col[y+j] = line
 		}
 	}
 	// Every screen line has the same gaps between its columns and the same blanks after the
@@ -308,11 +313,12 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 	}
 	n := rows*(gaps+tail) + h - 1 + len(last)
 	for c := range cols {
-		for _, cell := range grid[c*h : c*h+rows] {
-			if cell == "" {
+		for y, cell := range grid[c*h : c*h+rows] {
+			g := gutters[c*h+y]
+			if cell == "" && g == "" {
 				n += widths[c]
 			}
-			n += len(cell)
+			n += len(g) + len(cell)
 		}
 	}
 	var b strings.Builder
@@ -322,7 +328,7 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 		if y > 0 {
 			b.WriteByte('\n')
 		}
-		line = m.lineAt(line[:0], grid, y, h, widths, xs)
+		line = m.lineAt(line[:0], grid, gutters, y, h, widths, xs)
 		if x > w {
 			b.WriteString(views.Fit(string(line), w)) // as views.Block would
 			continue
@@ -339,15 +345,16 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 	return b.String()
 }
 
-// lineAt appends screen line y of grid (h lines a column) to line: each column's cell, or
-// blanks where it has none, after the gap before it.
-func (m *Model) lineAt(line []byte, grid []string, y, h int, widths, xs []int) []byte {
+// lineAt appends screen line y of grid (h lines a column) to line: each column's gutter and
+// cell, or blanks where it has neither, after the gap before it.
+func (m *Model) lineAt(line []byte, grid, gutters []string, y, h int, widths, xs []int) []byte {
 	x := 0
 	for c := range widths {
 		if pad := xs[c] - x; pad > 0 {
 			line = append(line, views.Blanks(pad)...)
 		}
-		if cell := grid[c*h+y]; cell != "" {
+		if cell, g := grid[c*h+y], gutters[c*h+y]; cell != "" || g != "" {
+			line = append(line, g...)
 			line = append(line, cell...)
 		} else {
 			line = append(line, views.Blanks(widths[c])...)
