@@ -2,6 +2,7 @@ package views
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 )
@@ -136,5 +137,17 @@ func (k Ink) AppendBytes(dst []byte, p []byte) []byte {
 	}
 	dst = append(dst, k.pre...)
 	dst = append(dst, p...)
+	return append(dst, k.suf...)
+}
+
+// AppendRepeat appends what RepeatTo writes: k.Paint of n ≥ 0 runes r.
+func (k Ink) AppendRepeat(dst []byte, r rune, n int) []byte {
+	if n == 0 || k.slow || r == '\n' || r == '\t' {
+		return append(dst, k.render(strings.Repeat(string(r), n))...)
+	}
+	dst = append(dst, k.pre...)
+	for range n {
+		dst = utf8.AppendRune(dst, r)
+	}
 	return append(dst, k.suf...)
 }

@@ -133,3 +133,16 @@ func (l *Lines) Item(label Ink, name string, val Ink, v string) {
 	l.B = val.Append(l.B, v)
 	l.End()
 }
+
+// AppendFit makes dst[from:] exactly w cells wide as Fit does (cut with an ellipsis, or
+// padded with blanks), and returns dst.
+func AppendFit(dst []byte, from, w int) []byte {
+	if w <= 0 {
+		return dst[:from]
+	}
+	lw := WidthBytes(dst[from:])
+	if lw > w {
+		return append(dst[:from], Fit(string(dst[from:]), w)...)
+	}
+	return append(dst, Blanks(w-lw)...)
+}

@@ -70,3 +70,15 @@ func TestAppendTwins(t *testing.T) {
 		}
 	}
 }
+
+// AppendFit fits what follows from as Fit fits it, and leaves what is before alone.
+func TestAppendFit(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "abc", "█▇▆▅ ▲ ·", "\x1b[1mbold\x1b[0m text", "a much longer line"} {
+		for _, w := range []int{-1, 0, 1, 3, 8, 30} {
+			if want, have := "head"+Fit(s, w), string(AppendFit([]byte("head"+s), 4, w)); want != have {
+				t.Errorf("AppendFit(%q, %d): want %q, have %q", s, w, want, have)
+			}
+		}
+	}
+}
