@@ -461,11 +461,16 @@ func (m Model) View() string {
 		return m.tooSmallView()
 	}
 	head, panel := m.header.View(), ""
+	var panelBytes []byte // a panel that keeps its view as bytes is copied from them: no string of its own
 	if m.overlay == noOverlay {
-		panel = m.panels[m.active].View()
+		if vb, ok := m.panels[m.active].(views.ViewBytes); ok {
+			panelBytes = vb.ViewBytes()
+		} else {
+			panel = m.panels[m.active].View()
+		}
 	}
 	var b strings.Builder
-	b.Grow(len(head) + len(m.overlayBody) + len(m.bar) + len(panel) + len(m.status) + 3)
+	b.Grow(len(head) + len(m.overlayBody) + len(m.bar) + len(panel) + len(panelBytes) + len(m.status) + 3)
 	b.WriteString(head)
 	b.WriteByte('\n')
 	if m.overlay != noOverlay {
@@ -474,6 +479,7 @@ func (m Model) View() string {
 		b.WriteString(m.bar)
 		b.WriteByte('\n')
 		b.WriteString(panel)
+		b.Write(panelBytes)
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.status)

@@ -301,22 +301,6 @@ func (m *Model) render() {
 		m.view = views.Block(append(lines, all), m.width, m.height)
 		return
 	}
-	nw := m.nameWidth()
-	if k == kindHistory {
-		lines = append(lines, m.strip(f.CPU[0], m.width, nw))
-	} else {
-		lines = append(lines, m.row(f.CPU[0], m.width, nw, true))
-	}
-	cpus := f.CPU[1:]
-	if k == kindHeat {
-		per := heatPerLine(m.width, nw)
-		for r := m.offset; r < rows && r < m.offset+vis; r++ {
-			lines = append(lines, m.heatLine(cpus[r*per:min((r+1)*per, len(cpus))], nw))
-		}
-		m.view = views.Block(lines, m.width, m.height)
-		return
-	}
-	colW := (m.width - (cols-1)*colGap) / cols
 	// The lines are written into a buffer kept from frame to frame (shared by the model's
 	// copies), so that the block is the one string a frame makes of them.
 	if m.buf == nil {
@@ -328,6 +312,24 @@ func (m *Model) render() {
 		l.Str(s)
 		l.End()
 	}
+	nw := m.nameWidth()
+	if k == kindHistory {
+		l.Str(m.strip(f.CPU[0], m.width, nw))
+	} else {
+		l.B = m.appendRow(l.B, f.CPU[0], m.width, nw, true)
+	}
+	l.End()
+	cpus := f.CPU[1:]
+	if k == kindHeat {
+		per := heatPerLine(m.width, nw)
+		for r := m.offset; r < rows && r < m.offset+vis; r++ {
+			l.Str(m.heatLine(cpus[r*per:min((r+1)*per, len(cpus))], nw))
+			l.End()
+		}
+		m.view = l.Block(m.width, m.height)
+		return
+	}
+	colW := (m.width - (cols-1)*colGap) / cols
 	for r := m.offset; r < rows && r < m.offset+vis; r++ {
 		for c := range cols {
 			i := c*rows + r

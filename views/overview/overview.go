@@ -1,6 +1,7 @@
 package overview
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -30,10 +31,13 @@ type Model struct {
 	planFor     planInput
 	planHeights *heightCache
 	tiles       []string // each place's Tile(), rendered in Update/SetSize
-	view        string
-	titles      map[titleKey]string // rendered titles (see title)
-	cells       []string            // compose's grid, kept for the next frame
-	gutters     []string            // each grid cell's gutter title or blanks, kept likewise
+	// screen is the composed view, written again in place each frame; view is a string of it,
+	// made only when View is asked (the root copies screen into its own: ViewBytes).
+	screen  []byte
+	view    string
+	titles  map[titleKey]string // rendered titles (see title)
+	cells   []string            // compose's grid, kept for the next frame
+	gutters []string            // each grid cell's gutter title or blanks, kept likewise
 }
 
 // planInput is what a plan depends on besides the tiles' heights.
@@ -98,13 +102,27 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		default:
 			return nil
 		}
-		m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
+		m.draw()
 	}
 	return nil
 }
 
-// View returns the cached rendering.
-func (m *Model) View() string { return m.view }
+// draw composes the screen in place; View makes its string when asked.
+func (m *Model) draw() {
+	m.screen, m.view = m.composeTo(m.screen[:0], m.plan, m.tiles, m.width, m.height, m.focus), ""
+}
+
+// View returns the rendering, made a string once per frame at most.
+func (m *Model) View() string {
+	if m.view == "" && len(m.screen) > 0 {
+		m.view = string(m.screen)
+	}
+	return m.view
+}
+
+// ViewBytes is the rendering as the Overview keeps it (views.ViewBytes), good until the next
+// SetSize or Update.
+func (m *Model) ViewBytes() []byte { return m.screen }
 
 // Focused is the panel whose tile has the focus, or nil without tiles; the root shows its
 // definitions while the Overview is active.
@@ -124,7 +142,7 @@ func (m *Model) refresh() {
 		m.replan(in)
 	}
 	m.tiles = m.renderTiles(m.plan, m.tiles)
-	m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
+	m.draw()
 }
 
 // replan lays the tiles out for in and the panels' heights now, and keeps the focus on a
@@ -246,11 +264,16 @@ func (m *Model) renderTitle(k titleKey) string {
 // and not measured again: measuring a line (ansi.StringWidth, grapheme by grapheme) was most of
 // the Overview's cost a frame when every line was fitted three times over (docs/perf.md).
 func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
+	return string(m.composeTo(nil, p, tiles, w, h, focus))
+}
+
+// composeTo appends compose's screen to dst.
+func (m *Model) composeTo(dst []byte, p plan, tiles []string, w, h, focus int) []byte {
 	if w <= 0 || h <= 0 {
-		return views.Block(nil, w, h)
+		return append(dst, views.Block(nil, w, h)...)
 	}
 	if len(m.panels) == 0 {
-		return views.Block([]string{m.th.Ink.Dim.Paint("no panels to summarise")}, w, h)
+		return append(dst, views.Block([]string{m.th.Ink.Dim.Paint("no panels to summarise")}, w, h)...)
 	}
 	cols := p.cols
 	var widthsA, xsA [maxCols]int // a plan has at most maxCols columns
@@ -321,28 +344,26 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 			n += len(g) + len(cell)
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
-	var line []byte
+	dst = slices.Grow(dst, n)
 	for y := range rows {
 		if y > 0 {
-			b.WriteByte('\n')
+			dst = append(dst, '\n')
 		}
-		line = m.lineAt(line[:0], grid, gutters, y, h, widths, xs)
+		from := len(dst)
+		dst = m.lineAt(dst, grid, gutters, y, h, widths, xs)
 		if x > w {
-			b.WriteString(views.Fit(string(line), w)) // as views.Block would
+			dst = append(dst[:from], views.Fit(string(dst[from:]), w)...) // as views.Block would
 			continue
 		}
-		b.Write(line)
-		b.WriteString(views.Blanks(tail))
+		dst = append(dst, views.Blanks(tail)...)
 	}
 	if p.more {
 		if rows > 0 {
-			b.WriteByte('\n')
+			dst = append(dst, '\n')
 		}
-		b.WriteString(last)
+		dst = append(dst, last...)
 	}
-	return b.String()
+	return dst
 }
 
 // lineAt appends screen line y of grid (h lines a column) to line: each column's gutter and
