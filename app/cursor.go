@@ -247,7 +247,7 @@ func (m *Model) followed() []sources.ProcID {
 // paused, where they win over the panel's own; go-to and zoom unless the panel has an enabled
 // binding of its own for the key (the process tree's + and -).
 func (m *Model) timeKey(msg tea.KeyMsg) bool {
-	k := &m.keys
+	k := m.keys
 	if !key.Matches(msg, k.Freeze, k.StepBack, k.StepFwd, k.MinBack, k.MinFwd, k.Oldest, k.Live, k.Goto, k.ZoomIn, k.ZoomOut) {
 		return false
 	}
@@ -316,7 +316,7 @@ func (m *Model) stepped() {
 
 // setCursorKeys enables the keys that move a paused cursor, and words them for the mode.
 func (m *Model) setCursorKeys() {
-	k := &m.keys
+	k := m.keys
 	held := m.cur.mode != live
 	for _, b := range []*key.Binding{&k.StepBack, &k.StepFwd, &k.MinFwd, &k.Oldest, &k.Live} {
 		b.SetEnabled(held)

@@ -52,9 +52,11 @@ type SampleMsg struct{ Sample *engine.Sample }
 
 // Model is the root model.
 type Model struct {
-	th       *theme.Theme
-	keys     KeyMap
-	help     *help.Model // a pointer: the model is copied with every message, and help is most of it
+	th *theme.Theme
+	// keys and help are pointers, shared by the model's copies: the model is copied and boxed
+	// with every message, and they were most of it (the keys 1.9 KB of 2.4).
+	keys     *KeyMap
+	help     *help.Model
 	hist     *engine.History
 	updates  <-chan *engine.Sample
 	interval time.Duration
@@ -107,6 +109,7 @@ func New(o Options) Model {
 	if o.Interval <= 0 {
 		o.Interval = time.Second
 	}
+	km := DefaultKeyMap()
 	h := help.New()
 	// Every help style comes from the theme: help.New's defaults are adaptive colours, which
 	// would query the terminal background while Bubble Tea owns stdin.
@@ -117,7 +120,7 @@ func New(o Options) Model {
 	}
 	h.ShortSeparator = "  "
 	m := Model{
-		th: o.Theme, keys: DefaultKeyMap(), help: &h,
+		th: o.Theme, keys: &km, help: &h,
 		hist: o.History, updates: o.Updates, interval: o.Interval, actions: o.Actions,
 		header: header.New(o.Theme),
 		panels: newPanels(o.Theme, o.Interval),
