@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -43,35 +44,56 @@ func (l *Lines) Block(w, h int) string {
 	if h <= 0 {
 		return ""
 	}
-	n := min(l.Len(), h)
-	size := h - 1 + (h-n)*max(w, 0)
-	for i := range n {
-		line := l.Line(i)
-		lw := WidthBytes(line)
-		if lw > w {
-			size += len(Fit(string(line), w))
-			continue
-		}
-		size += len(line) + w - lw
-	}
 	var b strings.Builder
-	b.Grow(size)
+	b.Grow(l.blockSize(w, h))
 	for i := range h {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		lw := 0
-		if i < n {
-			line := l.Line(i)
-			if lw = WidthBytes(line); lw > w {
-				b.WriteString(Fit(string(line), w))
-				continue
-			}
-			b.Write(line)
-		}
-		b.WriteString(Blanks(w - lw))
+		line, pad := l.blockLine(i, w, h)
+		b.Write(line)
+		b.WriteString(pad)
 	}
 	return b.String()
+}
+
+// AppendBlock appends Block(w, h) to dst.
+func (l *Lines) AppendBlock(dst []byte, w, h int) []byte {
+	if h <= 0 {
+		return dst
+	}
+	dst = slices.Grow(dst, l.blockSize(w, h))
+	for i := range h {
+		if i > 0 {
+			dst = append(dst, '\n')
+		}
+		line, pad := l.blockLine(i, w, h)
+		dst = append(append(dst, line...), pad...)
+	}
+	return dst
+}
+
+// blockSize is the length of Block(w, h), h > 0.
+func (l *Lines) blockSize(w, h int) int {
+	size := h - 1
+	for i := range h {
+		line, pad := l.blockLine(i, w, h)
+		size += len(line) + len(pad)
+	}
+	return size
+}
+
+// blockLine is line i of Block(w, h): the line (cut to w when wider) and the blanks after it.
+func (l *Lines) blockLine(i, w, h int) ([]byte, string) {
+	if i >= min(l.Len(), h) {
+		return nil, Blanks(w)
+	}
+	line := l.Line(i)
+	lw := WidthBytes(line)
+	if lw > w {
+		return []byte(Fit(string(line), w)), ""
+	}
+	return line, Blanks(w - lw)
 }
 
 // FlowTo writes Flow(the items of l, w) to out, line by line, as Flow packs them: two spaces

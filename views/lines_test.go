@@ -29,6 +29,9 @@ func TestLinesBlockFlow(t *testing.T) {
 			if want, have := Block(items[:n], sz.w, sz.h), l.Block(sz.w, sz.h); want != have {
 				t.Errorf("Block(%d items, %d, %d):\nwant %q\nhave %q", n, sz.w, sz.h, want, have)
 			}
+			if want, have := "head"+Block(items[:n], sz.w, sz.h), string(l.AppendBlock([]byte("head"), sz.w, sz.h)); want != have {
+				t.Errorf("AppendBlock(%d items, %d, %d):\nwant %q\nhave %q", n, sz.w, sz.h, want, have)
+			}
 			l.FlowTo(&out, sz.w)
 			if want, have := Block(Flow(items[:n], sz.w), sz.w, sz.h), out.Block(sz.w, sz.h); want != have {
 				t.Errorf("Flow(%d items, %d) in %d lines:\nwant %q\nhave %q", n, sz.w, sz.h, want, have)

@@ -40,6 +40,13 @@ type ViewBytes interface {
 	ViewBytes() []byte
 }
 
+// TileAppender is a panel that can append its tile to a buffer: the Overview keeps every
+// tile of a frame in one buffer of its own instead of a string for each. AppendTile(dst, w,
+// h) appends exactly Tile(w, h).
+type TileAppender interface {
+	AppendTile(dst []byte, w, h int) []byte
+}
+
 // Def defines one column or figure of a panel.
 type Def struct {
 	Name    string // as on screen: "w_await"

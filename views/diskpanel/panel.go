@@ -439,13 +439,27 @@ func (m *Model) titleLine(rows []*derive.Disk) string {
 
 // Tile lists the busiest whole disks by %util with their awaits; partitions are left out
 // because their I/O is already in their disk's.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
+	t := &m.tile
+	l := &t.lines
+	l.Reset()
 	if r, bad := views.NotOK(m.frame, sources.SrcDiskstats); bad {
-		return views.Block([]string{th.Ink.Title.Paint("Disk") + " " + th.Ink.Bad.Paint(r)}, w, h)
+		l.Paint(th.Ink.Title, "Disk")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		l.End()
+		return l
 	}
 	disks := m.tileDisks()
-	t := &m.tile
 	if t.cols == nil {
 		t.cols = m.tileColumns()
 	}
@@ -457,8 +471,6 @@ func (m *Model) Tile(w, h int) string {
 	}
 	hs := t.heads
 	t.pick = columns.FitTo(t.pick, hs, w)
-	l := &t.lines
-	l.Reset()
 	l.B = columns.AppendHeader(l.B, hs, t.pick, th.Ink.Label)
 	l.End()
 	if len(disks) == 0 {
@@ -479,7 +491,7 @@ func (m *Model) Tile(w, h int) string {
 		t.cells = cells
 	}
 	clear(t.cells) // their texts are not kept past the frame
-	return l.Block(w, h)
+	return l
 }
 
 // tileBufs are what Tile draws with, kept from frame to frame: its columns (made once), their

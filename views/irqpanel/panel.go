@@ -295,20 +295,32 @@ func (m *Model) render() {
 
 // Tile is the contention IPIs per second and the busiest device queue. It picks them from the
 // frame's rows as grid orders them, without building the grid: the tile is drawn every sample.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at width w.
+func (m *Model) tileLines(w, _ int) *views.Lines {
 	th := m.th
 	f := m.current()
-	head := th.Ink.Title.Paint("irq/s")
-	if reason, bad := views.NotOK(f, sources.SrcInterrupts); bad {
-		return views.Block([]string{head + " " + th.Ink.Bad.Paint(reason)}, w, h)
-	}
-	if f == nil || f.Interrupts == nil {
-		return views.Block([]string{head + " " + views.Missing}, w, h)
-	}
-	rows := f.Interrupts.Rows
 	items := &m.items
 	items.Reset()
 	items.Paint(th.Ink.Title, "irq/s")
+	if reason, bad := views.NotOK(f, sources.SrcInterrupts); bad {
+		items.Str(" ")
+		items.Paint(th.Ink.Bad, reason)
+		items.End()
+		return items
+	}
+	if f == nil || f.Interrupts == nil {
+		items.Str(" " + views.Missing)
+		items.End()
+		return items
+	}
+	rows := f.Interrupts.Rows
 	items.End()
 	for _, p := range ipis[:4] { // TLB CAL RES LOC, in grid's order
 		if i := slices.IndexFunc(rows, func(r derive.IRQRate) bool { return r.IRQ == p.irq }); i >= 0 {
@@ -336,7 +348,7 @@ func (m *Model) Tile(w, h int) string {
 	}
 	m.flow.Reset()
 	items.FlowTo(&m.flow, w)
-	return m.flow.Block(w, h)
+	return &m.flow
 }
 
 // TileHeight wants one line, two when narrow.

@@ -326,10 +326,24 @@ func appendPadded(dst []byte, v uint64, n int, pad byte) []byte {
 }
 
 // Tile shows the newest warnings, errors and events, newest first.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
+	l := &m.tile
+	l.Reset()
 	if r, bad := views.NotOK(m.frame, sources.SrcKmsg); bad {
-		return views.Block([]string{th.Ink.Title.Paint("Kernel log") + " " + th.Ink.Bad.Paint(r)}, w, h)
+		l.Paint(th.Ink.Title, "Kernel log")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		l.End()
+		return l
 	}
 	// The notable records are counted and drawn where they are, not copied out.
 	n, wall := 0, false
@@ -339,8 +353,6 @@ func (m *Model) Tile(w, h int) string {
 			wall = wall || e.wallOK
 		}
 	}
-	l := &m.tile
-	l.Reset()
 	l.Paint(th.Ink.Title, "Kernel log")
 	if m.frame == nil {
 		l.Str(" ")
@@ -359,7 +371,7 @@ func (m *Model) Tile(w, h int) string {
 			l.End()
 		}
 	}
-	return l.Block(w, h)
+	return l
 }
 
 func (m *Model) isNotable(e *entry) bool {

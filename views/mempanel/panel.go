@@ -423,7 +423,15 @@ func (m *Model) psiLines(w int, compact bool) []string {
 }
 
 // Tile is free's used and available with a bar, swap, and memory and io pressure.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
 	f := m.frame
 	l := &m.tile
@@ -459,7 +467,7 @@ func (m *Model) Tile(w, h int) string {
 	}
 	m.appendPSITileLine(l)
 	l.End()
-	return l.Block(w, h)
+	return l
 }
 
 // appendPSITileLine writes the tile's pressure line to l, without ending it.

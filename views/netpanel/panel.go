@@ -448,13 +448,27 @@ func (m *Model) tcpBlock(w int) []string {
 }
 
 // Tile lists interfaces that moved packets, busiest first, and a TCP line.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
+	t := &m.tile
+	l := &t.lines
+	l.Reset()
 	if r, bad := views.NotOK(m.frame, sources.SrcNetDev); bad {
-		return views.Block([]string{th.Ink.Title.Paint("Net") + " " + th.Ink.Bad.Paint(r)}, w, h)
+		l.Paint(th.Ink.Title, "Net")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		l.End()
+		return l
 	}
 	ifs := m.tileIfaces()
-	t := &m.tile
 	if t.cols == nil {
 		t.cols = m.tileColumns()
 	}
@@ -472,8 +486,6 @@ func (m *Model) Tile(w, h int) string {
 	}
 	hs := t.heads
 	t.pick = columns.FitTo(t.pick, hs, w)
-	l := &t.lines
-	l.Reset()
 	l.B = columns.AppendHeader(l.B, hs, t.pick, th.Ink.Label)
 	l.End()
 	if len(ifs) == 0 {
@@ -498,7 +510,7 @@ func (m *Model) Tile(w, h int) string {
 	clear(t.cells) // their texts are not kept past the frame
 	m.appendTCPTileLine(l)
 	l.End()
-	return l.Block(w, h)
+	return l
 }
 
 // tileBufs are what Tile draws with, kept from frame to frame: its columns (made once), their

@@ -463,6 +463,19 @@ func (m *Model) Tile(w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
+	return m.tileLines(w, h).Block(w, h)
+}
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	if w <= 0 || h <= 0 {
+		return dst
+	}
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at height h.
+func (m *Model) tileLines(_, h int) *views.Lines {
 	th := m.th
 	t := &m.tile
 	l := &t.lines
@@ -475,12 +488,12 @@ func (m *Model) Tile(w, h int) string {
 	if m.cur == nil {
 		l.Paint(th.Ink.Dim, "waiting for the first sample")
 		l.End()
-		return l.Block(w, h)
+		return l
 	}
 	if reason, bad := views.NotOK(m.cur, sources.SrcProcs); bad {
 		l.Paint(th.Ink.Warn, reason)
 		l.End()
-		return l.Block(w, h)
+		return l
 	}
 	byCPU := view{sort: colCPUPct}
 	top := t.top[:0]
@@ -509,7 +522,7 @@ func (m *Model) Tile(w, h int) string {
 	}
 	clear(top) // the frame's processes are not kept past it
 	t.top = top
-	return l.Block(w, h)
+	return l
 }
 
 // tileBufs are what Tile draws with, kept from frame to frame.

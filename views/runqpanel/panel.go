@@ -386,7 +386,15 @@ func appendWaitMs(dst []byte, v derive.Val) []byte {
 
 // Tile is the queue against the CPUs, blocked, load and CPU pressure, then switches, forks and
 // the CPU whose tasks waited longest per slice.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at width w.
+func (m *Model) tileLines(w, _ int) *views.Lines {
 	f := m.current()
 	items := &m.items
 	items.Reset()
@@ -409,7 +417,7 @@ func (m *Model) Tile(w, h int) string {
 	}
 	m.flow.Reset()
 	items.FlowTo(&m.flow, w)
-	return m.flow.Block(w, h)
+	return &m.flow
 }
 
 // TileHeight wants the summary and the longest wait.
