@@ -1,8 +1,10 @@
 package views
 
 import (
+	"bytes"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/ktop-dev/ktop/sources/derive"
@@ -164,7 +166,40 @@ func AppendFit(dst []byte, from, w int) []byte {
 	}
 	lw := WidthBytes(dst[from:])
 	if lw > w {
+		if n, ok := plainCut(dst[from:], w-1); ok {
+			return append(dst[:from+n], "…"...) // what Fit's ansi.Truncate makes of such a line
+		}
 		return append(dst[:from], Fit(string(dst[from:]), w)...)
 	}
 	return append(dst, Blanks(w-lw)...)
+}
+
+// plainCut is the length of p's first n cells, when p is plain (printable ASCII and the
+// one-cell runes Width knows, no escape sequences): such a line is cut rune by rune, with no
+// string made of it. A long command line on the process tile is one.
+func plainCut(p []byte, n int) (int, bool) {
+	i := 0
+	for cells := 0; i < len(p); cells++ {
+		c := p[i]
+		size := 1
+		switch {
+		case c >= 0x20 && c < 0x7f:
+		case c >= 0x80:
+			var r rune
+			if r, size = decodeRune(p, i); !oneCell(r) {
+				return 0, false
+			}
+		default:
+			return 0, false
+		}
+		if cells == n {
+			break
+		}
+		i += size
+	}
+	// The rest of the line must be plain too, or Truncate could treat it otherwise.
+	if WidthBytes(p) != utf8.RuneCount(p) || bytes.IndexByte(p, 0x1b) >= 0 {
+		return 0, false
+	}
+	return i, true
 }

@@ -77,8 +77,11 @@ func TestAppendTwins(t *testing.T) {
 // AppendFit fits what follows from as Fit fits it, and leaves what is before alone.
 func TestAppendFit(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"", "abc", "█▇▆▅ ▲ ·", "\x1b[1mbold\x1b[0m text", "a much longer line"} {
-		for _, w := range []int{-1, 0, 1, 3, 8, 30} {
+	for _, s := range []string{"", "abc", "█▇▆▅ ▲ ·", "\x1b[1mbold\x1b[0m text", "a much longer line",
+		"  32633   1.0  1.1M line_io_tools/binary_backend --uid 0 --env {\"A\": \"/etc/ssl/certs\"}",
+		"│ box ─ drawn ┴ line · with Latin-1 éàü and more", "wide 世界 runes in a long line", "tab\there and more",
+		"combining e\u0301 in a long line", "ctrl \x01 in a long line", "plain then \x1b[1mstyled\x1b[0m at the end"} {
+		for _, w := range []int{-1, 0, 1, 2, 3, 8, 13, 30} {
 			if want, have := "head"+Fit(s, w), string(AppendFit([]byte("head"+s), 4, w)); want != have {
 				t.Errorf("AppendFit(%q, %d): want %q, have %q", s, w, want, have)
 			}

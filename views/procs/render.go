@@ -474,8 +474,8 @@ func (m *Model) AppendTile(dst []byte, w, h int) []byte {
 	return m.tileLines(w, h).AppendBlock(dst, w, h)
 }
 
-// tileLines are the tile's lines at height h.
-func (m *Model) tileLines(_, h int) *views.Lines {
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
 	t := &m.tile
 	l := &t.lines
@@ -511,6 +511,7 @@ func (m *Model) tileLines(_, h int) *views.Lines {
 	}
 	for _, p := range top {
 		var a [32]byte
+		start := len(l.B)
 		l.B = appendAlign(l.B, strconv.AppendInt(a[:0], int64(p.PID), 10), 7)
 		l.B = append(l.B, ' ')
 		l.B = appendAlign(l.B, append(a[:0], pct(p.CPUPct)...), 5)
@@ -518,6 +519,7 @@ func (m *Model) tileLines(_, h int) *views.Lines {
 		l.B = appendAlign(l.B, append(a[:0], kb(p.RSSKB)...), 5)
 		l.B = append(l.B, ' ')
 		l.Str(clean(p.Cmdline))
+		l.B = views.AppendFit(l.B, start, w) // cut here, where a long command is plain text
 		l.End()
 	}
 	clear(top) // the frame's processes are not kept past it
