@@ -247,7 +247,7 @@ func (m *Model) followed() []sources.ProcID {
 // paused, where they win over the panel's own; go-to and zoom unless the panel has an enabled
 // binding of its own for the key (the process tree's + and -).
 func (m *Model) timeKey(msg tea.KeyMsg) bool {
-	k := &m.keys
+	k := m.keys
 	if !key.Matches(msg, k.Freeze, k.StepBack, k.StepFwd, k.MinBack, k.MinFwd, k.Oldest, k.Live, k.Goto, k.ZoomIn, k.ZoomOut) {
 		return false
 	}
@@ -316,7 +316,7 @@ func (m *Model) stepped() {
 
 // setCursorKeys enables the keys that move a paused cursor, and words them for the mode.
 func (m *Model) setCursorKeys() {
-	k := &m.keys
+	k := m.keys
 	held := m.cur.mode != live
 	for _, b := range []*key.Binding{&k.StepBack, &k.StepFwd, &k.MinFwd, &k.Oldest, &k.Live} {
 		b.SetEnabled(held)
@@ -482,15 +482,29 @@ func (m *Model) click(msg tea.MouseMsg) error {
 
 // fmtDur writes a duration for the status line: 45s, 2m05s, 1h00m.
 func fmtDur(d time.Duration) string {
+	var a [32]byte
+	return string(appendDur(a[:0], d))
+}
+
+// appendDur appends fmtDur(d) to dst.
+func appendDur(dst []byte, d time.Duration) []byte {
+	two := func(dst []byte, v int64) []byte { // %02d
+		if v < 10 && v >= 0 {
+			dst = append(dst, '0')
+		}
+		return strconv.AppendInt(dst, v, 10)
+	}
 	d = d.Round(time.Second)
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", d/time.Second)
+		return append(strconv.AppendInt(dst, int64(d/time.Second), 10), 's')
 	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", d/time.Minute, d%time.Minute/time.Second)
+		dst = append(strconv.AppendInt(dst, int64(d/time.Minute), 10), 'm')
+		return append(two(dst, int64(d%time.Minute/time.Second)), 's')
 	}
 	d = d.Round(time.Minute)
-	return fmt.Sprintf("%dh%02dm", d/time.Hour, d%time.Hour/time.Minute)
+	dst = append(strconv.AppendInt(dst, int64(d/time.Hour), 10), 'h')
+	return append(two(dst, int64(d%time.Hour/time.Minute)), 'm')
 }
 
 // statusSeg is a part of the status line's left side; parts that are not kept are left out,
@@ -500,66 +514,108 @@ type statusSeg struct {
 	keep bool
 }
 
+// statusBufs are what the status line is drawn with, kept from sample to sample and shared
+// by the model's copies: its left side's parts (one a line of segs) and whether each is kept.
+type statusBufs struct {
+	segs views.Lines
+	keep []bool
+	line []byte // the status line, before it is made a string
+}
+
 // hintRoom is the width the status line keeps for key hints before it drops optional parts.
 const hintRoom = 30
 
-// cursorStatus is the status line's left part: the mode, the cursor's wall-clock time, what is
-// being recorded, how far behind live the cursor is when not live (else the interval), how far
-// back history reaches and the zoom. In a replay: replayStatus.
-func (m *Model) cursorStatus() string {
+// appendCursorStatus appends the status line's left part to dst, its parts written into sb:
+// the mode, the cursor's wall-clock time, what is being recorded, how far behind live the
+// cursor is when not live (else the interval), how far back history reaches and the zoom. In
+// a replay: replayStatus.
+func (m *Model) appendCursorStatus(dst []byte, sb *statusBufs) []byte {
 	th := m.th
-	var segs []statusSeg
+	l := &sb.segs
+	l.Reset()
+	sb.keep = sb.keep[:0]
+	end := func(keep bool) {
+		l.End()
+		sb.keep = append(sb.keep, keep)
+	}
 	if m.rp != nil {
-		segs = m.replayStatus()
+		for _, s := range m.replayStatus() {
+			l.Str(s.s)
+			end(s.keep)
+		}
 	} else {
-		ts := views.Missing
-		if m.frame != nil {
-			ts = m.frame.Time.Format("15:04:05")
-		}
-		label := th.Ink.Live.Paint(" " + m.cur.mode.String() + " ")
+		var a [64]byte
+		label := th.Ink.Live
 		if m.cur.mode != live {
-			label = th.Ink.Paused.Paint(" " + m.cur.mode.String() + " ")
+			label = th.Ink.Paused
 		}
-		segs = append(segs, statusSeg{label, true}, statusSeg{th.Ink.Value.Paint(ts), true})
+		l.PaintBytes(label, append(append(append(a[:0], ' '), m.cur.mode.String()...), ' '))
+		end(true)
+		if m.frame != nil {
+			l.PaintBytes(th.Ink.Value, m.frame.Time.AppendFormat(a[:0], "15:04:05"))
+		} else {
+			l.Paint(th.Ink.Value, views.Missing)
+		}
+		end(true)
 		if rec := m.recordStatus(); rec != "" {
-			segs = append(segs, statusSeg{rec, true})
+			l.Str(rec)
+			end(true)
 		}
 		if m.cur.mode == live {
-			segs = append(segs, statusSeg{th.Ink.Label.Paint("every ") + th.Ink.Value.Paint(m.interval.String()), false})
+			l.Paint(th.Ink.Label, "every ")
+			l.Paint(th.Ink.Value, m.interval.String())
+			end(false)
 		} else if n := m.newest(); n != nil && m.frame != nil {
-			segs = append(segs, statusSeg{th.Ink.Warn.Paint("−"+fmtDur(n.Time.Sub(m.frame.Time))) + th.Ink.Label.Paint(" behind live"), true})
+			l.PaintBytes(th.Ink.Warn, appendDur(append(a[:0], "−"...), n.Time.Sub(m.frame.Time)))
+			l.Paint(th.Ink.Label, " behind live")
+			end(true)
 		}
 		if m.hist != nil {
-			segs = append(segs, statusSeg{th.Ink.Label.Paint("history ") + th.Ink.Value.Paint(fmtDur(m.hist.Reach())), false})
+			l.Paint(th.Ink.Label, "history ")
+			l.PaintBytes(th.Ink.Value, appendDur(a[:0], m.hist.Reach()))
+			end(false)
 		}
 	}
 	if m.zoom != fitZoom {
-		segs = append(segs, statusSeg{th.Ink.Label.Paint("zoom ") + th.Ink.Value.Paint(zoomName(m.zoom)) + m.keyedNote(), true})
+		l.Paint(th.Ink.Label, "zoom ")
+		l.Paint(th.Ink.Value, zoomName(m.zoom))
+		l.Str(m.keyedNote())
+		end(true)
 	}
-	return joinSegs(segs, m.width-hintRoom)
+	return joinSegs(dst, sb, m.width-hintRoom)
 }
 
-// joinSegs joins the parts with two spaces (one after the mode's label), leaving out the
-// optional ones, last first, until the line fits in room.
-func joinSegs(segs []statusSeg, room int) string {
-	join := func() string {
-		var b strings.Builder
-		for i, s := range segs {
-			switch i {
+// joinSegs appends sb's parts joined with two spaces (one after the mode's label), leaving
+// out the optional ones, last first, until the line fits in room.
+func joinSegs(dst []byte, sb *statusBufs, room int) []byte {
+	keep := sb.keep
+	var droppedA [16]bool
+	dropped := droppedA[:0]
+	for range keep {
+		dropped = append(dropped, false)
+	}
+	join := func() []byte {
+		out, k := dst, 0
+		for i := range keep {
+			if dropped[i] {
+				continue
+			}
+			switch k {
 			case 0:
 			case 1:
-				b.WriteString(" ")
+				out = append(out, ' ')
 			default:
-				b.WriteString("  ")
+				out = append(out, "  "...)
 			}
-			b.WriteString(s.s)
+			out = append(out, sb.segs.Line(i)...)
+			k++
 		}
-		return b.String()
+		return out
 	}
 	out := join()
-	for i := len(segs) - 1; i >= 0 && views.Width(out) > room; i-- {
-		if !segs[i].keep {
-			segs = append(segs[:i:i], segs[i+1:]...)
+	for i := len(keep) - 1; i >= 0 && views.WidthBytes(out[len(dst):]) > room; i-- {
+		if !keep[i] {
+			dropped[i] = true
 			out = join()
 		}
 	}

@@ -134,18 +134,23 @@ func (k *KeyMap) setPanels(n int) {
 // ShortHelp lists the globals for the status line, with shorter labels than the help screen's
 // so that the panel's own hints still fit at 80 columns; the root puts the panel's hints
 // before shortDefs.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{short(k.Close, "esc", "close"), short(k.Back, "esc", "back"), short(k.Help, "?", "help"), short(k.Quit, "q", "quit")}
+func (k KeyMap) ShortHelp() []key.Binding { return k.appendShortHelp(nil) }
+
+// appendShortHelp appends ShortHelp() to bs.
+func (k *KeyMap) appendShortHelp(bs []key.Binding) []key.Binding {
+	return append(bs, short(k.Close, "esc", "close"), short(k.Back, "esc", "back"), short(k.Help, "?", "help"), short(k.Quit, "q", "quit"))
 }
 
-// cursorHelp is the cursor's keys for the status line: how to pause while live; how to step
-// and get back while paused.
-func (k KeyMap) cursorHelp() []key.Binding {
+// stepHelp is the status line's hint for stepping the paused cursor.
+var stepHelp = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "step"))
+
+// appendCursorHelp appends the cursor's keys for the status line to bs: how to pause while
+// live; how to step and get back while paused.
+func (k *KeyMap) appendCursorHelp(bs []key.Binding) []key.Binding {
 	if k.Live.Enabled() {
-		step := key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←→", "step"))
-		return []key.Binding{step, short(k.Live, "end", "live")}
+		return append(bs, stepHelp, short(k.Live, "end", "live"))
 	}
-	return []key.Binding{short(k.Freeze, "space", "pause")}
+	return append(bs, short(k.Freeze, "space", "pause"))
 }
 
 // shortDefs is the definitions key for the status line, after the panel's own keys.

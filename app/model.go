@@ -52,9 +52,11 @@ type SampleMsg struct{ Sample *engine.Sample }
 
 // Model is the root model.
 type Model struct {
-	th       *theme.Theme
-	keys     KeyMap
-	help     *help.Model // a pointer: the model is copied with every message, and help is most of it
+	th *theme.Theme
+	// keys and help are pointers, shared by the model's copies: the model is copied and boxed
+	// with every message, and they were most of it (the keys 1.9 KB of 2.4).
+	keys     *KeyMap
+	help     *help.Model
 	hist     *engine.History
 	updates  <-chan *engine.Sample
 	interval time.Duration
@@ -100,6 +102,10 @@ type barKey struct{ active, width int }
 type hintCache struct {
 	key  []byte // the room and each binding's state and help (hintKey)
 	view string
+	// next is the key being checked, bs the bindings it is of: kept for the next sample.
+	next   []byte
+	bs     []key.Binding
+	status statusBufs // the status line's, drawn every sample
 }
 
 // New builds the root model; nothing is drawn until the first tea.WindowSizeMsg.
@@ -107,6 +113,7 @@ func New(o Options) Model {
 	if o.Interval <= 0 {
 		o.Interval = time.Second
 	}
+	km := DefaultKeyMap()
 	h := help.New()
 	// Every help style comes from the theme: help.New's defaults are adaptive colours, which
 	// would query the terminal background while Bubble Tea owns stdin.
@@ -117,7 +124,7 @@ func New(o Options) Model {
 	}
 	h.ShortSeparator = "  "
 	m := Model{
-		th: o.Theme, keys: DefaultKeyMap(), help: &h,
+		th: o.Theme, keys: &km, help: &h,
 		hist: o.History, updates: o.Updates, interval: o.Interval, actions: o.Actions,
 		header: header.New(o.Theme),
 		panels: newPanels(o.Theme, o.Interval),
@@ -461,11 +468,16 @@ func (m Model) View() string {
 		return m.tooSmallView()
 	}
 	head, panel := m.header.View(), ""
+	var panelBytes []byte // a panel that keeps its view as bytes is copied from them: no string of its own
 	if m.overlay == noOverlay {
-		panel = m.panels[m.active].View()
+		if vb, ok := m.panels[m.active].(views.ViewBytes); ok {
+			panelBytes = vb.ViewBytes()
+		} else {
+			panel = m.panels[m.active].View()
+		}
 	}
 	var b strings.Builder
-	b.Grow(len(head) + len(m.overlayBody) + len(m.bar) + len(panel) + len(m.status) + 3)
+	b.Grow(len(head) + len(m.overlayBody) + len(m.bar) + len(panel) + len(panelBytes) + len(m.status) + 3)
 	b.WriteString(head)
 	b.WriteByte('\n')
 	if m.overlay != noOverlay {
@@ -474,6 +486,7 @@ func (m Model) View() string {
 		b.WriteString(m.bar)
 		b.WriteByte('\n')
 		b.WriteString(panel)
+		b.Write(panelBytes)
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.status)
@@ -503,8 +516,10 @@ func (m *Model) statusLine() string {
 	if m.prompt != nil {
 		return views.Fit(m.promptStatus(), m.width)
 	}
-	left := m.cursorStatus()
-	room := m.width - views.Width(left) - 2
+	sb := m.statusBufs()
+	line := m.appendCursorStatus(sb.line[:0], sb)
+	lw := views.WidthBytes(line)
+	room := m.width - lw - 2
 	hints := ""
 	switch {
 	case room > 0 && m.note != "":
@@ -512,15 +527,31 @@ func (m *Model) statusLine() string {
 	case room > 0:
 		hints = m.shortHelpView(room)
 	}
-	gap := max(m.width-views.Width(left)-views.Width(hints), 1)
-	return views.Fit(left+views.Blanks(gap)+hints, m.width)
+	gap := max(m.width-lw-views.Width(hints), 1)
+	line = append(line, views.Blanks(gap)...)
+	line = views.AppendFit(append(line, hints...), 0, m.width)
+	sb.line = line
+	return string(line)
+}
+
+// statusBufs are the status line's buffers, kept in the hint cache (shared by the model's
+// copies); a model without one draws with new ones.
+func (m *Model) statusBufs() *statusBufs {
+	if m.hints == nil {
+		return new(statusBufs)
+	}
+	return &m.hints.status
 }
 
 // shortHelpView is help's ShortHelpView(m.shortHelp()) in room cells, drawn again only when
 // the bindings (their keys, descriptions and whether they are enabled) or the room differ
 // from the last time.
 func (m *Model) shortHelpView(room int) string {
-	bs := m.shortHelp()
+	var bs []key.Binding
+	if m.hints != nil {
+		bs = m.hints.bs[:0]
+	}
+	bs = m.appendShortHelp(bs)
 	draw := func() string {
 		h := m.help
 		defer func(w int) { h.Width = w }(h.Width) // the help screen's width, set at layout
@@ -530,12 +561,16 @@ func (m *Model) shortHelpView(room int) string {
 	if m.hints == nil {
 		return draw()
 	}
-	key := hintKey(make([]byte, 0, len(m.hints.key)), room, bs)
-	if string(key) == string(m.hints.key) && m.hints.view != "" {
-		return m.hints.view
+	c := m.hints
+	c.bs = bs
+	defer clear(c.bs) // the bindings are the keys' and the panel's, not the cache's to keep
+	c.next = hintKey(c.next[:0], room, bs)
+	if string(c.next) == string(c.key) && c.view != "" {
+		return c.view
 	}
-	m.hints.key, m.hints.view = key, draw()
-	return m.hints.view
+	c.key, c.next = c.next, c.key // the key drawn is kept; the old one's memory is the next's
+	c.view = draw()
+	return c.view
 }
 
 // hintKey appends what short help's drawing depends on: the width and, per binding, whether
@@ -555,30 +590,33 @@ func hintKey(b []byte, width int, bs []key.Binding) []byte {
 	return b
 }
 
-// shortHelp is the globals, then the focused view's keys (or the overlay's scrolling);
-// disabled bindings are skipped by help, and the globals come first so that a narrow line
-// still shows how to quit.
-func (m *Model) shortHelp() []key.Binding {
+// appendShortHelp appends to bs the globals, then the focused view's keys (or the overlay's
+// scrolling); disabled bindings are skipped by help, and the globals come first so that a
+// narrow line still shows how to quit.
+func (m *Model) appendShortHelp(bs []key.Binding) []key.Binding {
 	if m.overlay != noOverlay {
 		// Scrolling first after esc: it is what the overlay's long text needs most.
 		g := m.keys.ShortHelp()
-		return append([]key.Binding{g[0], m.keys.scrollHelp()}, append(g[1:], m.keys.shortDefs())...)
+		return append(append(append(bs, g[0], m.keys.scrollHelp()), g[1:]...), m.keys.shortDefs())
 	}
 	// While paused, how to step and get back comes first: a narrow line has room for little
 	// more, and it is what a paused screen needs. While live, how to pause comes after the
 	// panel's keys.
-	g, panel := m.keys.ShortHelp(), m.panels[m.active].ShortHelp()
+	panel := m.panels[m.active].ShortHelp()
 	rec := short(m.keys.Record, "R", "rec")
 	if m.recording() {
 		rec = short(m.keys.Record, "R", "stop rec")
 	}
 	if m.rp != nil {
-		return append(append(append(m.replayHelp(), g...), panel...), m.keys.shortDefs())
+		bs = append(bs, m.replayHelp()...)
+		return append(append(m.keys.appendShortHelp(bs), panel...), m.keys.shortDefs())
 	}
 	if m.cur.mode != live {
-		return append(append(append(m.keys.cursorHelp(), g...), panel...), m.keys.shortDefs(), rec)
+		bs = m.keys.appendShortHelp(m.keys.appendCursorHelp(bs))
+		return append(append(bs, panel...), m.keys.shortDefs(), rec)
 	}
-	return append(append(append(g, panel...), m.keys.cursorHelp()...), m.keys.shortDefs(), rec)
+	bs = append(m.keys.appendShortHelp(bs), panel...)
+	return append(m.keys.appendCursorHelp(bs), m.keys.shortDefs(), rec)
 }
 
 // panelBar names every panel with its key, the active one highlighted; when the titles do not

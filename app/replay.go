@@ -109,7 +109,7 @@ func (m *Model) onTick(msg replayTick) tea.Cmd {
 // recording, play starts it over), x and X change the speed. It reports false for any other
 // key.
 func (m *Model) replayKey(msg tea.KeyMsg) (bool, tea.Cmd) {
-	k := &m.keys
+	k := m.keys
 	if m.rp == nil || m.hist == nil || !key.Matches(msg, k.Freeze, k.Faster, k.Slower) {
 		return false, nil
 	}

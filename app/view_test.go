@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ktop-dev/ktop/sources/engine"
+	"github.com/ktop-dev/ktop/views"
 )
 
 var update_ = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -154,6 +155,31 @@ func TestGolden(t *testing.T) {
 		}
 		if string(want) != have {
 			t.Errorf("%s differs from %s:\nwant:\n%s\nhave:\n%s", tc.name, path, want, have)
+		}
+	}
+}
+
+// TestTileAppenders: a panel that appends its tile to the Overview's buffer
+// (views.TileAppender) appends exactly its Tile, at every size, after whatever is there.
+func TestTileAppenders(t *testing.T) {
+	t.Parallel()
+	for _, ss := range [][]*engine.Sample{fixture2(t), fixture16(t)} {
+		m := feed(t, ss, 200, 50)
+		n := 0
+		for _, p := range m.panels {
+			ta, ok := p.(views.TileAppender)
+			if !ok {
+				continue
+			}
+			n++
+			for _, sz := range []size{{0, 0}, {1, 1}, {37, 3}, {80, 8}, {200, 12}, {61, 0}, {0, 5}} {
+				if want, have := "head"+p.Tile(sz.w, sz.h), string(ta.AppendTile([]byte("head"), sz.w, sz.h)); want != have {
+					t.Errorf("%s at %dx%d:\nwant %q\nhave %q", p.Title(), sz.w, sz.h, want, have)
+				}
+			}
+		}
+		if n < 7 {
+			t.Errorf("%d panels append their tiles, want 7 or more", n)
 		}
 	}
 }

@@ -23,48 +23,73 @@ func Num(v derive.Val, prec int) string {
 	return strconv.FormatFloat(v.V, 'f', prec, 64)
 }
 
+// AppendNum appends Num(v, prec) to dst.
+func AppendNum(dst []byte, v derive.Val, prec int) []byte {
+	if !v.OK {
+		return append(dst, Missing...)
+	}
+	return strconv.AppendFloat(dst, v.V, 'f', prec, 64)
+}
+
 // KB formats a size given in kB with a binary suffix (K, M, G, T: powers of 1024, as free -h),
 // one decimal below 10 and none above, so the width stays small.
 func KB(kb uint64) string {
+	var a [32]byte
+	return string(AppendKB(a[:0], kb))
+}
+
+// kbUnits are KB's suffixes.
+var kbUnits = [...]string{"K", "M", "G", "T", "P"}
+
+// AppendKB appends KB(kb) to dst.
+func AppendKB(dst []byte, kb uint64) []byte {
 	v := float64(kb)
-	units := []string{"K", "M", "G", "T", "P"}
 	i := 0
-	for v >= 1024 && i < len(units)-1 {
+	for v >= 1024 && i < len(kbUnits)-1 {
 		v /= 1024
 		i++
 	}
 	if v < 10 && i > 0 {
-		return strconv.FormatFloat(v, 'f', 1, 64) + units[i]
+		dst = strconv.AppendFloat(dst, v, 'f', 1, 64)
+	} else {
+		dst = strconv.AppendFloat(dst, v, 'f', 0, 64)
 	}
-	return strconv.FormatFloat(v, 'f', 0, 64) + units[i]
+	return append(dst, kbUnits[i]...)
 }
 
 // Short formats a rate or count compactly with a decimal suffix (k, M, G: powers of 1000):
 // "0.5", "12", "340", "1.2k", "45k", "3.4M". Rates on the panels use it so columns stay narrow.
 func Short(v float64) string {
+	var a [32]byte
+	return string(AppendShort(a[:0], v))
+}
+
+// shortUnits are Short's suffixes.
+var shortUnits = [...]string{"", "k", "M", "G", "T"}
+
+// AppendShort appends Short(v) to dst.
+func AppendShort(dst []byte, v float64) []byte {
 	neg := v < 0
 	if neg {
 		v = -v
 	}
-	units := []string{"", "k", "M", "G", "T"}
 	i := 0
-	for v >= 999.5 && i < len(units)-1 {
+	for v >= 999.5 && i < len(shortUnits)-1 {
 		v /= 1000
 		i++
 	}
-	var s string
+	if neg {
+		dst = append(dst, '-')
+	}
 	switch {
 	case v == 0:
-		s = "0"
+		dst = append(dst, '0')
 	case v < 10 && (i > 0 || v != float64(int64(v))):
-		s = strconv.FormatFloat(v, 'f', 1, 64)
+		dst = strconv.AppendFloat(dst, v, 'f', 1, 64)
 	default:
-		s = strconv.FormatFloat(v, 'f', 0, 64)
+		dst = strconv.AppendFloat(dst, v, 'f', 0, 64)
 	}
-	if neg {
-		s = "-" + s
-	}
-	return s + units[i]
+	return append(dst, shortUnits[i]...)
 }
 
 // ShortVal is Short for a value that may be missing.
@@ -73,6 +98,14 @@ func ShortVal(v derive.Val) string {
 		return Missing
 	}
 	return Short(v.V)
+}
+
+// AppendShortVal appends ShortVal(v) to dst.
+func AppendShortVal(dst []byte, v derive.Val) []byte {
+	if !v.OK {
+		return append(dst, Missing...)
+	}
+	return AppendShort(dst, v.V)
 }
 
 // Uptime formats seconds as uptime(1) does: "3d 04:12" or "04:12".

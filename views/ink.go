@@ -2,6 +2,7 @@ package views
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 )
@@ -115,4 +116,38 @@ func (k Ink) Plain() bool {
 	}
 	_, noBG := st.GetBackground().(lipgloss.NoColor)
 	return noBG && !st.GetReverse() && !st.GetUnderline() && !st.GetStrikethrough()
+}
+
+// Append appends k.Paint(s) to dst: lines built in a buffer kept between frames style their
+// runs without a string for each.
+func (k Ink) Append(dst []byte, s string) []byte {
+	if !k.wraps(s) {
+		return append(dst, k.render(s)...)
+	}
+	dst = append(dst, k.pre...)
+	dst = append(dst, s...)
+	return append(dst, k.suf...)
+}
+
+// AppendBytes appends k.Paint(string(p)) to dst for a p that holds no newline or tab (a
+// number formatted in place); an empty p is drawn as Paint draws "".
+func (k Ink) AppendBytes(dst []byte, p []byte) []byte {
+	if k.slow || len(p) == 0 {
+		return append(dst, k.render(string(p))...)
+	}
+	dst = append(dst, k.pre...)
+	dst = append(dst, p...)
+	return append(dst, k.suf...)
+}
+
+// AppendRepeat appends what RepeatTo writes: k.Paint of n ≥ 0 runes r.
+func (k Ink) AppendRepeat(dst []byte, r rune, n int) []byte {
+	if n == 0 || k.slow || r == '\n' || r == '\t' {
+		return append(dst, k.render(strings.Repeat(string(r), n))...)
+	}
+	dst = append(dst, k.pre...)
+	for range n {
+		dst = utf8.AppendRune(dst, r)
+	}
+	return append(dst, k.suf...)
 }

@@ -32,6 +32,21 @@ type Panel interface {
 	Defs() []Def
 }
 
+// ViewBytes is a panel that keeps its view in a buffer of its own: the root copies the bytes
+// into its screen instead of asking View for a string of them, so a frame of the panel makes
+// one screen-sized string, the root's, not two. The bytes are the panel's and are good until
+// its next SetSize or Update: the root reads them in its View and keeps nothing of them.
+type ViewBytes interface {
+	ViewBytes() []byte
+}
+
+// TileAppender is a panel that can append its tile to a buffer: the Overview keeps every
+// tile of a frame in one buffer of its own instead of a string for each. AppendTile(dst, w,
+// h) appends exactly Tile(w, h).
+type TileAppender interface {
+	AppendTile(dst []byte, w, h int) []byte
+}
+
 // Def defines one column or figure of a panel.
 type Def struct {
 	Name    string // as on screen: "w_await"

@@ -13,7 +13,12 @@ import (
 // dashes, Latin-1). Any other byte sends the whole string to ansi.StringWidth. Every line on
 // screen is measured at least once a sample (Fit, Block), and segmenting graphemes was most of
 // the cost of that.
-func Width(s string) int {
+func Width(s string) int { return width(s) }
+
+// WidthBytes is Width of string(p), without making the string.
+func WidthBytes(p []byte) int { return width(p) }
+
+func width[T ~string | ~[]byte](s T) int {
 	n := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -27,18 +32,18 @@ func Width(s string) int {
 				j++
 			}
 			if j == len(s) || s[j] != 'm' {
-				return ansi.StringWidth(s)
+				return ansi.StringWidth(string(s))
 			}
 			i = j + 1
 		case c >= 0x80:
 			r, size := decodeRune(s, i)
 			if !oneCell(r) {
-				return ansi.StringWidth(s)
+				return ansi.StringWidth(string(s))
 			}
 			n++
 			i += size
 		default:
-			return ansi.StringWidth(s)
+			return ansi.StringWidth(string(s))
 		}
 	}
 	return n
@@ -46,14 +51,15 @@ func Width(s string) int {
 
 // decodeRune is utf8.DecodeRuneInString(s[i:]), decoding in line the two sequences the screen
 // is made of: U+2000–U+2FFF (bars, box drawing, braille: lead byte E2) and Latin-1 (C2, C3).
-func decodeRune(s string, i int) (rune, int) {
+func decodeRune[T ~string | ~[]byte](s T, i int) (rune, int) {
 	switch c := s[i]; {
 	case c == 0xe2 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80:
 		return rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f), 3
 	case (c == 0xc2 || c == 0xc3) && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
 		return rune(c&0x1f)<<6 | rune(s[i+1]&0x3f), 2
 	}
-	return utf8.DecodeRuneInString(s[i:])
+	// At most one rune's bytes, so that a []byte's conversion needs no allocation.
+	return utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 }
 
 // The runes oneCell knows: Latin-1's printable half and U+2000–U+2BFF (punctuation, arrows,

@@ -28,11 +28,15 @@ type Cell struct {
 
 // Fit returns the indexes, in table order, of the columns that fit in w cells with a blank
 // between neighbours, dropping by priority.
-func Fit(cols []Column, w int) []int {
-	keep := make([]bool, len(cols))
+func Fit(cols []Column, w int) []int { return FitTo(nil, cols, w) }
+
+// FitTo is Fit written into pick's memory (a table drawn every sample keeps it).
+func FitTo(pick []int, cols []Column, w int) []int {
+	var keepA [16]bool // tables have fewer columns: no allocation
+	keep := keepA[:0]
 	total := -1
-	for i, c := range cols {
-		keep[i] = true
+	for _, c := range cols {
+		keep = append(keep, true)
 		total += width(c) + 1
 	}
 	for total > w {
@@ -48,7 +52,7 @@ func Fit(cols []Column, w int) []int {
 		keep[drop] = false
 		total -= width(cols[drop]) + 1
 	}
-	pick := make([]int, 0, len(cols))
+	pick = pick[:0]
 	for i, k := range keep {
 		if k {
 			pick = append(pick, i)
@@ -61,42 +65,66 @@ func width(c Column) int { return max(c.Width, views.Width(c.Head)) }
 
 // Header renders the heads of the picked columns in style.
 func Header(cols []Column, pick []int, style views.Ink) string {
-	cells := make([]Cell, len(cols))
+	return string(AppendHeader(make([]byte, 0, lineCap(cols, pick)), cols, pick, style))
+}
+
+// lineCap is room for a line of the picked columns with a style's escapes around each cell.
+func lineCap(cols []Column, pick []int) int {
+	n := 0
 	for _, i := range pick {
-		cells[i] = Cell{Text: cols[i].Head, Style: style}
+		n += width(cols[i]) + 1 + 24
 	}
-	return Line(cols, pick, cells)
+	return n
+}
+
+// AppendHeader appends Header(cols, pick, style) to dst.
+func AppendHeader(dst []byte, cols []Column, pick []int, style views.Ink) []byte {
+	for k, i := range pick {
+		if k > 0 {
+			dst = append(dst, ' ')
+		}
+		dst = appendCell(dst, cols[i], Cell{Text: cols[i].Head, Style: style})
+	}
+	return dst
 }
 
 // Line renders the picked cells, each padded to its column's width (cut with "…" if longer),
 // styling only the text so that padding never carries colour.
 func Line(cols []Column, pick []int, cells []Cell) string {
-	var b strings.Builder
+	return string(AppendLine(make([]byte, 0, lineCap(cols, pick)), cols, pick, cells))
+}
+
+// AppendLine appends Line(cols, pick, cells) to dst.
+func AppendLine(dst []byte, cols []Column, pick []int, cells []Cell) []byte {
 	for k, i := range pick {
 		if k > 0 {
-			b.WriteByte(' ')
+			dst = append(dst, ' ')
 		}
-		w := width(cols[i])
 		c := Cell{}
 		if i < len(cells) {
 			c = cells[i]
 		}
-		text := c.Text
-		tw := views.Width(text)
-		if tw > w {
-			text = ansi.Truncate(text, w, "…")
-			tw = views.Width(text)
-		}
-		pad := views.Blanks(w - tw)
-		if cols[i].Left {
-			c.Style.PaintTo(&b, text)
-			b.WriteString(pad)
-		} else {
-			b.WriteString(pad)
-			c.Style.PaintTo(&b, text)
-		}
+		dst = appendCell(dst, cols[i], c)
 	}
-	return b.String()
+	return dst
+}
+
+// appendCell appends c padded to col's width (cut with "…" if longer), the padding unstyled.
+func appendCell(dst []byte, col Column, c Cell) []byte {
+	w := width(col)
+	text := c.Text
+	tw := views.Width(text)
+	if tw > w {
+		text = ansi.Truncate(text, w, "…")
+		tw = views.Width(text)
+	}
+	pad := views.Blanks(w - tw)
+	if col.Left {
+		dst = c.Style.Append(dst, text)
+		return append(dst, pad...)
+	}
+	dst = append(dst, pad...)
+	return c.Style.Append(dst, text)
 }
 
 // Level is the style a value reads with: Bad at or above bad, Warn at or above warn, else

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -74,6 +76,7 @@ type Model struct {
 	compact bool
 	view    string
 	legends *[nKinds]string // each kind's legend, drawn once: it depends on the theme alone
+	buf     *views.Lines    // the bar rows' lines, kept for the next frame (render)
 }
 
 // New returns an empty CPU panel.
@@ -298,42 +301,55 @@ func (m *Model) render() {
 		m.view = views.Block(append(lines, all), m.width, m.height)
 		return
 	}
+	// The lines are written into a buffer kept from frame to frame (shared by the model's
+	// copies), so that the block is the one string a frame makes of them.
+	if m.buf == nil {
+		m.buf = new(views.Lines)
+	}
+	l := m.buf
+	l.Reset()
+	for _, s := range lines {
+		l.Str(s)
+		l.End()
+	}
 	nw := m.nameWidth()
 	if k == kindHistory {
-		lines = append(lines, m.strip(f.CPU[0], m.width, nw))
+		l.Str(m.strip(f.CPU[0], m.width, nw))
 	} else {
-		lines = append(lines, m.row(f.CPU[0], m.width, nw, true))
+		l.B = m.appendRow(l.B, f.CPU[0], m.width, nw, true)
 	}
+	l.End()
 	cpus := f.CPU[1:]
 	if k == kindHeat {
 		per := heatPerLine(m.width, nw)
 		for r := m.offset; r < rows && r < m.offset+vis; r++ {
-			lines = append(lines, m.heatLine(cpus[r*per:min((r+1)*per, len(cpus))], nw))
+			l.Str(m.heatLine(cpus[r*per:min((r+1)*per, len(cpus))], nw))
+			l.End()
 		}
-		m.view = views.Block(lines, m.width, m.height)
+		m.view = l.Block(m.width, m.height)
 		return
 	}
 	colW := (m.width - (cols-1)*colGap) / cols
-	gap := strings.Repeat(" ", colGap)
 	for r := m.offset; r < rows && r < m.offset+vis; r++ {
-		var b strings.Builder
 		for c := range cols {
 			i := c*rows + r
 			if i >= len(cpus) {
 				break
 			}
 			if c > 0 {
-				b.WriteString(gap)
+				l.Str(views.Blanks(colGap))
 			}
+			from := len(l.B)
 			if k == kindHistory {
-				b.WriteString(views.Fit(m.strip(cpus[i], colW, nw), colW))
+				l.Str(m.strip(cpus[i], colW, nw))
 			} else {
-				b.WriteString(views.Fit(m.row(cpus[i], colW, nw, false), colW))
+				l.B = m.appendRow(l.B, cpus[i], colW, nw, false)
 			}
+			l.B = views.AppendFit(l.B, from, colW)
 		}
-		lines = append(lines, b.String())
+		l.End()
 	}
-	m.view = views.Block(lines, m.width, m.height)
+	m.view = l.Block(m.width, m.height)
 }
 
 // legend names what the rows show: the bar's segments with their colour (or letter without
@@ -501,16 +517,21 @@ func cells(v [theme.NSeg]float64, w int) (n [theme.NSeg]int) {
 // row renders one CPU: name, stacked bar, busy % and steal %, within width w; with guest, the
 // guest % too (the "all" row, which has the room).
 func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
+	return string(m.appendRow(make([]byte, 0, 4*w), c, w, nw, guest))
+}
+
+// appendRow appends row(c, w, nw, guest) to dst.
+func (m *Model) appendRow(dst []byte, c derive.CPU, w, nw int, guest bool) []byte {
 	th := m.th
-	var b strings.Builder
-	b.Grow(4 * w) // a bar's runes are 3 bytes, and each run has its escapes: no regrowing
-	name := fmt.Sprintf("%*s", nw, c.Name)
+	var a [32]byte
+	name := append(a[:0], views.Blanks(nw-utf8.RuneCountInString(c.Name))...) // %*s
+	name = append(name, c.Name...)
 	if c.ID < 0 {
-		th.Ink.Title.PaintTo(&b, name)
+		dst = th.Ink.Title.AppendBytes(dst, name)
 	} else {
-		th.Ink.Label.PaintTo(&b, name)
+		dst = th.Ink.Label.AppendBytes(dst, name)
 	}
-	b.WriteByte(' ')
+	dst = append(dst, ' ')
 	bw := w - nw - 1 - numsWidth
 	if guest {
 		bw -= guestWidth
@@ -522,37 +543,48 @@ func (m *Model) row(c derive.CPU, w, nw int, guest bool) string {
 			n := cells(v, bw)
 			for i, k := range n {
 				if k > 0 {
-					th.Ink.Seg[i].RepeatTo(&b, th.SegGlyph[i], k)
+					dst = th.Ink.Seg[i].AppendRepeat(dst, th.SegGlyph[i], k)
 					used += k
 				}
 			}
 		}
-		th.Ink.Track.RepeatTo(&b, th.TrackRune, bw-used)
+		dst = th.Ink.Track.AppendRepeat(dst, th.TrackRune, bw-used)
 	}
-	busy := views.Missing + " "
-	if c.Idle.OK {
-		busy = fmt.Sprintf("%.1f%%", 100-c.Idle.V)
-	}
-	st := views.Num(c.Steal, 1)
 	stStyle := th.Ink.Value
 	if c.Steal.OK && c.Steal.V >= stealWarn {
 		stStyle = th.Ink.Warn // steal above a few % means the hypervisor is taking CPU away
 	}
-	b.WriteByte(' ')
-	th.Ink.Value.PaintTo(&b, fmt.Sprintf("%6s", busy))
-	b.WriteByte(' ')
-	th.Ink.Label.PaintTo(&b, "st")
-	b.WriteByte(' ')
-	stStyle.PaintTo(&b, fmt.Sprintf("%5s", st))
-	if guest {
-		g := views.Missing
-		if c.Guest.OK || c.Gnice.OK {
-			g = fmt.Sprintf("%.1f", c.Guest.Or(0)+c.Gnice.Or(0))
-		}
-		b.WriteByte(' ')
-		th.Ink.Label.PaintTo(&b, "gu")
-		b.WriteByte(' ')
-		th.Ink.Value.PaintTo(&b, fmt.Sprintf("%5s", g))
+	dst = append(dst, ' ')
+	if c.Idle.OK {
+		dst = th.Ink.Value.AppendBytes(dst, padLeft(append(strconv.AppendFloat(a[:0], 100-c.Idle.V, 'f', 1, 64), '%'), 6))
+	} else {
+		dst = th.Ink.Value.AppendBytes(dst, padLeft(append(append(a[:0], views.Missing...), ' '), 6))
 	}
-	return b.String()
+	dst = append(dst, ' ')
+	dst = th.Ink.Label.Append(dst, "st")
+	dst = append(dst, ' ')
+	dst = stStyle.AppendBytes(dst, padLeft(views.AppendNum(a[:0], c.Steal, 1), 5))
+	if guest {
+		g := append(a[:0], views.Missing...)
+		if c.Guest.OK || c.Gnice.OK {
+			g = strconv.AppendFloat(a[:0], c.Guest.Or(0)+c.Gnice.Or(0), 'f', 1, 64)
+		}
+		dst = append(dst, ' ')
+		dst = th.Ink.Label.Append(dst, "gu")
+		dst = append(dst, ' ')
+		dst = th.Ink.Value.AppendBytes(dst, padLeft(g, 5))
+	}
+	return dst
+}
+
+// padLeft is fmt's %*s of p: blanks before it up to n runes (it is reused in place).
+func padLeft(p []byte, n int) []byte {
+	k := n - utf8.RuneCount(p)
+	if k <= 0 {
+		return p
+	}
+	p = append(p, views.Blanks(k)...)
+	copy(p[k:], p[:len(p)-k])
+	copy(p[:k], views.Blanks(k))
+	return p
 }

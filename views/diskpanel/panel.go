@@ -54,6 +54,7 @@ type Model struct {
 	width, height int
 	tableH        int
 	view          string
+	tile          tileBufs
 }
 
 // New returns the Disk panel; interval labels the charts' time axes.
@@ -438,14 +439,76 @@ func (m *Model) titleLine(rows []*derive.Disk) string {
 
 // Tile lists the busiest whole disks by %util with their awaits; partitions are left out
 // because their I/O is already in their disk's.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
+	t := &m.tile
+	l := &t.lines
+	l.Reset()
 	if r, bad := views.NotOK(m.frame, sources.SrcDiskstats); bad {
-		return views.Block([]string{th.Ink.Title.Paint("Disk") + " " + th.Ink.Bad.Paint(r)}, w, h)
+		l.Paint(th.Ink.Title, "Disk")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		l.End()
+		return l
 	}
 	disks := m.tileDisks()
-	cols := []column{
-		{Column: columns.Column{Head: "Disk", Width: nameWidth(disks), Left: true}},
+	if t.cols == nil {
+		t.cols = m.tileColumns()
+	}
+	cols := t.cols
+	cols[0].Width = nameWidth(disks)
+	t.heads = t.heads[:0]
+	for _, c := range cols {
+		t.heads = append(t.heads, c.Column)
+	}
+	hs := t.heads
+	t.pick = columns.FitTo(t.pick, hs, w)
+	l.B = columns.AppendHeader(l.B, hs, t.pick, th.Ink.Label)
+	l.End()
+	if len(disks) == 0 {
+		msg := "waiting for the first sample"
+		if m.frame != nil {
+			msg = "no disk I/O in the interval"
+		}
+		l.Paint(th.Ink.Dim, msg)
+		l.End()
+	}
+	for _, d := range disks {
+		cells := append(t.cells[:0], columns.Cell{Text: d.Dev, Style: th.Ink.Value})
+		for _, c := range cols[1:] {
+			cells = append(cells, c.cell(d))
+		}
+		l.B = columns.AppendLine(l.B, hs, t.pick, cells)
+		l.End()
+		t.cells = cells
+	}
+	clear(t.cells) // their texts are not kept past the frame
+	return l
+}
+
+// tileBufs are what Tile draws with, kept from frame to frame: its columns (made once), their
+// heads, the ones that fit, a row's cells and the lines.
+type tileBufs struct {
+	cols  []column
+	heads []columns.Column
+	pick  []int
+	cells []columns.Cell
+	lines views.Lines
+}
+
+// tileColumns are the tile's columns; the name column's width is set each frame.
+func (m *Model) tileColumns() []column {
+	th := m.th
+	return []column{
+		{Column: columns.Column{Head: "Disk", Left: true}},
 		{Column: columns.Column{Head: "%util", Width: 6}, cell: func(d *derive.Disk) columns.Cell {
 			return columns.Fixed(th, d.Util, 1, utilWarn, utilBad)
 		}},
@@ -460,25 +523,6 @@ func (m *Model) Tile(w, h int) string {
 		{Column: columns.Column{Head: "rkB/s", Width: 6, Prio: 2}, cell: func(d *derive.Disk) columns.Cell { return columns.Rate(th, d.RkBS, 0, 0) }},
 		{Column: columns.Column{Head: "wkB/s", Width: 6, Prio: 2}, cell: func(d *derive.Disk) columns.Cell { return columns.Rate(th, d.WkBS, 0, 0) }},
 	}
-	hs := heads(cols)
-	pick := columns.Fit(hs, w)
-	lines := []string{columns.Header(hs, pick, th.Ink.Label)}
-	if len(disks) == 0 {
-		msg := "waiting for the first sample"
-		if m.frame != nil {
-			msg = "no disk I/O in the interval"
-		}
-		lines = append(lines, th.Ink.Dim.Paint(msg))
-	}
-	for _, d := range disks {
-		cells := make([]columns.Cell, len(cols))
-		cells[0] = columns.Cell{Text: d.Dev, Style: th.Ink.Value}
-		for j, c := range cols[1:] {
-			cells[j+1] = c.cell(d)
-		}
-		lines = append(lines, columns.Line(hs, pick, cells))
-	}
-	return views.Block(lines, w, h)
 }
 
 // tileDisks are the whole disks with I/O in the interval, busiest first; on the first sample,

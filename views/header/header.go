@@ -1,8 +1,7 @@
 package header
 
 import (
-	"fmt"
-	"strings"
+	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -24,6 +23,7 @@ type Model struct {
 	width  int
 	height int
 	view   string
+	bufs   *bufs
 }
 
 // New returns a header with no frame yet (every value shows "—").
@@ -57,63 +57,68 @@ func (m Model) ShortHelp() []key.Binding { return nil }
 // FullHelp is empty: the header has no keys.
 func (m Model) FullHelp() [][]key.Binding { return nil }
 
-// seg is one "label value" item of a header line.
-type seg struct{ s string }
-
-func (m *Model) label(s string) string { return m.th.Ink.Label.Paint(s) }
-
-// item renders "label value" with the value in style v.
-func (m *Model) item(label string, v string, vs func(string) string) seg {
-	if label == "" {
-		return seg{vs(v)}
-	}
-	return seg{m.label(label) + " " + vs(v)}
-}
-
 func (m *Model) render() {
 	if m.width <= 0 || m.height <= 0 {
 		m.view = views.Block(nil, m.width, m.height)
 		return
 	}
-	l1, l2 := m.segments()
-	m.view = views.Block([]string{m.flow(l1), m.flow(l2)}, m.width, m.height)
+	if m.bufs == nil {
+		m.bufs = new(bufs)
+	}
+	b := m.bufs
+	b.segs.Reset()
+	n1 := m.segments(&b.segs)
+	b.lines.Reset()
+	m.flow(&b.lines, &b.segs, 0, n1)
+	m.flow(&b.lines, &b.segs, n1, b.segs.Len())
+	m.view = b.lines.Block(m.width, m.height)
 }
 
-// flow joins segments with two spaces while they fit; the first one that does not fit is cut
-// with an ellipsis when at least a few cells remain, and the rest are left out, so the order
-// (most important first) is kept.
-func (m *Model) flow(segs []seg) string {
-	var b strings.Builder
+// bufs are the buffers a header draws in, kept from frame to frame and shared by the model's
+// copies (Update takes and returns the model by value).
+type bufs struct {
+	segs  views.Lines // the items of both lines
+	lines views.Lines // the two lines
+}
+
+// flow writes segments [from, to) of segs as one line of out, two spaces apart, while they
+// fit; the first one that does not fit is cut with an ellipsis when at least a few cells
+// remain, and the rest are left out, so the order (most important first) is kept.
+func (m *Model) flow(out, segs *views.Lines, from, to int) {
 	used := 0
-	for i, s := range segs {
+	for i := from; i < to; i++ {
+		s := segs.Line(i)
 		gap := 0
-		if i > 0 {
+		if i > from {
 			gap = 2
 		}
-		w := views.Width(s.s)
+		w := views.WidthBytes(s)
 		if used+gap+w <= m.width {
-			b.WriteString(strings.Repeat(" ", gap))
-			b.WriteString(s.s)
+			out.Str(views.Blanks(gap))
+			out.B = append(out.B, s...)
 			used += gap + w
 			continue
 		}
 		if room := m.width - used - gap; room >= 8 {
-			b.WriteString(strings.Repeat(" ", gap))
-			b.WriteString(ansi.Truncate(s.s, room, "…"))
+			out.Str(views.Blanks(gap))
+			out.Str(ansi.Truncate(string(s), room, "…"))
 		}
 		break
 	}
-	return b.String()
+	out.End()
 }
 
-// segments builds both lines: identity and load first, then saturation, memory and ktop's own
-// cost. A source whose Status is not ok shows its reason in place of its values.
-func (m *Model) segments() (l1, l2 []seg) {
+// segments writes both lines' items to segs, and returns how many the first has: identity
+// and load first, then saturation, memory and ktop's own cost. A source whose Status is not
+// ok shows its reason in place of its values.
+func (m *Model) segments(segs *views.Lines) int {
 	f, th := m.frame, m.th
-	val, title := th.Ink.Value.Paint, th.Ink.Title.Paint
+	val, title := th.Ink.Value, th.Ink.Title
+	label := func(s string) { segs.Paint(th.Ink.Label, s); segs.Str(" ") }
 	if f == nil {
 		f = &derive.Frame{}
 	}
+	var a [64]byte
 	// An unreadable host name moves to the end of the line with its reason, so that a long
 	// path in the reason cannot push uptime and load off the screen.
 	hostReason, hostBad := views.NotOK(f, sources.SrcHost)
@@ -121,67 +126,105 @@ func (m *Model) segments() (l1, l2 []seg) {
 	switch {
 	case hostBad:
 	case f.Host == "":
-		l1 = append(l1, m.item("", views.Missing, title))
+		segs.Paint(title, views.Missing)
+		segs.End()
 	default:
-		l1 = append(l1, m.item("", f.Host, title))
+		segs.Paint(title, f.Host)
+		segs.End()
 		if f.Kernel != "" {
-			l1 = append(l1, m.item("", f.Kernel, val))
+			segs.Paint(val, f.Kernel)
+			segs.End()
 		}
 	}
-	l1 = append(l1, m.sourced(f, sources.SrcUptime, "up", f.UptimeS.OK, func() string { return views.Uptime(f.UptimeS) }))
-	l1 = append(l1, m.sourced(f, sources.SrcLoadavg, "load", f.Load != nil, func() string {
-		return fmt.Sprintf("%.2f %.2f %.2f", f.Load.Avg1, f.Load.Avg5, f.Load.Avg15)
-	}))
-	if p := m.psi(f); p.s != "" {
-		l1 = append(l1, p)
+	if f.UptimeS.OK {
+		segs.Item(th.Ink.Label, "up", val, views.Uptime(f.UptimeS))
+	} else {
+		m.unsourced(segs, f, sources.SrcUptime, "up")
 	}
+	if f.Load != nil {
+		b := strconv.AppendFloat(a[:0], f.Load.Avg1, 'f', 2, 64)
+		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg5, 'f', 2, 64)
+		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg15, 'f', 2, 64)
+		label("load")
+		segs.PaintBytes(val, b)
+		segs.End()
+	} else {
+		m.unsourced(segs, f, sources.SrcLoadavg, "load")
+	}
+	m.psi(segs, f)
 	if n := unavailable(f); n > 0 {
-		l1 = append(l1, seg{th.Ink.Warn.Paint(fmt.Sprintf("%d n/a", n)) + m.label(" (D)")})
+		segs.PaintBytes(th.Ink.Warn, append(strconv.AppendInt(a[:0], int64(n), 10), " n/a"...))
+		segs.Paint(th.Ink.Label, " (D)")
+		segs.End()
 	}
 	if hostBad {
-		l1 = append(l1, m.item("host", hostReason, val))
+		segs.Item(th.Ink.Label, "host", val, hostReason)
 	}
+	n1 := segs.Len()
 
 	// runq beside the CPU count, so saturation (runq > ncpu) reads at a glance.
 	if r, bad := views.NotOK(f, sources.SrcStat); bad && !f.Runq.OK {
-		l2 = append(l2, m.item("runq", r, val))
+		segs.Item(th.Ink.Label, "runq", val, r)
 	} else {
-		ncpu := views.Missing
-		if f.NCPU > 0 {
-			ncpu = fmt.Sprint(f.NCPU)
-		}
 		rs := val
 		if f.Runq.OK && f.NCPU > 0 && f.Runq.V > float64(f.NCPU) {
-			rs = th.Ink.Warn.Paint
+			rs = th.Ink.Warn
 		}
 		bs := val
 		if f.Blocked.OK && f.Blocked.V > 0 {
-			bs = th.Ink.Warn.Paint
+			bs = th.Ink.Warn
 		}
-		l2 = append(l2, seg{m.label("runq") + " " + rs(views.Num(f.Runq, 0)) + val("/"+ncpu+"cpu") +
-			" " + m.label("blk") + " " + bs(views.Num(f.Blocked, 0))})
+		label("runq")
+		segs.PaintNum(rs, f.Runq, 0)
+		b := append(a[:0], '/')
+		if f.NCPU > 0 {
+			b = strconv.AppendInt(b, int64(f.NCPU), 10)
+		} else {
+			b = append(b, views.Missing...)
+		}
+		segs.PaintBytes(val, append(b, "cpu"...))
+		segs.Str(" ")
+		label("blk")
+		segs.PaintNum(bs, f.Blocked, 0)
+		segs.End()
 	}
-	l2 = append(l2, m.sourced(f, sources.SrcLoadavg, "tasks", f.Load != nil, func() string {
-		return fmt.Sprintf("%d/%d", f.Load.Runnable, f.Load.Threads)
-	}))
-	if r, bad := views.NotOK(f, sources.SrcMeminfo); bad && f.Mem == nil {
-		l2 = append(l2, m.item("mem", r, val))
-	} else if mm := f.Mem; mm != nil {
-		l2 = append(l2, seg{m.label("mem") + " " + val(views.KB(mm.UsedKB)+"/"+views.KB(mm.TotalKB)) +
-			" " + m.label("avail") + " " + val(views.KB(mm.AvailableKB))})
+	if f.Load != nil {
+		b := strconv.AppendInt(a[:0], int64(f.Load.Runnable), 10)
+		b = strconv.AppendInt(append(b, '/'), int64(f.Load.Threads), 10)
+		label("tasks")
+		segs.PaintBytes(val, b)
+		segs.End()
 	} else {
-		l2 = append(l2, m.item("mem", views.Missing, val))
+		m.unsourced(segs, f, sources.SrcLoadavg, "tasks")
 	}
-	tick := views.Missing
-	if f.Self.TickMs > 0 { // a measured pass never takes 0 ms; 0 means not measured
-		tick = fmt.Sprintf("%.1fms", f.Self.TickMs)
+	if r, bad := views.NotOK(f, sources.SrcMeminfo); bad && f.Mem == nil {
+		segs.Item(th.Ink.Label, "mem", val, r)
+	} else if mm := f.Mem; mm != nil {
+		label("mem")
+		b := views.AppendKB(a[:0], mm.UsedKB)
+		segs.PaintBytes(val, views.AppendKB(append(b, '/'), mm.TotalKB))
+		segs.Str(" ")
+		label("avail")
+		segs.PaintBytes(val, views.AppendKB(a[:0], mm.AvailableKB))
+		segs.End()
+	} else {
+		segs.Item(th.Ink.Label, "mem", val, views.Missing)
 	}
-	self := views.Missing
+	label("ktop")
 	if f.Self.CPUPct.OK {
-		self = views.Num(f.Self.CPUPct, 1) + "%"
+		segs.PaintBytes(val, append(views.AppendNum(a[:0], f.Self.CPUPct, 1), '%'))
+	} else {
+		segs.Paint(val, views.Missing)
 	}
-	l2 = append(l2, seg{m.label("ktop") + " " + val(self) + " " + m.label("tick") + " " + val(tick)})
-	return l1, l2
+	segs.Str(" ")
+	label("tick")
+	if f.Self.TickMs > 0 { // a measured pass never takes 0 ms; 0 means not measured
+		segs.PaintBytes(val, append(strconv.AppendFloat(a[:0], f.Self.TickMs, 'f', 1, 64), "ms"...))
+	} else {
+		segs.Paint(val, views.Missing)
+	}
+	segs.End()
+	return n1
 }
 
 // PSI limits for some avg10, % of time stalled: a tenth of the time is worth a look, a quarter
@@ -191,36 +234,40 @@ const (
 	psiBad  = 25
 )
 
-// psi is "psi cpu 1.2 mem 0.0 io 31": the some avg10 of each resource, coloured by threshold,
-// or nothing when PSI is absent (the reason is in the Memory panel and behind D).
-func (m *Model) psi(f *derive.Frame) seg {
+// psi writes "psi cpu 1.2 mem 0.0 io 31" to segs: the some avg10 of each resource, coloured
+// by threshold, or nothing when PSI is absent (the reason is in the Memory panel and behind D).
+func (m *Model) psi(segs *views.Lines, f *derive.Frame) {
 	if f.PSI == nil {
-		return seg{}
+		return
 	}
-	var b strings.Builder
-	b.WriteString(m.label("psi"))
+	mark := len(segs.B)
+	segs.Paint(m.th.Ink.Label, "psi")
 	seen := false
-	for _, r := range []struct {
+	for _, r := range [...]struct {
 		name string
 		res  *derive.PSIResource
 	}{{"cpu", f.PSI.CPU}, {"mem", f.PSI.Memory}, {"io", f.PSI.IO}} {
-		v := views.Missing
-		st := m.th.Ink.Value
-		if r.res != nil && r.res.Some != nil {
-			a := r.res.Some.Avg10
-			v = fmt.Sprintf("%.1f", a)
-			if a >= 10 {
-				v = fmt.Sprintf("%.0f", a)
-			}
-			st = m.th.ThresholdInk(a, psiWarn, psiBad)
-			seen = true
+		segs.Str(" ")
+		segs.Paint(m.th.Ink.Label, r.name)
+		segs.Str(" ")
+		if r.res == nil || r.res.Some == nil {
+			segs.Paint(m.th.Ink.Value, views.Missing)
+			continue
 		}
-		b.WriteString(" " + m.label(r.name) + " " + st.Paint(v))
+		a := r.res.Some.Avg10
+		prec := 1
+		if a >= 10 {
+			prec = 0
+		}
+		var b [32]byte
+		segs.PaintBytes(m.th.ThresholdInk(a, psiWarn, psiBad), strconv.AppendFloat(b[:0], a, 'f', prec, 64))
+		seen = true
 	}
 	if !seen {
-		return seg{}
+		segs.B = segs.B[:mark]
+		return
 	}
-	return seg{b.String()}
+	segs.End()
 }
 
 // unavailable counts the sources whose Status is not ok in this frame.
@@ -234,14 +281,12 @@ func unavailable(f *derive.Frame) int {
 	return n
 }
 
-// sourced renders label + value when present, the source's "n/a: reason" when its Status is
-// not ok, and "—" otherwise.
-func (m *Model) sourced(f *derive.Frame, src, label string, ok bool, value func() string) seg {
-	if ok {
-		return m.item(label, value(), m.th.Ink.Value.Paint)
-	}
+// unsourced writes the item of a value that is not there: the source's "n/a: reason" when
+// its Status is not ok, and "—" otherwise.
+func (m *Model) unsourced(segs *views.Lines, f *derive.Frame, src, label string) {
+	v := views.Missing
 	if r, bad := views.NotOK(f, src); bad {
-		return m.item(label, r, m.th.Ink.Value.Paint)
+		v = r
 	}
-	return m.item(label, views.Missing, m.th.Ink.Value.Paint)
+	segs.Item(m.th.Ink.Label, label, m.th.Ink.Value, v)
 }

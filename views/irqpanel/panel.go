@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -47,6 +49,9 @@ type Model struct {
 	gridH          int // lines of the grid: heading and rows
 	chartW, chartH int
 	view           string
+	// items, flow and scratch are the tile's, kept for the next frame.
+	items, flow views.Lines
+	scratch     []byte
 }
 
 // New returns the Interrupts panel; interval labels the chart's time axis.
@@ -161,14 +166,6 @@ func grid(f *derive.Frame) *heat.Grid {
 			g.Rows = append(g.Rows, heat.Row{Label: p.label, Total: r.Total, Cells: r.PerCPU})
 		}
 	}
-	busiestFirst := func(a, b derive.IRQRate) int {
-		if c := cmp.Compare(b.Total.Or(-1), a.Total.Or(-1)); c != 0 {
-			return c
-		}
-		an, _ := irqNumber(a.IRQ)
-		bn, _ := irqNumber(b.IRQ)
-		return cmp.Or(cmp.Compare(an, bn), cmp.Compare(a.IRQ, b.IRQ))
-	}
 	slices.SortStableFunc(devs, busiestFirst)
 	slices.SortStableFunc(other, busiestFirst)
 	for _, r := range devs {
@@ -180,15 +177,31 @@ func grid(f *derive.Frame) *heat.Grid {
 	return g
 }
 
+// busiestFirst orders rows by rate, highest first, then by number and name.
+func busiestFirst(a, b derive.IRQRate) int {
+	if c := cmp.Compare(b.Total.Or(-1), a.Total.Or(-1)); c != 0 {
+		return c
+	}
+	an, _ := irqNumber(a.IRQ)
+	bn, _ := irqNumber(b.IRQ)
+	return cmp.Or(cmp.Compare(an, bn), cmp.Compare(a.IRQ, b.IRQ))
+}
+
 // DeviceName is the action name of a numbered IRQ: the last token of its description
 // ("PCI-MSIX-0000:00:03.0 2-edge virtio2-output.0" → "virtio2-output.0"), which names the
 // driver's queue.
 func DeviceName(desc string) string {
-	fs := strings.Fields(desc)
-	if len(fs) == 0 {
+	// strings.Fields' last field, without the slice of all of them.
+	s := strings.TrimRightFunc(desc, unicode.IsSpace)
+	if s == "" {
 		return views.Missing
 	}
-	return fs[len(fs)-1]
+	i := strings.LastIndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return s[i+n:]
 }
 
 func isNumber(s string) bool {
@@ -280,34 +293,62 @@ func (m *Model) render() {
 	m.view = top + "\n" + m.chart.View()
 }
 
-// Tile is the contention IPIs per second and the busiest device queue.
-func (m *Model) Tile(w, h int) string {
+// Tile is the contention IPIs per second and the busiest device queue. It picks them from the
+// frame's rows as grid orders them, without building the grid: the tile is drawn every sample.
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at width w.
+func (m *Model) tileLines(w, _ int) *views.Lines {
 	th := m.th
 	f := m.current()
-	head := th.Ink.Title.Paint("irq/s")
+	items := &m.items
+	items.Reset()
+	items.Paint(th.Ink.Title, "irq/s")
 	if reason, bad := views.NotOK(f, sources.SrcInterrupts); bad {
-		return views.Block([]string{head + " " + th.Ink.Bad.Paint(reason)}, w, h)
+		items.Str(" ")
+		items.Paint(th.Ink.Bad, reason)
+		items.End()
+		return items
 	}
 	if f == nil || f.Interrupts == nil {
-		return views.Block([]string{head + " " + views.Missing}, w, h)
+		items.Str(" " + views.Missing)
+		items.End()
+		return items
 	}
-	g := grid(f)
-	items := []string{head}
-	var dev *heat.Row
-	for i := range g.Rows {
-		r := &g.Rows[i]
-		name, _, _ := strings.Cut(r.Label, " ")
-		switch {
-		case name == "TLB" || name == "CAL" || name == "RES" || name == "LOC":
-			items = append(items, th.Ink.Label.Paint(name)+" "+th.Ink.Value.Paint(views.ShortVal(r.Total)))
-		case dev == nil && isNumber(name):
-			dev = r // rows are sorted busiest first
+	rows := f.Interrupts.Rows
+	items.End()
+	for _, p := range ipis[:4] { // TLB CAL RES LOC, in grid's order
+		if i := slices.IndexFunc(rows, func(r derive.IRQRate) bool { return r.IRQ == p.irq }); i >= 0 {
+			items.Paint(th.Ink.Label, p.irq)
+			items.Str(" ")
+			items.PaintShort(th.Ink.Value, rows[i].Total)
+			items.End()
+		}
+	}
+	var dev *derive.IRQRate // the first device queue in grid's order: the busiest
+	for i := range rows {
+		if r := &rows[i]; isNumber(r.IRQ) && (dev == nil || busiestFirst(*r, *dev) < 0) {
+			dev = r
 		}
 	}
 	if dev != nil {
-		items = append(items, th.Ink.Label.Paint("top dev")+" "+th.Ink.Value.Paint(dev.Label+" "+views.ShortVal(dev.Total)))
+		items.Paint(th.Ink.Label, "top dev")
+		items.Str(" ")
+		v := append(m.scratch[:0], dev.IRQ...)
+		v = append(append(v, ' '), DeviceName(dev.Desc)...)
+		v = views.AppendShortVal(append(v, ' '), dev.Total)
+		items.PaintBytes(th.Ink.Value, v)
+		items.End()
+		m.scratch = v
 	}
-	return views.Block(views.Flow(items, w), w, h)
+	m.flow.Reset()
+	items.FlowTo(&m.flow, w)
+	return &m.flow
 }
 
 // TileHeight wants one line, two when narrow.

@@ -179,3 +179,18 @@ func TestIRQNumber(t *testing.T) {
 		}
 	}
 }
+
+// DeviceName is the last of strings.Fields, whatever the spaces.
+func TestDeviceNameIsLastField(t *testing.T) {
+	t.Parallel()
+	for _, desc := range []string{"", " ", "\t\n", "virtio1", "PCI-MSIX-0000:00:03.0 2-edge virtio2-output.0",
+		"IO-APIC   1-edge      i8042  ", "a\u00a0b", "x\u2003y\u2003", " Local timer interrupts"} {
+		want := views.Missing
+		if fs := strings.Fields(desc); len(fs) > 0 {
+			want = fs[len(fs)-1]
+		}
+		if have := DeviceName(desc); want != have {
+			t.Errorf("DeviceName(%q): want %q, have %q", desc, want, have)
+		}
+	}
+}

@@ -3,7 +3,7 @@ package kmsgpanel
 import (
 	"fmt"
 	"sort"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -48,6 +48,7 @@ type Model struct {
 
 	width, height int
 	view          string
+	tile          views.Lines // the tile's lines, kept for the next frame
 }
 
 // New returns the Kernel log panel. The interval is unused: the panel has no chart; the
@@ -273,63 +274,104 @@ func (m *Model) levelStyle(level int) views.Ink {
 // line is one record as dmesg -x -T would print it, narrower: [seconds since boot], the wall
 // time (when any record has one), the level, an event mark, the text.
 func (m *Model) line(e entry, wall bool, w int) string {
+	return string(m.appendLine(nil, &e, wall, w))
+}
+
+// appendLine appends line(*e, wall, w) to dst.
+func (m *Model) appendLine(dst []byte, e *entry, wall bool, w int) []byte {
 	th := m.th
-	r := e.rec
+	r := &e.rec
 	st := m.levelStyle(r.Level)
-	var b strings.Builder
-	b.WriteString(th.Ink.Label.Paint(fmt.Sprintf("[%5d.%06d]", r.TsUsec/1e6, r.TsUsec%1e6)))
+	var a [64]byte
+	ts := append(a[:0], '[')
+	ts = appendPadded(ts, r.TsUsec/1e6, 5, ' ')
+	ts = append(ts, '.')
+	ts = appendPadded(ts, r.TsUsec%1e6, 6, '0')
+	dst = th.Ink.Label.AppendBytes(dst, append(ts, ']'))
 	if wall && w >= 60 {
-		t := "       " + views.Missing
+		dst = append(dst, ' ')
 		if e.wallOK {
-			t = e.wall.In(m.frame.Time.Location()).Format("15:04:05")
+			dst = th.Ink.Label.AppendBytes(dst, e.wall.In(m.frame.Time.Location()).AppendFormat(a[:0], "15:04:05"))
+		} else {
+			dst = th.Ink.Label.Append(dst, "       "+views.Missing)
 		}
-		b.WriteString(" " + th.Ink.Label.Paint(t))
 	}
 	if w >= 50 {
 		name := "?"
 		if r.Level >= 0 && r.Level < len(levelNames) {
 			name = levelNames[r.Level]
 		}
-		b.WriteString(" " + st.Paint(fmt.Sprintf("%-6s", name)))
+		n := append(a[:0], name...) // %-6s: the names are ASCII
+		n = append(n, views.Blanks(6-len(name))...)
+		dst = append(dst, ' ')
+		dst = st.AppendBytes(dst, n)
 	}
-	b.WriteByte(' ')
+	dst = append(dst, ' ')
 	if r.Event != "" {
-		b.WriteString(th.Ink.Bad.Paint(tschart.EventGlyph+" "+r.Event) + " ")
+		dst = th.Ink.Bad.Append(dst, tschart.EventGlyph+" "+r.Event)
+		dst = append(dst, ' ')
 	}
-	b.WriteString(st.Paint(r.Text))
-	return b.String()
+	return st.Append(dst, r.Text)
+}
+
+// appendPadded appends v in decimal, padded on the left with pad to at least n digits, as
+// fmt's %5d and %06d do.
+func appendPadded(dst []byte, v uint64, n int, pad byte) []byte {
+	var a [20]byte
+	d := strconv.AppendUint(a[:0], v, 10)
+	for range n - len(d) {
+		dst = append(dst, pad)
+	}
+	return append(dst, d...)
 }
 
 // Tile shows the newest warnings, errors and events, newest first.
-func (m *Model) Tile(w, h int) string {
-	th := m.th
-	if r, bad := views.NotOK(m.frame, sources.SrcKmsg); bad {
-		return views.Block([]string{th.Ink.Title.Paint("Kernel log") + " " + th.Ink.Bad.Paint(r)}, w, h)
-	}
-	notable := m.notable()
-	lines := []string{th.Ink.Title.Paint("Kernel log") + th.Ink.Label.Paint(fmt.Sprintf("  %d warnings or worse in the last %d records", len(notable), m.shownCount()))}
-	if m.frame == nil {
-		lines[0] = th.Ink.Title.Paint("Kernel log") + " " + th.Ink.Dim.Paint("waiting for the first sample")
-	}
-	wall := false
-	for _, e := range notable {
-		wall = wall || e.wallOK
-	}
-	for i := len(notable) - 1; i >= 0 && len(lines) < h; i-- {
-		lines = append(lines, m.line(notable[i], wall, w))
-	}
-	return views.Block(lines, w, h)
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
 }
 
-// notable are the shown records at warning level or worse, or with an event class.
-func (m *Model) notable() []entry {
-	var out []entry
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
+	th := m.th
+	l := &m.tile
+	l.Reset()
+	if r, bad := views.NotOK(m.frame, sources.SrcKmsg); bad {
+		l.Paint(th.Ink.Title, "Kernel log")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		l.End()
+		return l
+	}
+	// The notable records are counted and drawn where they are, not copied out.
+	n, wall := 0, false
 	for i := range m.entries {
 		if e := &m.entries[i]; m.isNotable(e) {
-			out = append(out, *e)
+			n++
+			wall = wall || e.wallOK
 		}
 	}
-	return out
+	l.Paint(th.Ink.Title, "Kernel log")
+	if m.frame == nil {
+		l.Str(" ")
+		l.Paint(th.Ink.Dim, "waiting for the first sample")
+	} else {
+		var a [96]byte
+		b := strconv.AppendInt(append(a[:0], "  "...), int64(n), 10)
+		b = append(b, " warnings or worse in the last "...)
+		b = strconv.AppendInt(b, int64(m.shownCount()), 10)
+		l.PaintBytes(th.Ink.Label, append(b, " records"...))
+	}
+	l.End()
+	for i := len(m.entries) - 1; i >= 0 && l.Len() < h; i-- {
+		if e := &m.entries[i]; m.isNotable(e) {
+			l.B = m.appendLine(l.B, e, wall, w)
+			l.End()
+		}
+	}
+	return l
 }
 
 func (m *Model) isNotable(e *entry) bool {

@@ -3,6 +3,7 @@ package mempanel
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,7 @@ type Model struct {
 	width, height int
 	top           []string // the figures above the charts, for the current width
 	view          string
+	tile          views.Lines // the tile's lines, kept for the next frame
 }
 
 // New returns the Memory panel; interval labels the charts' time axes.
@@ -237,6 +239,11 @@ func (m *Model) memLines(mem *derive.Mem, w int) []string {
 
 // memBar is the Mem line: the bar and used of total.
 func (m *Model) memBar(mem *derive.Mem, w int) string {
+	return string(m.appendMemBar(nil, mem, w))
+}
+
+// appendMemBar appends memBar(mem, w) to dst.
+func (m *Model) appendMemBar(dst []byte, mem *derive.Mem, w int) []byte {
 	th := m.th
 	total := mem.TotalKB
 	// The bar is free's total split as htop does, in parts that add up: memory neither free
@@ -252,59 +259,71 @@ func (m *Model) memBar(mem *derive.Mem, w int) string {
 	if total > 0 {
 		pct = 100 * float64(mem.UsedKB) / float64(total)
 	}
-	tail := fmt.Sprintf(" %s of %s (%.0f%%)", views.KB(mem.UsedKB), views.KB(total), pct)
+	var a [64]byte
+	tail := views.AppendKB(append(a[:0], ' '), mem.UsedKB) // " %s of %s (%.0f%%)"
+	tail = views.AppendKB(append(tail, " of "...), total)
+	tail = strconv.AppendFloat(append(tail, " ("...), pct, 'f', 0, 64)
+	tail = append(tail, "%)"...)
 	bw := max(w-labelW-1-len(tail), 0)
-	return th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "Mem")) + " " +
-		m.bar(bw, total, []uint64{plain, cache}, total-mem.AvailableKB, true) + th.Ink.Value.Paint(tail)
+	dst = th.Ink.Title.Append(dst, "Mem"+views.Blanks(labelW-len("Mem"))) // %-*s
+	dst = append(dst, ' ')
+	parts := [2]uint64{plain, cache}
+	dst = m.appendBar(dst, bw, total, parts[:], total-mem.AvailableKB, true)
+	return th.Ink.Value.AppendBytes(dst, tail)
 }
 
 // bar draws parts of total (in the theme's memory styles) over free track, w cells wide,
 // with the available mark at mark when withMark. Boundaries are rounded from running sums,
 // so the parts add up to the bar.
 func (m *Model) bar(w int, total uint64, parts []uint64, mark uint64, withMark bool) string {
+	return string(m.appendBar(make([]byte, 0, 4*w), w, total, parts, mark, withMark))
+}
+
+// appendBar appends bar(w, total, parts, mark, withMark) to dst.
+func (m *Model) appendBar(dst []byte, w int, total uint64, parts []uint64, mark uint64, withMark bool) []byte {
 	if w <= 0 {
-		return ""
+		return dst
 	}
 	th := m.th
-	cells := make([]int, w) // part index, or -1 for free
-	for i := range cells {
-		cells[i] = -1
-	}
-	if total > 0 {
+	// The part each cell is in, or -1 for free: from the parts' rounded ends, which only grow.
+	partAt := func(i int) int {
+		if total == 0 {
+			return -1
+		}
 		cum, prev := 0.0, 0
 		for p, v := range parts {
 			cum += float64(v)
 			end := min(int(math.Round(cum*float64(w)/float64(total))), w)
-			for i := prev; i < end; i++ {
-				cells[i] = p
+			if i >= prev && i < end {
+				return p
 			}
 			prev = max(prev, end)
 		}
+		return -1
 	}
 	markAt := -1
 	if withMark && total > 0 {
 		markAt = min(int(math.Round(float64(mark)*float64(w)/float64(total))), w-1)
 	}
-	var b strings.Builder
-	b.Grow(4 * w) // the glyphs are 3 bytes, and each run has its escapes
 	for i := 0; i < w; {
 		if i == markAt {
-			th.Ink.Title.PaintTo(&b, availMark)
+			dst = th.Ink.Title.Append(dst, availMark)
 			i++
 			continue
 		}
+		p := partAt(i)
 		j := i
-		for j < w && cells[j] == cells[i] && j != markAt {
+		for j < w && partAt(j) == p && j != markAt {
 			j++
 		}
-		if p := cells[i]; p >= 0 {
-			th.Ink.Mem[min(p, theme.NMem-1)].RepeatTo(&b, th.MemGlyph[min(p, theme.NMem-1)], j-i)
+		if p >= 0 {
+			dst = th.Ink.Mem[min(p, theme.NMem-1)].AppendRepeat(dst, th.MemGlyph[min(p, theme.NMem-1)], j-i)
 		} else {
-			th.Ink.Track.RepeatTo(&b, th.TrackRune, j-i)
+			dst = th.Ink.Track.AppendRepeat(dst, th.TrackRune, j-i)
 		}
 		i = j
 	}
-	return b.String()
+	return dst
 }
 
 // pagingLines are sar -B's paging and reclaim figures, OOM kills, and swapping.
@@ -404,39 +423,66 @@ func (m *Model) psiLines(w int, compact bool) []string {
 }
 
 // Tile is free's used and available with a bar, swap, and memory and io pressure.
-func (m *Model) Tile(w, h int) string {
-	th := m.th
-	f := m.frame
-	var lines []string
-	if r, bad := views.NotOK(f, sources.SrcMeminfo); bad {
-		lines = append(lines, th.Ink.Title.Paint("Mem")+" "+th.Ink.Bad.Paint(r))
-	} else if f != nil && f.Mem != nil {
-		mem := f.Mem
-		lines = append(lines, m.memBar(mem, w))
-		swap := "swap none"
-		if mem.SwapTotalKB > 0 {
-			swap = fmt.Sprintf("swap %s of %s", views.KB(mem.SwapUsedKB), views.KB(mem.SwapTotalKB))
-		}
-		lines = append(lines, strings.Repeat(" ", labelW+1)+th.Ink.Label.Paint("available ")+th.Ink.Value.Paint(views.KB(mem.AvailableKB))+
-			"  "+th.Ink.Label.Paint(swap))
-	} else {
-		lines = append(lines, th.Ink.Title.Paint("Mem")+" "+th.Ink.Dim.Paint("waiting for the first sample"))
-	}
-	lines = append(lines, m.psiTileLine())
-	if h < len(lines) && len(lines) == 3 {
-		lines = append(lines[:1], lines[2]) // pressure before the available line
-	}
-	return views.Block(lines, w, h)
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
 }
 
-func (m *Model) psiTileLine() string {
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
+	th := m.th
+	f := m.frame
+	l := &m.tile
+	l.Reset()
+	if r, bad := views.NotOK(f, sources.SrcMeminfo); bad {
+		l.Paint(th.Ink.Title, "Mem")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		l.End()
+	} else if f != nil && f.Mem != nil {
+		mem := f.Mem
+		l.B = m.appendMemBar(l.B, mem, w)
+		l.End()
+		if h >= 3 { // with less room, pressure comes before the available line
+			var a [64]byte
+			l.Str(views.Blanks(labelW + 1))
+			l.Paint(th.Ink.Label, "available ")
+			l.PaintBytes(th.Ink.Value, views.AppendKB(a[:0], mem.AvailableKB))
+			l.Str("  ")
+			swap := append(a[:0], "swap none"...)
+			if mem.SwapTotalKB > 0 {
+				swap = views.AppendKB(append(a[:0], "swap "...), mem.SwapUsedKB)
+				swap = views.AppendKB(append(swap, " of "...), mem.SwapTotalKB)
+			}
+			l.PaintBytes(th.Ink.Label, swap)
+			l.End()
+		}
+	} else {
+		l.Paint(th.Ink.Title, "Mem")
+		l.Str(" ")
+		l.Paint(th.Ink.Dim, "waiting for the first sample")
+		l.End()
+	}
+	m.appendPSITileLine(l)
+	l.End()
+	return l
+}
+
+// appendPSITileLine writes the tile's pressure line to l, without ending it.
+func (m *Model) appendPSITileLine(l *views.Lines) {
 	th := m.th
 	f := m.frame
 	if r, bad := views.NotOK(f, sources.SrcPSI); bad {
-		return th.Ink.Title.Paint("PSI") + " " + th.Ink.Bad.Paint(r)
+		l.Paint(th.Ink.Title, "PSI")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		return
 	}
-	s := th.Ink.Title.Paint(fmt.Sprintf("%-*s", labelW, "PSI")) + th.Ink.Label.Paint(" avg10")
-	for _, r := range []struct {
+	l.Paint(th.Ink.Title, "PSI"+views.Blanks(labelW-len("PSI"))) // %-*s
+	l.Paint(th.Ink.Label, " avg10")
+	for _, r := range [...]struct {
 		name string
 		res  func(*derive.PSI) *derive.PSIResource
 	}{
@@ -454,10 +500,12 @@ func (m *Model) psiTileLine() string {
 				}
 			}
 		}
-		cs, cf := columns.Fixed(th, some, 2, psiWarn, 0), columns.Fixed(th, full, 2, psiWarn, 0)
-		s += "  " + th.Ink.Label.Paint(r.name+" some ") + cs.Style.Paint(cs.Text) + th.Ink.Label.Paint(" full ") + cf.Style.Paint(cf.Text)
+		l.Str("  ")
+		l.Paint(th.Ink.Label, r.name+" some ")
+		l.PaintNum(columns.Level(th, some, psiWarn, 0), some, 2) // columns.Fixed's cell
+		l.Paint(th.Ink.Label, " full ")
+		l.PaintNum(columns.Level(th, full, psiWarn, 0), full, 2)
 	}
-	return s
 }
 
 // TileHeight: the bar and pressure at least, the available line too when there is room.

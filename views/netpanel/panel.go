@@ -50,6 +50,7 @@ type Model struct {
 	tableH        int
 	tcpLines      []string
 	view          string
+	tile          tileBufs
 }
 
 // New returns the Network panel; interval labels the charts' time axes.
@@ -447,20 +448,86 @@ func (m *Model) tcpBlock(w int) []string {
 }
 
 // Tile lists interfaces that moved packets, busiest first, and a TCP line.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
+	t := &m.tile
+	l := &t.lines
+	l.Reset()
 	if r, bad := views.NotOK(m.frame, sources.SrcNetDev); bad {
-		return views.Block([]string{th.Ink.Title.Paint("Net") + " " + th.Ink.Bad.Paint(r)}, w, h)
+		l.Paint(th.Ink.Title, "Net")
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		l.End()
+		return l
 	}
 	ifs := m.tileIfaces()
-	cols := []column{
-		{Column: columns.Column{Head: "Net", Width: nameWidth(func(yield func(string) bool) {
-			for _, n := range ifs {
-				if !yield(n.Iface) {
-					return
-				}
+	if t.cols == nil {
+		t.cols = m.tileColumns()
+	}
+	cols := t.cols
+	cols[0].Width = nameWidth(func(yield func(string) bool) {
+		for _, n := range ifs {
+			if !yield(n.Iface) {
+				return
 			}
-		}), Left: true}},
+		}
+	})
+	t.heads = t.heads[:0]
+	for _, c := range cols {
+		t.heads = append(t.heads, c.Column)
+	}
+	hs := t.heads
+	t.pick = columns.FitTo(t.pick, hs, w)
+	l.B = columns.AppendHeader(l.B, hs, t.pick, th.Ink.Label)
+	l.End()
+	if len(ifs) == 0 {
+		msg := "waiting for the first sample"
+		if m.frame != nil && m.frame.Interval.OK {
+			msg = "no packets in the interval"
+		}
+		l.Paint(th.Ink.Dim, msg)
+		l.End()
+	}
+	// The TCP line is kept at the bottom whatever the height: interfaces give way to it.
+	keep := max(h-2, 1)
+	for _, n := range ifs[:min(len(ifs), keep)] {
+		cells := append(t.cells[:0], columns.Cell{Text: n.Iface, Style: th.Ink.Value})
+		for _, c := range cols[1:] {
+			cells = append(cells, c.cell(n))
+		}
+		l.B = columns.AppendLine(l.B, hs, t.pick, cells)
+		l.End()
+		t.cells = cells
+	}
+	clear(t.cells) // their texts are not kept past the frame
+	m.appendTCPTileLine(l)
+	l.End()
+	return l
+}
+
+// tileBufs are what Tile draws with, kept from frame to frame: its columns (made once), their
+// heads, the ones that fit, a row's cells and the lines.
+type tileBufs struct {
+	cols  []column
+	heads []columns.Column
+	pick  []int
+	cells []columns.Cell
+	lines views.Lines
+}
+
+// tileColumns are the tile's columns; the name column's width is set each frame.
+func (m *Model) tileColumns() []column {
+	th := m.th
+	return []column{
+		{Column: columns.Column{Head: "Net", Left: true}},
 		{Column: columns.Column{Head: "rxpck/s", Width: 7}, cell: m.rate(func(n *derive.Net) derive.Val { return n.RxpckS }, 0)},
 		{Column: columns.Column{Head: "txpck/s", Width: 7}, cell: m.rate(func(n *derive.Net) derive.Val { return n.TxpckS }, 0)},
 		{Column: columns.Column{Head: "rxkB/s", Width: 7, Prio: 1}, cell: m.rate(func(n *derive.Net) derive.Val { return n.RxkBS }, 0)},
@@ -469,49 +536,35 @@ func (m *Model) Tile(w, h int) string {
 			return columns.Fixed(th, n.Ifutil, 1, ifutilWarn, ifutilBad)
 		}},
 	}
-	hs := heads(cols)
-	pick := columns.Fit(hs, w)
-	lines := []string{columns.Header(hs, pick, th.Ink.Label)}
-	if len(ifs) == 0 {
-		msg := "waiting for the first sample"
-		if m.frame != nil && m.frame.Interval.OK {
-			msg = "no packets in the interval"
-		}
-		lines = append(lines, th.Ink.Dim.Paint(msg))
-	}
-	rows := make([]string, 0, len(ifs))
-	for _, n := range ifs {
-		cells := make([]columns.Cell, len(cols))
-		cells[0] = columns.Cell{Text: n.Iface, Style: th.Ink.Value}
-		for j, c := range cols[1:] {
-			cells[j+1] = c.cell(n)
-		}
-		rows = append(rows, columns.Line(hs, pick, cells))
-	}
-	// The TCP line is kept at the bottom whatever the height: interfaces give way to it.
-	keep := max(h-2, 1)
-	lines = append(lines, rows[:min(len(rows), keep)]...)
-	return views.Block(append(lines, m.tcpTileLine()), w, h)
 }
 
-func (m *Model) tcpTileLine() string {
+// appendTCPTileLine writes the tile's TCP line to l, without ending it.
+func (m *Model) appendTCPTileLine(l *views.Lines) {
 	th := m.th
+	l.Paint(th.Ink.Title, "TCP")
 	if r, bad := views.NotOK(m.frame, sources.SrcSNMP); bad {
-		return th.Ink.Title.Paint("TCP") + " " + th.Ink.Bad.Paint(r)
+		l.Str(" ")
+		l.Paint(th.Ink.Bad, r)
+		return
 	}
 	t := &derive.TCP{}
 	if m.frame != nil && m.frame.TCP != nil {
 		t = m.frame.TCP
 	}
-	fig := func(name string, c columns.Cell) string {
-		return "  " + th.Ink.Label.Paint(name) + " " + c.Style.Paint(c.Text)
+	fig := func(name string, v derive.Val, style views.Ink) {
+		l.Str("  ")
+		l.Paint(th.Ink.Label, name)
+		l.Str(" ")
+		l.PaintShort(style, v) // columns.Rate's text
 	}
-	return th.Ink.Title.Paint("TCP") +
-		fig("active/s", columns.Rate(th, t.ActiveS, 0, 0)) +
-		fig("passive/s", columns.Rate(th, t.PassiveS, 0, 0)) +
-		fig("retrans/s", columns.Rate(th, t.RetransS, anyWarn, 0)) +
-		fig("listen-drop/s", columns.Rate(th, t.ListenDropsS, anyWarn, 0)) +
-		fig("estab", columns.Cell{Text: views.Num(t.Estab, 0), Style: th.Ink.Value})
+	fig("active/s", t.ActiveS, columns.Level(th, t.ActiveS, 0, 0))
+	fig("passive/s", t.PassiveS, columns.Level(th, t.PassiveS, 0, 0))
+	fig("retrans/s", t.RetransS, columns.Level(th, t.RetransS, anyWarn, 0))
+	fig("listen-drop/s", t.ListenDropsS, columns.Level(th, t.ListenDropsS, anyWarn, 0))
+	l.Str("  ")
+	l.Paint(th.Ink.Label, "estab")
+	l.Str(" ")
+	l.PaintNum(th.Ink.Value, t.Estab, 0)
 }
 
 // tileIfaces are the interfaces that moved packets, most first.

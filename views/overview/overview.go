@@ -1,6 +1,8 @@
 package overview
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -29,10 +31,17 @@ type Model struct {
 	// so the plan is made again only when one of them differs (refresh).
 	planFor     planInput
 	planHeights *heightCache
-	tiles       []string // each place's Tile(), rendered in Update/SetSize
-	view        string
-	titles      map[titleKey]string // rendered titles (see title)
-	cells       []string            // compose's grid, kept for the next frame
+	// tiles are each place's tile, rendered in Update/SetSize into tileBuf (each frame's
+	// written over the last's: they are the Overview's alone, and drawn into screen).
+	tiles   [][]byte
+	tileBuf []byte
+	// screen is the composed view, written again in place each frame; view is a string of it,
+	// made only when View is asked (the root copies screen into its own: ViewBytes).
+	screen  []byte
+	view    string
+	titles  map[titleKey][]byte // rendered titles (see title)
+	cells   [][]byte            // compose's grid, kept for the next frame
+	gutters [][]byte            // each grid cell's gutter title or blanks, kept likewise
 }
 
 // planInput is what a plan depends on besides the tiles' heights.
@@ -97,13 +106,27 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		default:
 			return nil
 		}
-		m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
+		m.draw()
 	}
 	return nil
 }
 
-// View returns the cached rendering.
-func (m *Model) View() string { return m.view }
+// draw composes the screen in place; View makes its string when asked.
+func (m *Model) draw() {
+	m.screen, m.view = m.composeTo(m.screen[:0], m.plan, m.tiles, m.width, m.height, m.focus), ""
+}
+
+// View returns the rendering, made a string once per frame at most.
+func (m *Model) View() string {
+	if m.view == "" && len(m.screen) > 0 {
+		m.view = string(m.screen)
+	}
+	return m.view
+}
+
+// ViewBytes is the rendering as the Overview keeps it (views.ViewBytes), good until the next
+// SetSize or Update.
+func (m *Model) ViewBytes() []byte { return m.screen }
 
 // Focused is the panel whose tile has the focus, or nil without tiles; the root shows its
 // definitions while the Overview is active.
@@ -122,8 +145,8 @@ func (m *Model) refresh() {
 	if m.planHeights == nil || in != m.planFor || !m.planHeights.unchanged() {
 		m.replan(in)
 	}
-	m.tiles = m.renderTiles(m.plan, m.tiles)
-	m.view = m.compose(m.plan, m.tiles, m.width, m.height, m.focus)
+	m.renderTilesTo(m.plan)
+	m.draw()
 }
 
 // replan lays the tiles out for in and the panels' heights now, and keeps the focus on a
@@ -185,19 +208,45 @@ func (m *Model) renderTiles(p plan, out []string) []string {
 	return out
 }
 
-// title is tile i's title in exactly w cells (see render), made once per tile, focus, mode,
-// width and title: titles change only with the layout and the focus, not with each frame.
-func (m *Model) title(i int, focused bool, md mode, w int) string {
+// renderTilesTo renders each visible panel's tile at its place's content size into m.tiles,
+// all in m.tileBuf: a panel that can append its tile (views.TileAppender) makes no string of
+// it.
+func (m *Model) renderTilesTo(p plan) {
+	buf, tiles := m.tileBuf[:0], m.tiles[:0]
+	for _, pl := range p.places {
+		start := len(buf)
+		if w, h := p.content(pl); w > 0 && h > 0 {
+			if ta, ok := m.panels[pl.tile].(views.TileAppender); ok {
+				buf = ta.AppendTile(buf, w, h)
+			} else {
+				buf = append(buf, m.panels[pl.tile].Tile(w, h)...)
+			}
+		}
+		// Full slice: a tile is never appended to. Tiles before a growth of buf stay in the
+		// old array, which they keep alive.
+		tiles = append(tiles, buf[start:len(buf):len(buf)])
+	}
+	m.tileBuf, m.tiles = buf, tiles
+}
+
+// title is tile i's title in exactly w cells (see render; a gutter title has the blank after
+// it too), made once per tile, focus, mode, width and title: titles change only with the
+// layout and the focus, not with each frame.
+func (m *Model) title(i int, focused bool, md mode, w int) []byte {
 	k := titleKey{tile: i, focused: focused, md: md, w: w, title: m.panels[i].Title()}
 	if s, ok := m.titles[k]; ok {
 		return s
 	}
 	if m.titles == nil || len(m.titles) > 4*len(m.panels)+16 {
-		m.titles = make(map[titleKey]string) // the layout changed: older titles are done with
+		m.titles = make(map[titleKey][]byte) // the layout changed: older titles are done with
 	}
 	s := m.renderTitle(k)
-	m.titles[k] = s
-	return s
+	if k.md == gutter {
+		s += " " // the gutter's last cell, kept with the title so a line joins no string
+	}
+	b := []byte(s)
+	m.titles[k] = b
+	return b
 }
 
 // titleKey is what a title's rendering depends on.
@@ -241,11 +290,20 @@ func (m *Model) renderTitle(k titleKey) string {
 // and not measured again: measuring a line (ansi.StringWidth, grapheme by grapheme) was most of
 // the Overview's cost a frame when every line was fitted three times over (docs/perf.md).
 func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
+	bs := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		bs[i] = []byte(t)
+	}
+	return string(m.composeTo(nil, p, bs, w, h, focus))
+}
+
+// composeTo appends compose's screen of tiles to dst.
+func (m *Model) composeTo(dst []byte, p plan, tiles [][]byte, w, h, focus int) []byte {
 	if w <= 0 || h <= 0 {
-		return views.Block(nil, w, h)
+		return append(dst, views.Block(nil, w, h)...)
 	}
 	if len(m.panels) == 0 {
-		return views.Block([]string{m.th.Ink.Dim.Paint("no panels to summarise")}, w, h)
+		return append(dst, views.Block([]string{m.th.Ink.Dim.Paint("no panels to summarise")}, w, h)...)
 	}
 	cols := p.cols
 	var widthsA, xsA [maxCols]int // a plan has at most maxCols columns
@@ -256,18 +314,20 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 	// grid[c*h+y] is exactly widths[c] cells wide, or empty where no tile is. Its cells are
 	// kept for the next frame.
 	if cap(m.cells) < cols*h {
-		m.cells = make([]string, cols*h)
+		m.cells, m.gutters = make([][]byte, cols*h), make([][]byte, cols*h)
 	}
-	grid := m.cells[:cols*h]
+	grid, gutters := m.cells[:cols*h], m.gutters[:cols*h]
 	clear(grid)
-	var blankGutter string
+	clear(gutters)
+	var blankGutter []byte
 	if p.mode == gutter && p.gutterW > 0 {
-		blankGutter = views.Blanks(p.gutterW)
+		blankGutter = blankBytes(p.gutterW)
 	}
 	for i, pl := range p.places {
 		cw, ch := p.content(pl)
 		rest := tiles[i] // its lines, cut off one by one
 		col := grid[pl.col*h : (pl.col+1)*h]
+		gut := gutters[pl.col*h : (pl.col+1)*h]
 		y := pl.y
 		if p.mode == titleLine {
 			col[y] = m.title(pl.tile, pl.tile == focus, titleLine, pl.w)
@@ -277,17 +337,18 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 			if y+j >= h {
 				break
 			}
-			var line string
-			line, rest, _ = strings.Cut(rest, "\n")
-			line = views.Fit(line, cw)
-			if blankGutter != "" {
-				g := blankGutter
-				if j == 0 {
-					g = m.title(pl.tile, pl.tile == focus, gutter, p.gutterW-1) + " "
-				}
-				line = g + line
+			var line []byte
+			line, rest, _ = bytes.Cut(rest, newline)
+			if views.WidthBytes(line) != cw { // tiles come exactly as wide: this is seldom
+				line = []byte(views.Fit(string(line), cw))
 			}
 			col[y+j] = line
+			if blankGutter != nil { // written before the line by lineAt: no string of the two
+				gut[y+j] = blankGutter
+				if j == 0 {
+					gut[y+j] = m.title(pl.tile, pl.tile == focus, gutter, p.gutterW-1)
+				}
+			}
 		}
 	}
 	// Every screen line has the same gaps between its columns and the same blanks after the
@@ -308,46 +369,46 @@ func (m *Model) compose(p plan, tiles []string, w, h, focus int) string {
 	}
 	n := rows*(gaps+tail) + h - 1 + len(last)
 	for c := range cols {
-		for _, cell := range grid[c*h : c*h+rows] {
-			if cell == "" {
+		for y, cell := range grid[c*h : c*h+rows] {
+			g := gutters[c*h+y]
+			if len(cell) == 0 && len(g) == 0 {
 				n += widths[c]
 			}
-			n += len(cell)
+			n += len(g) + len(cell)
 		}
 	}
-	var b strings.Builder
-	b.Grow(n)
-	var line []byte
+	dst = slices.Grow(dst, n)
 	for y := range rows {
 		if y > 0 {
-			b.WriteByte('\n')
+			dst = append(dst, '\n')
 		}
-		line = m.lineAt(line[:0], grid, y, h, widths, xs)
+		from := len(dst)
+		dst = m.lineAt(dst, grid, gutters, y, h, widths, xs)
 		if x > w {
-			b.WriteString(views.Fit(string(line), w)) // as views.Block would
+			dst = append(dst[:from], views.Fit(string(dst[from:]), w)...) // as views.Block would
 			continue
 		}
-		b.Write(line)
-		b.WriteString(views.Blanks(tail))
+		dst = append(dst, views.Blanks(tail)...)
 	}
 	if p.more {
 		if rows > 0 {
-			b.WriteByte('\n')
+			dst = append(dst, '\n')
 		}
-		b.WriteString(last)
+		dst = append(dst, last...)
 	}
-	return b.String()
+	return dst
 }
 
-// lineAt appends screen line y of grid (h lines a column) to line: each column's cell, or
-// blanks where it has none, after the gap before it.
-func (m *Model) lineAt(line []byte, grid []string, y, h int, widths, xs []int) []byte {
+// lineAt appends screen line y of grid (h lines a column) to line: each column's gutter and
+// cell, or blanks where it has neither, after the gap before it.
+func (m *Model) lineAt(line []byte, grid, gutters [][]byte, y, h int, widths, xs []int) []byte {
 	x := 0
 	for c := range widths {
 		if pad := xs[c] - x; pad > 0 {
 			line = append(line, views.Blanks(pad)...)
 		}
-		if cell := grid[c*h+y]; cell != "" {
+		if cell, g := grid[c*h+y], gutters[c*h+y]; len(cell) > 0 || len(g) > 0 {
+			line = append(line, g...)
 			line = append(line, cell...)
 		} else {
 			line = append(line, views.Blanks(widths[c])...)
@@ -356,6 +417,19 @@ func (m *Model) lineAt(line []byte, grid []string, y, h int, widths, xs []int) [
 	}
 	return line
 }
+
+// newline cuts a tile into its lines.
+var newline = []byte{'\n'}
+
+// blankBytes is n blanks from a shared run, cut so that nothing can append into it.
+func blankBytes(n int) []byte {
+	if n <= len(blankRun) {
+		return blankRun[:n:n]
+	}
+	return bytes.Repeat([]byte{' '}, n)
+}
+
+var blankRun = bytes.Repeat([]byte{' '}, 512)
 
 // hiddenLine names the tiles that did not fit with their digits, or gives the digits alone
 // when the names do not fit either.

@@ -432,3 +432,23 @@ func TestPlanKeptWhileHeightsStay(t *testing.T) {
 		}
 	}
 }
+
+// TestViewBytesLifetime: the screen the Overview keeps as bytes is written over by the next
+// frame, so View's string must be a copy that no later frame changes, and the bytes must be
+// the view of now.
+func TestViewBytesLifetime(t *testing.T) {
+	t.Parallel()
+	a := &fake{title: "A", lines: lines("a", 10), least: 3, most: 10}
+	m := New(fixture.ASCII(), []views.Panel{a})
+	m.SetSize(40, 12)
+	before := m.View()
+	kept := strings.Clone(before)
+	a.lines = lines("b", 10) // the next frame draws other lines over the same buffer
+	m.Update(views.FrameMsg{})
+	if before != kept {
+		t.Errorf("a view taken before the frame changed:\nwant:\n%s\nhave:\n%s", kept, before)
+	}
+	if want, have := m.View(), string(m.ViewBytes()); want != have || want == kept {
+		t.Errorf("ViewBytes is not the new view:\nview:\n%s\nbytes:\n%s", want, have)
+	}
+}

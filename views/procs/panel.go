@@ -53,6 +53,7 @@ type Model struct {
 
 	v      view
 	rows   []row
+	tile   tileBufs
 	cursor int // index in rows
 	offset int // first row shown
 	// sel and selTID are what the cursor is on, by identity, so it stays on the same process

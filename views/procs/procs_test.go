@@ -771,3 +771,28 @@ func TestHiddenNote(t *testing.T) {
 		}
 	}
 }
+
+// TestTileTopIsSortedList: the tile keeps the busiest as it goes instead of sorting every
+// process; its rows must be the first rows of the list sorted by %CPU (ties by PID), at
+// every height.
+func TestTileTopIsSortedList(t *testing.T) {
+	t.Parallel()
+	fs := fixture.Frames16(t)
+	m := fixture.Show(t, New(fixture.ASCII(), time.Second), fs, 120, 40)
+	byCPU := view{sort: colCPUPct}
+	rows := byCPU.build(fs[len(fs)-1].Procs)
+	for _, h := range []int{1, 2, 5, 11, 40, len(rows) + 3} {
+		lines := strings.Split(m.Tile(200, h), "\n")
+		for i, line := range lines[1:] {
+			if i >= len(rows) {
+				if strings.TrimSpace(line) != "" {
+					t.Errorf("h %d: line %d past the processes: %q", h, i+1, line)
+				}
+				continue
+			}
+			if want, have := strconv.Itoa(rows[i].p.PID), strings.Fields(line)[0]; want != have {
+				t.Errorf("h %d: row %d is PID %s, want %s", h, i, have, want)
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ktop-dev/ktop/sources"
+	"github.com/ktop-dev/ktop/sources/derive"
 	"github.com/ktop-dev/ktop/views"
 )
 
@@ -456,28 +457,91 @@ func (m *Model) info(r *row) string {
 }
 
 // Tile is the busiest processes by %CPU for the Overview: PID, %CPU, RSS and the command.
+// It keeps the h-1 busiest as it goes through the frame's processes, in the order the list
+// sorted by %CPU has them, rather than sorting them all: the tile is drawn every sample.
 func (m *Model) Tile(w, h int) string {
 	if w <= 0 || h <= 0 {
 		return ""
 	}
+	return m.tileLines(w, h).Block(w, h)
+}
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	if w <= 0 || h <= 0 {
+		return dst
+	}
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at w×h.
+func (m *Model) tileLines(w, h int) *views.Lines {
 	th := m.th
-	lines := []string{th.Ink.Title.Paint(align("PID", 7, false) + " " + align("%CPU", 5, false) + " " + align("RSS", 5, false) + " Command")}
+	t := &m.tile
+	l := &t.lines
+	l.Reset()
+	if t.head == "" {
+		t.head = th.Ink.Title.Paint(align("PID", 7, false) + " " + align("%CPU", 5, false) + " " + align("RSS", 5, false) + " Command")
+	}
+	l.Str(t.head)
+	l.End()
 	if m.cur == nil {
-		lines = append(lines, th.Ink.Dim.Paint("waiting for the first sample"))
-		return views.Block(lines, w, h)
+		l.Paint(th.Ink.Dim, "waiting for the first sample")
+		l.End()
+		return l
 	}
 	if reason, bad := views.NotOK(m.cur, sources.SrcProcs); bad {
-		lines = append(lines, th.Ink.Warn.Paint(reason))
-		return views.Block(lines, w, h)
+		l.Paint(th.Ink.Warn, reason)
+		l.End()
+		return l
 	}
-	top := view{sort: colCPUPct}
-	rows := top.build(m.cur.Procs)
-	for i := 0; i < len(rows) && len(lines) < h; i++ {
-		p := rows[i].p
-		lines = append(lines, align(strconv.Itoa(p.PID), 7, false)+" "+align(pct(p.CPUPct), 5, false)+" "+
-			align(kb(p.RSSKB), 5, false)+" "+clean(p.Cmdline))
+	byCPU := view{sort: colCPUPct}
+	top := t.top[:0]
+	for i := range m.cur.Procs {
+		p := &m.cur.Procs[i]
+		if len(top) == h-1 && (h-1 == 0 || byCPU.compare(p, top[len(top)-1]) >= 0) {
+			continue
+		}
+		j, _ := slices.BinarySearchFunc(top, p, byCPU.compare)
+		if len(top) < h-1 {
+			top = append(top, nil)
+		}
+		copy(top[j+1:], top[j:len(top)-1])
+		top[j] = p
 	}
-	return views.Block(lines, w, h)
+	for _, p := range top {
+		var a [32]byte
+		start := len(l.B)
+		l.B = appendAlign(l.B, strconv.AppendInt(a[:0], int64(p.PID), 10), 7)
+		l.B = append(l.B, ' ')
+		l.B = appendAlign(l.B, append(a[:0], pct(p.CPUPct)...), 5)
+		l.B = append(l.B, ' ')
+		l.B = appendAlign(l.B, append(a[:0], kb(p.RSSKB)...), 5)
+		l.B = append(l.B, ' ')
+		l.Str(clean(p.Cmdline))
+		l.B = views.AppendFit(l.B, start, w) // cut here, where a long command is plain text
+		l.End()
+	}
+	clear(top) // the frame's processes are not kept past it
+	t.top = top
+	return l
+}
+
+// tileBufs are what Tile draws with, kept from frame to frame.
+type tileBufs struct {
+	head  string // the heading, drawn once
+	lines views.Lines
+	top   []*derive.Proc
+}
+
+// appendAlign appends align(string(p), w, false).
+func appendAlign(dst, p []byte, w int) []byte {
+	sw := views.WidthBytes(p)
+	if sw > w {
+		return append(dst, ansi.Truncate(string(p), w, "…")...)
+	}
+	dst = append(dst, views.Blanks(w-sw)...)
+	return append(dst, p...)
 }
 
 // TileHeight wants a header and up to ten processes.

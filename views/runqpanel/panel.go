@@ -44,6 +44,8 @@ type Model struct {
 	chartW        int
 	chartH        int
 	view          string
+	// items and flow are the summary's items and their lines, kept for the next frame.
+	items, flow views.Lines
 }
 
 // New returns the Run queue panel; interval labels the chart's time axis.
@@ -116,60 +118,84 @@ func (m *Model) Offset() int { return m.off }
 
 func (m *Model) current() *derive.Frame { return views.FrameMsg{Frames: m.frames}.Current() }
 
-// summary is the panel's first items: queue against CPUs, blocked, load, pressure, switches
-// and forks, then how much of the window was saturated; the panel and the tile flow them at
-// their own widths.
-func (m *Model) summary(f *derive.Frame) []string {
+// summary writes the panel's first items to items: queue against CPUs, blocked, load,
+// pressure, switches and forks, then how much of the window was saturated; the panel and the
+// tile flow them at their own widths.
+func (m *Model) summary(items *views.Lines, f *derive.Frame) {
 	th := m.th
-	item := func(label, v string, st func(string) string) string {
-		return th.Ink.Label.Paint(label) + " " + st(v)
-	}
-	val, warn := th.Ink.Value.Paint, th.Ink.Warn.Paint
+	val, warn := th.Ink.Value, th.Ink.Warn
+	label := func(s string) { items.Paint(th.Ink.Label, s); items.Str(" ") }
 	if f == nil {
 		f = &derive.Frame{}
 	}
-	var items []string
+	var a [64]byte
 	if r, bad := views.NotOK(f, sources.SrcStat); bad {
-		items = append(items, item("runq", r, th.Ink.Bad.Paint))
+		items.Item(th.Ink.Label, "runq", th.Ink.Bad, r)
 	} else {
 		st := val
 		if saturated(f) {
 			st = warn
 		}
-		cpus := views.Missing
+		b := views.AppendNum(a[:0], f.Runq, 0)
+		b = append(b, '/')
 		if f.NCPU > 0 {
-			cpus = strconv.Itoa(f.NCPU)
+			b = strconv.AppendInt(b, int64(f.NCPU), 10)
+		} else {
+			b = append(b, views.Missing...)
 		}
-		items = append(items, item("runq", views.Num(f.Runq, 0)+"/"+cpus+"cpu", st),
-			item("blk", views.Num(f.Blocked, 0), val))
+		label("runq")
+		items.PaintBytes(st, append(b, "cpu"...))
+		items.End()
+		label("blk")
+		items.PaintNum(val, f.Blocked, 0)
+		items.End()
 	}
 	switch r, bad := views.NotOK(f, sources.SrcLoadavg); {
 	case bad:
-		items = append(items, item("load", r, th.Ink.Bad.Paint))
+		items.Item(th.Ink.Label, "load", th.Ink.Bad, r)
 	case f.Load == nil:
-		items = append(items, item("load", views.Missing, val))
+		items.Item(th.Ink.Label, "load", val, views.Missing)
 	default:
 		st := val
 		if f.NCPU > 0 && f.Load.Avg1 > float64(f.NCPU) {
 			st = warn
 		}
-		items = append(items, item("load", fmt.Sprintf("%.2f %.2f %.2f", f.Load.Avg1, f.Load.Avg5, f.Load.Avg15), st),
-			item("R/T", fmt.Sprintf("%d/%d", f.Load.Runnable, f.Load.Threads), val))
+		b := strconv.AppendFloat(a[:0], f.Load.Avg1, 'f', 2, 64)
+		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg5, 'f', 2, 64)
+		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg15, 'f', 2, 64)
+		label("load")
+		items.PaintBytes(st, b)
+		items.End()
+		b = strconv.AppendInt(a[:0], int64(f.Load.Runnable), 10)
+		b = strconv.AppendInt(append(b, '/'), int64(f.Load.Threads), 10)
+		label("R/T")
+		items.PaintBytes(val, b)
+		items.End()
 	}
 	switch r, bad := views.NotOK(f, sources.SrcPSI); {
 	case bad:
-		items = append(items, item("PSI cpu", r, th.Ink.Dim.Paint))
+		items.Item(th.Ink.Label, "PSI cpu", th.Ink.Dim, r)
 	case f.PSI == nil || f.PSI.CPU == nil || f.PSI.CPU.Some == nil:
-		items = append(items, item("PSI cpu", views.Missing, val))
+		items.Item(th.Ink.Label, "PSI cpu", val, views.Missing)
 	default:
 		s := f.PSI.CPU.Some
 		st := val
 		if s.Avg10 > psiWarn {
 			st = warn
 		}
-		items = append(items, item("PSI cpu some", views.Num(s.Stall, 1)+"%", val), item("avg10", strconv.FormatFloat(s.Avg10, 'f', 2, 64), st))
+		label("PSI cpu some")
+		items.PaintBytes(val, append(views.AppendNum(a[:0], s.Stall, 1), '%'))
+		items.End()
+		label("avg10")
+		items.PaintBytes(st, strconv.AppendFloat(a[:0], s.Avg10, 'f', 2, 64))
+		items.End()
 	}
-	items = append(items, item("cs/s", views.ShortVal(f.CswchS), val), item("forks/s", views.ShortVal(f.ProcS), val))
+	label("cs/s")
+	items.PaintShort(val, f.CswchS)
+	items.End()
+	label("forks/s")
+	items.PaintShort(val, f.ProcS)
+	items.End()
 	sat, n := 0, 0
 	for _, fr := range m.frames {
 		if fr.Runq.OK && fr.NCPU > 0 {
@@ -183,17 +209,21 @@ func (m *Model) summary(f *derive.Frame) []string {
 	if sat > 0 {
 		st = warn
 	}
-	satText := views.Missing // no sample with a run queue: unknown, not "0 of 0"
-	if n > 0 {
+	label("saturated")
+	if n == 0 { // no sample with a run queue: unknown, not "0 of 0"
+		items.Paint(st, views.Missing)
+	} else {
 		// Zoomed out, a frame is a point standing for several samples (read at its last, or
 		// a block's first in a long replay): the count is of points, not samples.
-		unit := "samples"
+		unit := " samples"
 		if m.zoomed {
-			unit = "points"
+			unit = " points"
 		}
-		satText = fmt.Sprintf("%d/%d %s", sat, n, unit)
+		b := strconv.AppendInt(a[:0], int64(sat), 10)
+		b = strconv.AppendInt(append(b, '/'), int64(n), 10)
+		items.PaintBytes(st, append(b, unit...))
 	}
-	return append(items, item("saturated", satText, st))
+	items.End()
 }
 
 // grid picks the table's columns: the fewest that fit avail lines, but no more than the width
@@ -217,8 +247,14 @@ func (m *Model) render() {
 		return
 	}
 	f := m.current()
-	lines := views.Flow(m.summary(f), m.width)
-	lines = lines[:min(len(lines), m.height)]
+	m.items.Reset()
+	m.summary(&m.items, f)
+	m.flow.Reset()
+	m.items.FlowTo(&m.flow, m.width)
+	lines := make([]string, min(m.flow.Len(), m.height))
+	for i := range lines {
+		lines[i] = string(m.flow.Line(i))
+	}
 	rest := m.height - len(lines)
 
 	// The table wants two heading lines and its rows; it may take up to half of what is left
@@ -329,24 +365,40 @@ func (m *Model) entry(c derive.SchedCPU, fallback bool) string {
 
 // waitMs keeps three significant digits across the range a slice's wait spans (µs to s).
 func waitMs(v derive.Val) string {
+	var a [32]byte
+	return string(appendWaitMs(a[:0], v))
+}
+
+// appendWaitMs appends waitMs(v) to dst.
+func appendWaitMs(dst []byte, v derive.Val) []byte {
 	switch {
 	case !v.OK:
-		return views.Missing
+		return append(dst, views.Missing...)
 	case v.V < 1:
-		return strconv.FormatFloat(v.V, 'f', 3, 64)
+		return strconv.AppendFloat(dst, v.V, 'f', 3, 64)
 	case v.V < 10:
-		return strconv.FormatFloat(v.V, 'f', 2, 64)
+		return strconv.AppendFloat(dst, v.V, 'f', 2, 64)
 	case v.V < 1000:
-		return strconv.FormatFloat(v.V, 'f', 1, 64)
+		return strconv.AppendFloat(dst, v.V, 'f', 1, 64)
 	}
-	return strconv.FormatFloat(v.V, 'f', 0, 64)
+	return strconv.AppendFloat(dst, v.V, 'f', 0, 64)
 }
 
 // Tile is the queue against the CPUs, blocked, load and CPU pressure, then switches, forks and
 // the CPU whose tasks waited longest per slice.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at width w.
+func (m *Model) tileLines(w, _ int) *views.Lines {
 	f := m.current()
-	items := m.summary(f)
+	items := &m.items
+	items.Reset()
+	m.summary(items, f)
 	if f != nil && f.Sched != nil {
 		var top *derive.SchedCPU
 		for i := range f.Sched.CPU {
@@ -356,10 +408,16 @@ func (m *Model) Tile(w, h int) string {
 			}
 		}
 		if top != nil {
-			items = append(items, m.th.Ink.Label.Paint("wait max ")+m.th.Ink.Value.Paint(waitMs(top.WaitMs)+" ms")+m.th.Ink.Label.Paint(fmt.Sprintf(" cpu%d", top.ID)))
+			var a [32]byte
+			items.Paint(m.th.Ink.Label, "wait max ")
+			items.PaintBytes(m.th.Ink.Value, append(appendWaitMs(a[:0], top.WaitMs), " ms"...))
+			items.PaintBytes(m.th.Ink.Label, strconv.AppendInt(append(a[:0], " cpu"...), int64(top.ID), 10))
+			items.End()
 		}
 	}
-	return views.Block(views.Flow(items, w), w, h)
+	m.flow.Reset()
+	items.FlowTo(&m.flow, w)
+	return &m.flow
 }
 
 // TileHeight wants the summary and the longest wait.

@@ -45,6 +45,7 @@ type Model struct {
 
 	width, height int
 	view          string
+	tile          tileBufs
 }
 
 // New returns the Softirqs panel; interval labels the chart's time axis.
@@ -295,43 +296,99 @@ func (m *Model) placeChart(h int) {
 }
 
 // Tile is the busiest types with their rates, then ksoftirqd's busiest thread and %soft.
-func (m *Model) Tile(w, h int) string {
+func (m *Model) Tile(w, h int) string { return m.tileLines(w, h).Block(w, h) }
+
+// AppendTile appends Tile(w, h) to dst (views.TileAppender).
+func (m *Model) AppendTile(dst []byte, w, h int) []byte {
+	return m.tileLines(w, h).AppendBlock(dst, w, h)
+}
+
+// tileLines are the tile's lines at width w: the figures grid has, picked without building
+// the grid (the tile is drawn every sample).
+func (m *Model) tileLines(w, _ int) *views.Lines {
 	th := m.th
 	f := m.current()
-	head := th.Ink.Title.Paint("softirq/s")
+	t := &m.tile
+	items := &t.items
+	items.Reset()
+	items.Paint(th.Ink.Title, "softirq/s")
 	if reason, bad := views.NotOK(f, sources.SrcSoftirqs); bad {
-		return views.Block([]string{head + " " + th.Ink.Bad.Paint(reason)}, w, h)
+		items.Str(" ")
+		items.Paint(th.Ink.Bad, reason)
+		items.End()
+		return items
 	}
 	if f == nil || f.Softirqs == nil {
-		return views.Block([]string{head + " " + views.Missing}, w, h)
+		items.Str(" " + views.Missing)
+		items.End()
+		return items
 	}
-	rows := slices.Clone(f.Softirqs.Rows)
+	items.End()
+	si := f.Softirqs
+	rows := append(t.rows[:0], si.Rows...)
 	slices.SortStableFunc(rows, func(a, b derive.SoftirqRow) int { return cmp.Compare(b.Total.Or(-1), a.Total.Or(-1)) })
-	items := []string{head}
 	for _, r := range rows {
-		if r.Total.OK && r.Total.V == 0 && len(items) > 1 {
+		if r.Total.OK && r.Total.V == 0 && items.Len() > 1 {
 			break // the rest are idle
 		}
-		items = append(items, th.Ink.Label.Paint(r.Type)+" "+th.Ink.Value.Paint(views.ShortVal(r.Total)))
+		items.Paint(th.Ink.Label, r.Type)
+		items.Str(" ")
+		items.PaintShort(th.Ink.Value, r.Total)
+		items.End()
 	}
-	g := m.grid(f)
-	kso, soft := g.Rows[len(g.Rows)-2], g.Rows[len(g.Rows)-1]
-	top, at := derive.None, -1
-	for j, v := range kso.Cells {
-		if v.OK && (!top.OK || v.V > top.V) {
-			top, at = v, g.CPUs[j]
+	clear(rows) // the frame's rows are not kept past it
+	t.rows = rows
+	// grid's ksoftirqd row: each CPU's thread (the last one found for it), in the CPUs' order.
+	kso := slices.Grow(t.kso[:0], len(si.CPUs))[:len(si.CPUs)]
+	clear(kso)
+	if _, bad := views.NotOK(f, sources.SrcProcs); !bad && f.Procs != nil {
+		for _, p := range f.Procs {
+			id, ok := ksoftirqdCPU(p)
+			if j := slices.Index(si.CPUs, id); ok && j >= 0 {
+				kso[j] = p.CPUPct
+			}
 		}
 	}
-	ks := views.Missing
+	t.kso = kso
+	top, at := derive.None, -1
+	for j, v := range kso {
+		if v.OK && (!top.OK || v.V > top.V) {
+			top, at = v, si.CPUs[j]
+		}
+	}
+	soft := derive.None // grid's %soft row's total: the all-CPU line's
+	for _, c := range f.CPU {
+		if c.ID < 0 {
+			soft = c.Soft
+		}
+	}
+	items.Paint(th.Ink.Label, "ksoftirqd max")
+	items.Str(" ")
+	var a [32]byte
 	switch {
 	case top.OK && top.V > 0:
-		ks = fmt.Sprintf("%.1f%% cpu%d", top.V, at)
+		b := strconv.AppendFloat(a[:0], top.V, 'f', 1, 64)
+		items.PaintBytes(th.Ink.Value, strconv.AppendInt(append(b, "% cpu"...), int64(at), 10))
 	case top.OK:
-		ks = "0.0%" // naming a CPU would suggest that one is busier
+		items.Paint(th.Ink.Value, "0.0%") // naming a CPU would suggest that one is busier
+	default:
+		items.Paint(th.Ink.Value, views.Missing)
 	}
-	items = append(items, th.Ink.Label.Paint("ksoftirqd max")+" "+th.Ink.Value.Paint(ks),
-		th.Ink.Label.Paint("%soft")+" "+th.Ink.Value.Paint(views.Num(soft.Total, 1)))
-	return views.Block(views.Flow(items, w), w, h)
+	items.End()
+	items.Paint(th.Ink.Label, "%soft")
+	items.Str(" ")
+	items.PaintNum(th.Ink.Value, soft, 1)
+	items.End()
+	t.flow.Reset()
+	items.FlowTo(&t.flow, w)
+	return &t.flow
+}
+
+// tileBufs are what the tile draws with, kept from frame to frame.
+type tileBufs struct {
+	items, flow views.Lines
+	rows        []derive.SoftirqRow
+	kso         []derive.Val
 }
 
 // TileHeight wants two lines: the busiest types, then ksoftirqd and %soft.

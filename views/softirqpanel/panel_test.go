@@ -2,6 +2,7 @@ package softirqpanel
 
 import (
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,23 @@ func TestTile(t *testing.T) {
 	}
 	if !strings.Contains(have, "%soft 0.4") {
 		t.Errorf("tile lacks %%soft: %q", have)
+	}
+}
+
+// TestTileBusiestKsoftirqd: the tile names the CPU whose ksoftirqd used the most, the first
+// in the CPUs' order on a tie, as the grid's row reads.
+func TestTileBusiestKsoftirqd(t *testing.T) {
+	t.Parallel()
+	fs := fixture.Frames16(t)
+	last := *fs[len(fs)-1] // a copy: the fixture's frames are shared
+	last.Procs = slices.Clone(last.Procs)
+	for i := range last.Procs {
+		if id, ok := ksoftirqdCPU(last.Procs[i]); ok && (id == 5 || id == 3) {
+			last.Procs[i].CPUPct = derive.Some(12.5)
+		}
+	}
+	m := show(t, append(slices.Clone(fs[:len(fs)-1]), &last), 120, 20)
+	if have := m.Tile(120, 2); !strings.Contains(have, "ksoftirqd max 12.5% cpu3") {
+		t.Errorf("tile: %q", have)
 	}
 }

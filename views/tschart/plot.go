@@ -296,7 +296,7 @@ func (m *Model) draw(start, end time.Time, rows int) []string {
 // canvasLines writes the canvas: gh plot rows with the Y labels and axis, the time axis with
 // the cursor tick and event marks, and the time labels.
 func (m *Model) canvasLines(g geometry, grid *dotGrid, start, end time.Time) []string {
-	w := runWriter{inks: &m.inks, look: -1}
+	w := runWriter{inks: m.inks, look: -1}
 	lines := make([]string, 0, g.canvasH)
 
 	// Y labels from the bottom (the time axis' row) up, each drawn once: a value midway
@@ -389,7 +389,7 @@ func (m *Model) canvasLines(g geometry, grid *dotGrid, start, end time.Time) []s
 // whatever run is open when that run's look shows blanks plainly, so the plot's gaps cost no
 // extra styling.
 type runWriter struct {
-	inks *inks
+	inks inks
 	b    strings.Builder
 	run  []byte
 	look int // of the open run; -1 when none
