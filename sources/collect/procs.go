@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -71,6 +72,10 @@ const statusBackstop = time.Minute
 type procCollector struct {
 	root   string     // the proc root
 	vmstat kernelFile // <root>/vmstat, for the reclaim counters
+	uptime kernelFile // <root>/uptime, read with the walk: new processes' lifetimes start from it
+	// rootfd is the root directory kept open between passes when descriptors are kept (a
+	// procfs root): opening and closing it, and uptime by name, were five system calls a pass.
+	rootfd int
 	clock  func() time.Time
 	lookup func(uid uint32) string
 	// fault, when set (tests), replaces the result of opening name in the directory of pid:
@@ -187,6 +192,8 @@ func newProcCollector(fs FS) *procCollector {
 	c := &procCollector{
 		root:    fs.Proc,
 		vmstat:  newKernelFile(fs.ProcPath("vmstat"), false),
+		uptime:  newKernelFile(fs.ProcPath("uptime"), true),
+		rootfd:  -1,
 		clock:   now,
 		lookup:  lookupUser,
 		hidepid: newHidepidCheck(fs),
@@ -240,6 +247,11 @@ const maxKept = 4096
 // Close releases the kept descriptors.
 func (c *procCollector) Close() {
 	c.vmstat.Close()
+	c.uptime.Close()
+	if c.rootfd >= 0 {
+		syscall.Close(c.rootfd)
+		c.rootfd = -1
+	}
 	for pid, e := range c.cache {
 		c.dropEntry(e)
 		delete(c.cache, pid)
@@ -253,16 +265,25 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 	if c.feed != nil {
 		c.feed.table, c.feed.tasks = nil, c.feed.tasks[:0]
 	}
-	rootfd, err := syscall.Open(c.root, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
-	if err != nil {
-		return &os.PathError{Op: "open", Path: c.root, Err: err}
+	rootfd := c.rootfd
+	if rootfd < 0 {
+		var err error
+		rootfd, err = syscall.Open(c.root, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+		if err != nil {
+			return &os.PathError{Op: "open", Path: c.root, Err: err}
+		}
+		if c.keep {
+			c.rootfd = rootfd
+		} else {
+			defer syscall.Close(rootfd)
+		}
 	}
-	defer syscall.Close(rootfd)
 	c.reclaimRead, c.listedNow = false, false
 
-	c.buf, err = c.readAt(rootfd, 0, "uptime\x00", c.buf)
+	var err error
+	c.buf, err = c.uptime.read(c.buf)
 	if err != nil {
-		return &os.PathError{Op: "read", Path: c.root + "/uptime", Err: err}
+		return err
 	}
 	up, _, err := parseUptime(c.buf)
 	if err != nil {
@@ -276,7 +297,13 @@ func (c *procCollector) Collect(s *sources.Snapshot) error {
 		relist = !c.probeNew(rootfd, c.listedPID, s.Load.LastPID)
 	}
 	if relist {
-		if c.pids, err = c.listNumeric(rootfd, c.pids[:0]); err != nil {
+		if rootfd == c.rootfd { // kept: a listing goes on from where the last one ended
+			_, err = syscall.Seek(rootfd, 0, io.SeekStart)
+		}
+		if err == nil {
+			c.pids, err = c.listNumeric(rootfd, c.pids[:0])
+		}
+		if err != nil {
 			c.listed = false
 			return &os.PathError{Op: "readdir", Path: c.root, Err: err}
 		}
