@@ -15,6 +15,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/ktop-dev/ktop/views"
 	"golang.org/x/sys/unix"
 )
 
@@ -302,7 +303,10 @@ func (p *painter) paint(frame string) {
 		b.WriteString(strconv.Itoa(i + 1))
 		b.WriteString(";1H")
 		if p.width > 0 {
-			w := ansi.StringWidth(line)
+			// views.Width counts what ktop draws (ASCII, SGR, box and braille runes) without
+			// grapheme segmentation and hands anything else to ansi.StringWidth: measuring
+			// the changed lines was most of a write.
+			w := views.Width(line)
 			if w > p.width {
 				line, w = ansi.Truncate(line, p.width, ""), p.width
 			}
