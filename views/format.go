@@ -31,6 +31,13 @@ func AppendNum(dst []byte, v derive.Val, prec int) []byte {
 	return strconv.AppendFloat(dst, v.V, 'f', prec, 64)
 }
 
+// AppendLoad appends the three load averages as uptime prints them: "0.52 0.58 0.59".
+func AppendLoad(dst []byte, l *derive.Load) []byte {
+	dst = strconv.AppendFloat(dst, l.Avg1, 'f', 2, 64)
+	dst = strconv.AppendFloat(append(dst, ' '), l.Avg5, 'f', 2, 64)
+	return strconv.AppendFloat(append(dst, ' '), l.Avg15, 'f', 2, 64)
+}
+
 // KB formats a size given in kB with a binary suffix (K, M, G, T: powers of 1024, as free -h),
 // one decimal below 10 and none above, so the width stays small.
 func KB(kb uint64) string {

@@ -142,9 +142,7 @@ func (m *Model) segments(segs *views.Lines) int {
 		m.unsourced(segs, f, sources.SrcUptime, "up")
 	}
 	if f.Load != nil {
-		b := strconv.AppendFloat(a[:0], f.Load.Avg1, 'f', 2, 64)
-		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg5, 'f', 2, 64)
-		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg15, 'f', 2, 64)
+		b := views.AppendLoad(a[:0], f.Load)
 		label("load")
 		segs.PaintBytes(val, b)
 		segs.End()

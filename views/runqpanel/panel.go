@@ -160,9 +160,7 @@ func (m *Model) summary(items *views.Lines, f *derive.Frame) {
 		if f.NCPU > 0 && f.Load.Avg1 > float64(f.NCPU) {
 			st = warn
 		}
-		b := strconv.AppendFloat(a[:0], f.Load.Avg1, 'f', 2, 64)
-		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg5, 'f', 2, 64)
-		b = strconv.AppendFloat(append(b, ' '), f.Load.Avg15, 'f', 2, 64)
+		b := views.AppendLoad(a[:0], f.Load)
 		label("load")
 		items.PaintBytes(st, b)
 		items.End()
